@@ -1,0 +1,121 @@
+#!/usr/bin/env node
+import { availableParallelism } from 'node:os';
+import { Command, CommanderError, Option } from 'commander';
+import { runRuleCommand, runRulesCommand } from './rules-command.js';
+import { runScanCommand, type ScanFlags } from './scan-command.js';
+import { KraitError } from '../errors.js';
+import { OUTPUT_FORMATS } from '../report/index.js';
+import { CONFIDENCES, SEVERITIES } from '../findings/types.js';
+import { VERSION } from '../version.js';
+
+/**
+ * Exit codes: 0 nothing reported at or above the thresholds, 1 findings, 2 usage, configuration or internal
+ * error. Every error is one line on stderr; a stack trace is never shown (set KRAIT_DEBUG=1 to see one).
+ */
+export const EXIT_OK = 0;
+export const EXIT_FINDINGS = 1;
+export const EXIT_ERROR = 2;
+
+function list(value: string, previous: string[] | undefined): string[] {
+  const items = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  return [...(previous ?? []), ...items];
+}
+
+function positiveInt(name: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 1) throw new KraitError(`${name} expects a positive whole number, got "${value}"`);
+    return n;
+  };
+}
+
+function buildProgram(setExit: (code: number) => void): Command {
+  const program = new Command('krait')
+    .description('Static security scanner for Python codebases')
+    .version(VERSION, '-V, --version')
+    .showSuggestionAfterError(true)
+    .exitOverride()
+    .configureOutput({
+      // Commander's own errors become krait's one-line errors with status 2.
+      writeErr: (s) => process.stderr.write(s.startsWith('error:') ? `krait: ${s.slice(7)}` : s),
+    });
+
+  program
+    .command('scan')
+    .description('scan Python files and report security findings')
+    .argument('[paths...]', 'files or folders to scan', ['.'])
+    .addOption(new Option('-f, --format <format>', 'output format').choices(OUTPUT_FORMATS).default('text'))
+    .option('-o, --output <file>', 'write the report to a file instead of standard output')
+    .option('--select <ids>', 'run only these rules (ids, prefixes, names, Bandit/Ruff ids, ALL; comma-separated)', list)
+    .option('--ignore <ids>', 'do not run these rules (comma-separated)', list)
+    .option('--include <glob>', 'also scan files matching the glob (repeatable)', list)
+    .option('--exclude <glob>', 'skip files and folders matching the glob (repeatable)', list)
+    .addOption(new Option('--severity <level>', 'report findings at or above this severity').choices(SEVERITIES))
+    .addOption(new Option('--confidence <level>', 'report findings at or above this confidence').choices(CONFIDENCES))
+    .option('-c, --config <file>', 'read settings from this file instead of searching for one')
+    .option('--no-config', 'ignore configuration files')
+    .option('-j, --jobs <n>', `worker threads (default: number of cores, ${availableParallelism()} here)`, positiveInt('--jobs'))
+    .option('--max-file-size <bytes>', 'skip files larger than this', positiveInt('--max-file-size'))
+    .option('--no-gitignore', 'do not honour .gitignore files')
+    .option('--ignore-suppressions', 'report findings even where a comment suppresses them (for audits)')
+    .option('--show-suppressed', 'text format: also print suppressed findings')
+    .option('--exit-zero', 'exit with status 0 even when there are findings')
+    .option('--color', 'force colour in text output')
+    .option('--no-color', 'never colour text output')
+    .action(async (paths: string[], flags: ScanFlags) => {
+      setExit(await runScanCommand(paths, flags));
+    });
+
+  program
+    .command('rules')
+    .description('list every rule')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .action((flags: { format: 'text' | 'json' }) => {
+      setExit(runRulesCommand(flags.format));
+    });
+
+  program
+    .command('rule')
+    .description("print a rule's documentation")
+    .argument('<id>', 'rule id or name, e.g. K101 or eval-dynamic')
+    .action((id: string) => {
+      setExit(runRuleCommand(id));
+    });
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let code = EXIT_OK;
+  const program = buildProgram((c) => {
+    code = c;
+  });
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return code;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // --help and --version end through here with status 0; every other commander error is a usage error.
+      return err.exitCode === 0 ? EXIT_OK : EXIT_ERROR;
+    }
+    if (err instanceof KraitError) {
+      process.stderr.write(`krait: ${err.message}\n`);
+      return EXIT_ERROR;
+    }
+    const message = err instanceof Error ? err.message : String(err);
+    process.stderr.write(`krait: internal error: ${message.split('\n')[0]}\n`);
+    if (process.env.KRAIT_DEBUG && err instanceof Error) process.stderr.write(`${err.stack}\n`);
+    return EXIT_ERROR;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  () => {
+    process.exitCode = EXIT_ERROR;
+  },
+);

@@ -1,0 +1,161 @@
+import type { Node, Tree } from 'web-tree-sitter';
+import { fingerprint } from '../findings/fingerprint.js';
+import { collectSuppressions, findSuppression, type SuppressionMap } from '../findings/suppressions.js';
+import type { Finding, Location, Notice } from '../findings/types.js';
+import type { ReportInput, Rule, RuleContext, RuleOptions } from '../rules/types.js';
+import { ModuleModel } from '../semantics/module.js';
+import { enclosingStatement, statementHeaderRows } from '../syntax/nodes.js';
+import { parsePython } from '../syntax/parser.js';
+
+export interface FileTask {
+  absPath: string;
+  relPath: string;
+}
+
+export interface FileResult {
+  relPath: string;
+  /** False when the file was skipped (unreadable, binary, too large): a notice says why. */
+  analysed: boolean;
+  lines: number;
+  findings: Finding[];
+  notices: Notice[];
+}
+
+export interface AnalyzerSetup {
+  rules: readonly Rule[];
+  ruleOptions: ReadonlyMap<string, RuleOptions>;
+  maxFileSize: number;
+}
+
+const SNIPPET_MAX_LINES = 5;
+
+/** Column in code points (what editors show), 1-based, from tree-sitter's UTF-16 column. */
+function codePointColumn(line: string, utf16Column: number): number {
+  let cp = 0;
+  for (let i = 0; i < utf16Column && i < line.length; i++) {
+    const c = line.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < utf16Column) i++;
+    cp++;
+  }
+  return cp + 1 + Math.max(0, utf16Column - line.length);
+}
+
+export function nodeLocation(node: Node, relPath: string, lines: readonly string[]): Location {
+  const s = node.startPosition;
+  const e = node.endPosition;
+  return {
+    path: relPath,
+    startLine: s.row + 1,
+    startColumn: codePointColumn(lines[s.row] ?? '', s.column),
+    endLine: e.row + 1,
+    endColumn: codePointColumn(lines[e.row] ?? '', e.column),
+  };
+}
+
+/** Runs the rules over one parsed module; pure apart from the rules themselves, so tests can call it directly. */
+export function runRules(model: ModuleModel, setup: AnalyzerSetup, suppressions: SuppressionMap): Finding[] {
+  const raw: { rule: Rule; input: ReportInput }[] = [];
+  const seen = new Set<string>();
+  for (const rule of setup.rules) {
+    const ctx: RuleContext = {
+      model,
+      options: setup.ruleOptions.get(rule.meta.id) ?? {},
+      report(input) {
+        // A rule reaching the same node twice (through two callee aliases, say) reports it once.
+        const key = `${rule.meta.id}:${input.node.startIndex}:${input.node.endIndex}`;
+        if (seen.has(key)) return;
+        seen.add(key);
+        raw.push({ rule, input });
+      },
+    };
+    if (rule.call) {
+      if (rule.callees) {
+        for (const name of rule.callees) for (const call of model.callsTo(name)) rule.call(call, ctx);
+      } else {
+        for (const call of model.calls) rule.call(call, ctx);
+      }
+    }
+    if (rule.assignment) for (const a of model.assignments) rule.assignment(a, ctx);
+    rule.module?.(ctx);
+  }
+  raw.sort((a, b) => a.input.node.startIndex - b.input.node.startIndex || a.rule.meta.id.localeCompare(b.rule.meta.id));
+  const occurrences = new Map<string, number>();
+  return raw.map(({ rule, input }) => {
+    const location = nodeLocation(input.node, model.relPath, model.lines);
+    const first = location.startLine - 1;
+    const last = Math.min(location.endLine - 1, first + SNIPPET_MAX_LINES - 1);
+    const snippet = model.lines.slice(first, last + 1).join('\n');
+    const key = `${rule.meta.id}\0${model.lines[first]?.trim()}`;
+    const occurrence = occurrences.get(key) ?? 0;
+    occurrences.set(key, occurrence + 1);
+    const finding: Finding = {
+      ruleId: rule.meta.id,
+      ruleName: rule.meta.name,
+      message: input.message,
+      severity: input.severity ?? rule.meta.severity,
+      confidence: input.confidence ?? rule.meta.confidence,
+      cwe: [...rule.meta.cwe],
+      location,
+      snippet,
+      fingerprint: fingerprint(rule.meta.id, model.relPath, model.lines[first] ?? '', occurrence),
+    };
+    // A comment anywhere on the statement's own lines (not inside a compound statement's body) suppresses.
+    const [from, to] = statementHeaderRows(enclosingStatement(input.node));
+    const sources = [...(rule.meta.sources.bandit ?? []), ...(rule.meta.sources.ruff ?? [])];
+    const suppression = findSuppression(
+      suppressions,
+      Math.min(from + 1, location.startLine),
+      Math.max(to + 1, location.endLine),
+      rule.meta.id,
+      rule.meta.name,
+      sources,
+    );
+    if (suppression) finding.suppression = suppression;
+    return finding;
+  });
+}
+
+function syntaxNotices(model: ModuleModel, tree: Tree): Notice[] {
+  if (!tree.rootNode.hasError) return [];
+  let first: Node | null = model.errorNodes[0] ?? null;
+  if (!first) first = findMissing(tree.rootNode);
+  const where = first ? nodeLocation(first, model.relPath, model.lines) : undefined;
+  const count = Math.max(1, model.errorNodes.length);
+  return [
+    {
+      kind: 'syntax-error',
+      path: model.relPath,
+      ...(where ? { line: where.startLine, column: where.startColumn } : {}),
+      message: `syntax error${count > 1 ? ` (${count} places)` : ''}; the rest of the file was analysed`,
+      skipped: false,
+    },
+  ];
+}
+
+/** MISSING nodes (an expected token the parser invented) are not queryable; find one by descending into errors. */
+function findMissing(node: Node): Node | null {
+  if (node.isMissing) return node;
+  for (const child of node.children) {
+    if (child?.hasError) {
+      const found = findMissing(child);
+      if (found) return found;
+    }
+  }
+  return null;
+}
+
+/** Parses and analyses source text (already decoded). */
+export async function analyzeText(text: string, relPath: string, setup: AnalyzerSetup): Promise<FileResult> {
+  const { tree, modelQuery } = await parsePython(text);
+  try {
+    const model = new ModuleModel(relPath, text, tree, modelQuery);
+    const suppressions = collectSuppressions(model.lines, (line, column) => {
+      const node = tree.rootNode.descendantForPosition({ row: line - 1, column: column + 1 });
+      return node?.type === 'comment';
+    });
+    const findings = runRules(model, setup, suppressions);
+    return { relPath, analysed: true, lines: model.lines.length, findings, notices: syntaxNotices(model, tree) };
+  } finally {
+    tree.delete();
+  }
+}

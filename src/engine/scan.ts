@@ -1,0 +1,168 @@
+import path from 'node:path';
+import picomatch from 'picomatch';
+import { type Confidence, confidenceRank, type Finding, type Notice, type Severity, severityRank } from '../findings/types.js';
+import { ALL_RULES } from '../rules/registry.js';
+import { resolveEnabledRules, selectorMatches } from '../rules/selectors.js';
+import type { Rule, RuleOptions } from '../rules/types.js';
+import { discover } from '../workspace/discover.js';
+import type { FileResult, FileTask } from './analyze.js';
+import { analyzeFile } from './analyze-file.js';
+import { runPool } from './pool.js';
+import { toAnalyzerSetup, type WorkerSetup } from './setup.js';
+import type { ScanResult, ScanStats } from './types.js';
+import { VERSION } from '../version.js';
+
+export interface ScanRequest {
+  paths: string[];
+  cwd: string;
+  select?: string[];
+  ignore?: string[];
+  include: string[];
+  exclude: string[];
+  severity: Severity;
+  confidence: Confidence;
+  /** glob → selectors; globs are relative to `perFileBase`. */
+  perFileIgnores: Record<string, string[]>;
+  perFileBase: string;
+  /** Options from configuration, by rule id; defaults fill the rest. */
+  ruleOptions: Record<string, RuleOptions>;
+  maxFileSize: number;
+  respectGitignore: boolean;
+  jobs: number;
+  ignoreSuppressions: boolean;
+}
+
+export const DEFAULT_MAX_FILE_SIZE = 2 * 1024 * 1024;
+
+/** Files below this count are analysed on the main thread: starting workers would cost more than it saves. */
+const POOL_THRESHOLD = 8;
+
+export function effectiveRuleOptions(rules: readonly Rule[], configured: Record<string, RuleOptions>): [string, RuleOptions][] {
+  return rules.map((r) => {
+    const defaults: RuleOptions = {};
+    for (const [name, spec] of Object.entries(r.options ?? {})) defaults[name] = spec.default;
+    return [r.meta.id, { ...defaults, ...(configured[r.meta.id] ?? {}) }];
+  });
+}
+
+async function analyzeAll(tasks: FileTask[], sizes: number[], setup: WorkerSetup, jobs: number): Promise<FileResult[]> {
+  if (jobs <= 1 || tasks.length < POOL_THRESHOLD) {
+    const analyzer = toAnalyzerSetup(setup);
+    const out: FileResult[] = [];
+    for (const t of tasks) out.push(await analyzeFile(t, analyzer));
+    return out;
+  }
+  return runPool(tasks, sizes, setup, jobs);
+}
+
+function perFileMatchers(req: ScanRequest): { match: (abs: string) => boolean; selectors: string[] }[] {
+  return Object.entries(req.perFileIgnores).map(([glob, selectors]) => {
+    const isMatch = picomatch(glob, { dot: true });
+    return {
+      selectors,
+      match: (abs: string) => {
+        const rel = path.relative(req.perFileBase, abs).split(path.sep).join('/');
+        return !rel.startsWith('..') && (isMatch(rel) || isMatch(path.basename(rel)));
+      },
+    };
+  });
+}
+
+function compareFindings(a: Finding, b: Finding): number {
+  const pa = a.location.path;
+  const pb = b.location.path;
+  if (pa !== pb) return pa < pb ? -1 : 1;
+  return (
+    a.location.startLine - b.location.startLine ||
+    a.location.startColumn - b.location.startColumn ||
+    (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0)
+  );
+}
+
+export async function scan(req: ScanRequest): Promise<ScanResult> {
+  const started = performance.now();
+  const enabled = resolveEnabledRules(
+    ALL_RULES.map((r) => r.meta),
+    req.select,
+    req.ignore,
+  );
+  const rules = ALL_RULES.filter((r) => enabled.has(r.meta.id));
+  const discovered = discover(req.paths, {
+    include: req.include,
+    exclude: req.exclude,
+    respectGitignore: req.respectGitignore,
+    maxFileSize: req.maxFileSize,
+  }, req.cwd);
+
+  const setup: WorkerSetup = {
+    ruleIds: rules.map((r) => r.meta.id),
+    ruleOptions: effectiveRuleOptions(rules, req.ruleOptions),
+    maxFileSize: req.maxFileSize,
+  };
+  const tasks = discovered.files.map((f) => ({ absPath: f.absPath, relPath: f.relPath }));
+  const results = await analyzeAll(
+    tasks,
+    discovered.files.map((f) => f.size),
+    setup,
+    req.jobs,
+  );
+
+  const notices: Notice[] = [...discovered.notices];
+  const findings: Finding[] = [];
+  const perFile = perFileMatchers(req);
+  const minSeverity = severityRank(req.severity);
+  const minConfidence = confidenceRank(req.confidence);
+  const metas = new Map(rules.map((r) => [r.meta.id, r.meta]));
+  let lines = 0;
+  let scanned = 0;
+  for (const r of results) {
+    notices.push(...r.notices);
+    if (!r.analysed) continue;
+    scanned++;
+    lines += r.lines;
+    const abs = path.join(discovered.root, r.relPath);
+    const ignoredHere = perFile.filter((p) => p.match(abs)).flatMap((p) => p.selectors);
+    for (const f of r.findings) {
+      if (severityRank(f.severity) < minSeverity || confidenceRank(f.confidence) < minConfidence) continue;
+      if (req.ignoreSuppressions) delete f.suppression;
+      const meta = metas.get(f.ruleId);
+      if (!f.suppression && meta && ignoredHere.some((s) => selectorMatches(s, meta))) {
+        f.suppression = { kind: 'config', line: 0, ids: ignoredHere.filter((s) => selectorMatches(s, meta)) };
+      }
+      findings.push(f);
+    }
+  }
+  findings.sort(compareFindings);
+  notices.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : (a.line ?? 0) - (b.line ?? 0)));
+
+  const skippedByReason: ScanStats['skippedByReason'] = {};
+  let skipped = 0;
+  for (const n of notices) {
+    if (!n.skipped) continue;
+    skipped++;
+    skippedByReason[n.kind] = (skippedByReason[n.kind] ?? 0) + 1;
+  }
+  const findingsBySeverity: Record<Severity, number> = { low: 0, medium: 0, high: 0, critical: 0 };
+  let suppressed = 0;
+  for (const f of findings) {
+    if (f.suppression) suppressed++;
+    else findingsBySeverity[f.severity]++;
+  }
+  return {
+    root: discovered.root,
+    toolVersion: VERSION,
+    findings,
+    notices,
+    stats: {
+      filesScanned: scanned,
+      filesSkipped: skipped,
+      skippedByReason,
+      lines,
+      findingsBySeverity,
+      suppressed,
+      durationMs: performance.now() - started,
+      jobs: req.jobs,
+    },
+    rules: rules.map((r) => ({ meta: r.meta, docs: r.docs })),
+  };
+}

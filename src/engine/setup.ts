@@ -1,0 +1,19 @@
+import type { AnalyzerSetup } from './analyze.js';
+import { ALL_RULES } from '../rules/registry.js';
+import type { RuleOptions } from '../rules/types.js';
+
+/** What a worker needs to rebuild its AnalyzerSetup: plain data that crosses the thread boundary. */
+export interface WorkerSetup {
+  ruleIds: string[];
+  ruleOptions: [string, RuleOptions][];
+  maxFileSize: number;
+}
+
+export function toAnalyzerSetup(setup: WorkerSetup): AnalyzerSetup {
+  const ids = new Set(setup.ruleIds);
+  return {
+    rules: ALL_RULES.filter((r) => ids.has(r.meta.id)),
+    ruleOptions: new Map(setup.ruleOptions),
+    maxFileSize: setup.maxFileSize,
+  };
+}

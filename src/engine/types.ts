@@ -1,0 +1,34 @@
+import type { Finding, Notice, NoticeKind, Severity } from '../findings/types.js';
+import type { RuleDocs, RuleMeta } from '../rules/types.js';
+
+/** A rule as reporters see it: data only, no check. */
+export interface RuleDescriptor {
+  meta: RuleMeta;
+  docs: RuleDocs;
+}
+
+export interface ScanStats {
+  /** Files analysed (parsed, possibly with syntax errors). */
+  filesScanned: number;
+  /** Files not analysed at all; every one has a notice with `skipped: true`. */
+  filesSkipped: number;
+  skippedByReason: Partial<Record<NoticeKind, number>>;
+  lines: number;
+  /** Reported (unsuppressed, above thresholds) findings by severity. */
+  findingsBySeverity: Record<Severity, number>;
+  suppressed: number;
+  durationMs: number;
+  jobs: number;
+}
+
+export interface ScanResult {
+  /** Absolute path every finding path is relative to. */
+  root: string;
+  toolVersion: string;
+  /** Findings that pass the filters, sorted by path, line, column, rule id. Suppressed ones carry `suppression`. */
+  findings: Finding[];
+  notices: Notice[];
+  stats: ScanStats;
+  /** Every rule that ran, sorted by id. */
+  rules: RuleDescriptor[];
+}

@@ -1,0 +1,25 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { analyzeFile } from './analyze-file.js';
+import type { FromWorker, ToWorker } from './pool.js';
+import { toAnalyzerSetup, type WorkerSetup } from './setup.js';
+
+const port = parentPort;
+if (!port) throw new Error('worker.js must run in a worker thread');
+const setup = toAnalyzerSetup(workerData as WorkerSetup);
+
+// Tasks are handled one after another: the parser is not re-entrant, and the pool keeps two in flight.
+let queue = Promise.resolve();
+port.on('message', (msg: ToWorker) => {
+  if (msg.type === 'stop') {
+    port.close();
+    return;
+  }
+  queue = queue.then(async () => {
+    try {
+      const result = await analyzeFile(msg.task, setup);
+      port.postMessage({ type: 'result', index: msg.index, result } satisfies FromWorker);
+    } catch (err) {
+      port.postMessage({ type: 'fatal', message: err instanceof Error ? err.message : String(err) } satisfies FromWorker);
+    }
+  });
+});

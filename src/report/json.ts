@@ -1,0 +1,122 @@
+/**
+ * Machine-readable report. The shape is a public contract, documented in docs/json-report.md and described by
+ * docs/json-report.schema.json; bump JSON_SCHEMA_VERSION on any change that is not a pure addition.
+ *
+ * Every object is copied field by field rather than spread, so an internal field added to a type later cannot
+ * leak into the output unnoticed: the key lists below are checked against the types at compile time.
+ */
+import type { RuleDescriptor, ScanResult, ScanStats } from '../engine/types.js';
+import type { Finding, Fix, Location, Notice, Suppression, TraceStep } from '../findings/types.js';
+import type { RuleMeta, RuleSources } from '../rules/types.js';
+
+export const JSON_SCHEMA_VERSION = 1;
+export const TOOL_NAME = 'krait';
+
+/** Fails to compile when `T` gains a key the list does not name (or the list names one `T` lacks). */
+type KeysOf<T> = readonly (keyof T)[];
+type Exhaustive<T, K extends KeysOf<T>> = Exclude<keyof T, K[number]> extends never ? K : never;
+
+function keys<T>() {
+  return <const K extends KeysOf<T>>(k: K & Exhaustive<T, K>): K => k;
+}
+
+const FINDING_KEYS = keys<Finding>()([
+  'ruleId',
+  'ruleName',
+  'message',
+  'severity',
+  'confidence',
+  'cwe',
+  'location',
+  'snippet',
+  'trace',
+  'fix',
+  'fingerprint',
+  'suppression',
+]);
+const LOCATION_KEYS = keys<Location>()(['path', 'startLine', 'startColumn', 'endLine', 'endColumn']);
+const TRACE_STEP_KEYS = keys<TraceStep>()(['location', 'message']);
+const FIX_KEYS = keys<Fix>()(['description']);
+const SUPPRESSION_KEYS = keys<Suppression>()(['kind', 'line', 'ids']);
+const NOTICE_KEYS = keys<Notice>()(['kind', 'path', 'line', 'column', 'message', 'skipped']);
+const STATS_KEYS = keys<ScanStats>()([
+  'filesScanned',
+  'filesSkipped',
+  'skippedByReason',
+  'lines',
+  'findingsBySeverity',
+  'suppressed',
+  'durationMs',
+  'jobs',
+]);
+const RULE_KEYS = keys<RuleMeta>()([
+  'id',
+  'name',
+  'summary',
+  'severity',
+  'confidence',
+  'cwe',
+  'owasp',
+  'sources',
+  'defaultEnabled',
+]);
+const SOURCES_KEYS = keys<RuleSources>()(['bandit', 'ruff', 'semgrep']);
+
+export function renderJson(result: ScanResult): string {
+  const report = {
+    schemaVersion: JSON_SCHEMA_VERSION,
+    tool: { name: TOOL_NAME, version: result.toolVersion },
+    root: result.root,
+    findings: result.findings.map(finding),
+    notices: result.notices.map((n) => pick(n, NOTICE_KEYS)),
+    stats: stats(result.stats),
+    rules: result.rules.map(rule),
+  };
+  return `${JSON.stringify(report, null, 2)}\n`;
+}
+
+/** Copies the listed keys in order, leaving out absent optional ones (never writes `undefined` or `null`). */
+function pick<T extends object, K extends keyof T>(obj: T, ks: readonly K[]): Pick<T, K> {
+  const out = {} as Pick<T, K>;
+  for (const k of ks) {
+    if (obj[k] !== undefined) out[k] = obj[k];
+  }
+  return out;
+}
+
+function location(loc: Location): Location {
+  return pick(loc, LOCATION_KEYS);
+}
+
+function finding(f: Finding): Finding {
+  const out = pick(f, FINDING_KEYS);
+  out.cwe = [...f.cwe];
+  out.location = location(f.location);
+  if (f.trace) out.trace = f.trace.map((s) => ({ ...pick(s, TRACE_STEP_KEYS), location: location(s.location) }));
+  if (f.fix) out.fix = pick(f.fix, FIX_KEYS);
+  if (f.suppression) out.suppression = { ...pick(f.suppression, SUPPRESSION_KEYS), ids: [...f.suppression.ids] };
+  return out;
+}
+
+function stats(s: ScanStats): ScanStats {
+  const out = pick(s, STATS_KEYS);
+  out.skippedByReason = { ...s.skippedByReason };
+  out.findingsBySeverity = {
+    critical: s.findingsBySeverity.critical,
+    high: s.findingsBySeverity.high,
+    medium: s.findingsBySeverity.medium,
+    low: s.findingsBySeverity.low,
+  };
+  return out;
+}
+
+function rule(r: RuleDescriptor): RuleMeta {
+  const out = pick(r.meta, RULE_KEYS);
+  out.cwe = [...r.meta.cwe];
+  out.sources = {};
+  for (const tool of SOURCES_KEYS) {
+    const ids = r.meta.sources[tool];
+    if (ids) out.sources[tool] = [...ids];
+  }
+  return out;
+}

@@ -1,0 +1,243 @@
+/**
+ * SARIF 2.1.0, as read by GitHub code scanning, the VS Code SARIF viewer and other aggregators.
+ *
+ * Mappings chosen here (GitHub reads `security-severity` as a CVSS-like score: >= 9.0 critical, >= 7.0 high,
+ * >= 4.0 medium, otherwise low; each value sits inside its band so rounding never moves a rule across one):
+ *
+ * | krait    | level   | security-severity |
+ * | -------- | ------- | ----------------- |
+ * | critical | error   | 9.5               |
+ * | high     | error   | 8.0               |
+ * | medium   | warning | 5.5               |
+ * | low      | note    | 3.0               |
+ *
+ * Columns are Unicode code points with an exclusive end, so the run declares `columnKind: unicodeCodePoints`
+ * (SARIF otherwise assumes UTF-16 code units, which differ for characters outside the BMP).
+ */
+import { pathToFileURL } from 'node:url';
+import type { RuleDescriptor, ScanResult } from '../engine/types.js';
+import type { Confidence, Finding, Location, Notice, Severity, Suppression } from '../findings/types.js';
+import { TOOL_NAME } from './json.js';
+
+export const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
+const SRCROOT = '%SRCROOT%';
+
+type SarifLevel = 'error' | 'warning' | 'note';
+
+const LEVEL: Record<Severity, SarifLevel> = { critical: 'error', high: 'error', medium: 'warning', low: 'note' };
+export const SECURITY_SEVERITY: Record<Severity, string> = {
+  critical: '9.5',
+  high: '8.0',
+  medium: '5.5',
+  low: '3.0',
+};
+const PRECISION: Record<Confidence, string> = { high: 'high', medium: 'medium', low: 'low' };
+
+// Loose JSON shapes: the SARIF schema itself is the contract, checked by the tests.
+type Json = Record<string, unknown>;
+
+export function renderSarif(result: ScanResult): string {
+  const ruleIndex = new Map<string, number>();
+  result.rules.forEach((r, i) => {
+    if (!ruleIndex.has(r.meta.id)) ruleIndex.set(r.meta.id, i);
+  });
+
+  const log = {
+    $schema: SARIF_SCHEMA_URI,
+    version: '2.1.0',
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: TOOL_NAME,
+            version: result.toolVersion,
+            rules: result.rules.map(rule),
+          },
+        },
+        originalUriBaseIds: { [SRCROOT]: { uri: rootUri(result.root) } },
+        columnKind: 'unicodeCodePoints',
+        invocations: [
+          {
+            executionSuccessful: true,
+            toolExecutionNotifications: result.notices.map(notification),
+          },
+        ],
+        results: result.findings.map((f) => sarifResult(f, ruleIndex.get(f.ruleId))),
+      },
+    ],
+  };
+  return `${JSON.stringify(log, null, 2)}\n`;
+}
+
+function rule(r: RuleDescriptor): Json {
+  const { meta, docs } = r;
+  return {
+    id: meta.id,
+    name: meta.name,
+    shortDescription: { text: meta.summary },
+    // `what` is Markdown, which also reads fine as plain text.
+    fullDescription: { text: docs.what, markdown: docs.what },
+    help: { text: helpText(r), markdown: helpMarkdown(r) },
+    defaultConfiguration: { level: LEVEL[meta.severity], enabled: meta.defaultEnabled },
+    properties: {
+      tags: ['security', ...meta.cwe.map((n) => `external/cwe/cwe-${n}`), meta.owasp],
+      'security-severity': SECURITY_SEVERITY[meta.severity],
+      precision: PRECISION[meta.confidence],
+      sources: meta.sources,
+    },
+  };
+}
+
+function helpMarkdown({ docs }: RuleDescriptor): string {
+  const parts = [
+    docs.what.trim(),
+    `## Why is this bad?\n\n${docs.why.trim()}`,
+    `## Example\n\n${codeBlock(docs.bad)}`,
+    `## Use instead\n\n${codeBlock(docs.good)}`,
+  ];
+  if (docs.references.length > 0) {
+    parts.push(`## References\n\n${docs.references.map((ref) => `- <${ref}>`).join('\n')}`);
+  }
+  return parts.join('\n\n');
+}
+
+function helpText({ docs }: RuleDescriptor): string {
+  const indent = (code: string) =>
+    code
+      .trimEnd()
+      .split('\n')
+      .map((l) => (l === '' ? '' : `    ${l}`))
+      .join('\n');
+  const parts = [
+    docs.what.trim(),
+    `Why is this bad?\n${docs.why.trim()}`,
+    `Example:\n${indent(docs.bad)}`,
+    `Use instead:\n${indent(docs.good)}`,
+  ];
+  if (docs.references.length > 0) parts.push(`References:\n${docs.references.map((r) => `- ${r}`).join('\n')}`);
+  return parts.join('\n\n');
+}
+
+/** A fence longer than any backtick run in the code, so an example containing ``` cannot close it early. */
+function codeBlock(code: string): string {
+  const longest = Math.max(0, ...(code.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = '`'.repeat(Math.max(3, longest + 1));
+  return `${fence}python\n${code.trimEnd()}\n${fence}`;
+}
+
+function sarifResult(f: Finding, index: number | undefined): Json {
+  const out: Json = {
+    ruleId: f.ruleId,
+    // A finding from a rule missing in `rules` gets no index rather than a wrong one.
+    ...(index === undefined ? {} : { ruleIndex: index }),
+    level: LEVEL[f.severity],
+    message: { text: f.message },
+    locations: [{ physicalLocation: findingLocation(f) }],
+    partialFingerprints: { primaryLocationLineHash: f.fingerprint, 'krait/v1': f.fingerprint },
+  };
+  if (f.trace && f.trace.length > 0) {
+    out.codeFlows = [
+      {
+        threadFlows: [
+          {
+            locations: f.trace.map((step) => ({
+              location: { physicalLocation: physicalLocation(step.location), message: { text: step.message } },
+            })),
+          },
+        ],
+      },
+    ];
+  }
+  if (f.suppression) out.suppressions = [suppression(f.suppression, f.location.path)];
+  out.properties = { severity: f.severity, confidence: f.confidence, cwe: f.cwe };
+  return out;
+}
+
+/**
+ * `region.snippet` must be exactly the text of the region (SARIF 3.30.13), while `finding.snippet` is whole
+ * source lines; so the lines go to `contextRegion`, and the region gets the slice of them it covers.
+ */
+function findingLocation(f: Finding): Json {
+  const loc = f.location;
+  const out = physicalLocation(loc);
+  const source = f.snippet.replace(/(\r\n|\r|\n)$/, '');
+  if (source === '' || out.region === undefined) return out;
+
+  const lines = source.split(/\r\n|\r|\n/);
+  const regionText = sliceRegion(lines, loc);
+  if (regionText !== undefined) (out.region as Json).snippet = { text: regionText };
+  out.contextRegion = {
+    startLine: loc.startLine,
+    endLine: loc.startLine + lines.length - 1,
+    snippet: { text: lines.join('\n') },
+  };
+  return out;
+}
+
+/** The region's text, when the snippet holds all of it; columns index code points. */
+function sliceRegion(lines: string[], loc: Location): string | undefined {
+  const last = loc.endLine - loc.startLine;
+  if (last < 0 || last >= lines.length) return undefined;
+  const picked: string[] = [];
+  for (let i = 0; i <= last; i++) {
+    const cps = Array.from(lines[i]);
+    const from = i === 0 ? loc.startColumn - 1 : 0;
+    const to = i === last ? loc.endColumn - 1 : cps.length;
+    if (from < 0 || to > cps.length || from > to) return undefined;
+    picked.push(cps.slice(from, to).join(''));
+  }
+  return picked.join('\n');
+}
+
+function physicalLocation(loc: Location): Json {
+  // SARIF lines and columns start at 1; a whole-file location (line 0, say for a manifest) gets no region.
+  if (loc.startLine < 1) return { artifactLocation: artifact(loc.path) };
+  const region: Json = { startLine: loc.startLine };
+  if (loc.startColumn >= 1) region.startColumn = loc.startColumn;
+  if (loc.endLine >= loc.startLine) region.endLine = loc.endLine;
+  if (loc.endColumn >= 1) region.endColumn = loc.endColumn;
+  return { artifactLocation: artifact(loc.path), region };
+}
+
+function artifact(path: string): Json {
+  return { uri: relativeUri(path), uriBaseId: SRCROOT };
+}
+
+/**
+ * Each segment is percent-encoded on its own, so spaces, `#`, `?` and non-ASCII are safe and a `:` in the
+ * first segment cannot be read as a URI scheme.
+ */
+export function relativeUri(path: string): string {
+  return path.split('/').map(encodeURIComponent).join('/');
+}
+
+function rootUri(root: string): string {
+  const href = pathToFileURL(root).href;
+  return href.endsWith('/') ? href : `${href}/`;
+}
+
+function suppression(s: Suppression, path: string): Json {
+  // krait has no justification text to offer; where the comment is and which ids it names is what we know.
+  const properties = { suppressionKind: s.kind, ids: s.ids };
+  if (s.kind === 'config') return { kind: 'external', properties };
+  const out: Json = { kind: 'inSource', properties };
+  if (s.line >= 1) {
+    out.location = { physicalLocation: { artifactLocation: artifact(path), region: { startLine: s.line } } };
+  }
+  return out;
+}
+
+function notification(n: Notice): Json {
+  let region: Json | undefined;
+  if (n.line !== undefined && n.line >= 1) {
+    region = { startLine: n.line };
+    if (n.column !== undefined && n.column >= 1) region.startColumn = n.column;
+  }
+  return {
+    level: n.skipped ? 'warning' : 'note',
+    message: { text: n.message },
+    descriptor: { id: n.kind },
+    locations: [{ physicalLocation: { artifactLocation: artifact(n.path), ...(region ? { region } : {}) } }],
+    properties: { kind: n.kind, skipped: n.skipped },
+  };
+}

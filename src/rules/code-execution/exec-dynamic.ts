@@ -1,0 +1,95 @@
+import { argument } from '../../semantics/model.js';
+import type { ModuleModel } from '../../semantics/module.js';
+import type { Node } from 'web-tree-sitter';
+import { boundValue, calleeOf, isFixedPath, positionalArgs } from '../helpers.js';
+import type { Rule } from '../types.js';
+
+const EXEC = new Set(['exec', 'builtins.exec']);
+const COMPILE = new Set(['compile', 'builtins.compile']);
+const OPENERS = new Set(['open', 'io.open', 'codecs.open', 'pathlib.Path', 'pathlib.PurePath']);
+const READERS = new Set(['read', 'read_text', 'read_bytes']);
+
+/**
+ * `open(PATH).read()` / `Path(PATH).read_text()` with a path fixed by the source (the `setup.py` idiom that
+ * runs `pkg/__version__.py`): the file is part of the project, as trusted as the module running it.
+ */
+function readsProjectFile(node: Node, model: ModuleModel): boolean {
+  const n = boundValue(node, model);
+  if (n.type !== 'call') return false;
+  const fn = n.childForFieldName('function');
+  if (fn?.type !== 'attribute' || !READERS.has(fn.childForFieldName('attribute')?.text ?? '')) return false;
+  const obj = fn.childForFieldName('object');
+  if (!obj) return false;
+  const opener = boundValue(obj, model);
+  const callee = calleeOf(opener, model);
+  if (callee && OPENERS.has(callee)) {
+    const path = positionalArgs(opener)[0];
+    return path !== undefined && isFixedPath(path, model);
+  }
+  // `(Path(__file__).parent / "x.py").read_text()`: the object is itself a path.
+  return fn.childForFieldName('attribute')?.text !== 'read' && isFixedPath(obj, model);
+}
+
+export const execDynamic: Rule = {
+  meta: {
+    id: 'K102',
+    name: 'exec-dynamic',
+    summary: '`exec()` or `compile()` of code that is not a constant string',
+    severity: 'high',
+    confidence: 'medium',
+    cwe: [94],
+    owasp: 'A03:2021-Injection',
+    sources: { bandit: ['B102'], ruff: ['S102'] },
+    defaultEnabled: true,
+  },
+  docs: {
+    what:
+      'Reports calls to the builtins `exec()` and `compile()` whose source argument is not a constant string.\n\n' +
+      'Not reported: constant code (literals, constant names, f-strings of constants); `exec(compile(...))`, ' +
+      'where the `compile()` call is judged on its own so one problem gives one finding; code read from a file ' +
+      'whose path is fixed by the source, such as `exec(open(os.path.join(here, "pkg", "__version__.py")).read())` ' +
+      'in a `setup.py` (that file is as trusted as the module running it); and functions that merely share the ' +
+      'name, such as `re.compile`, `cursor.exec` or SQLAlchemy `exec_driver_sql`.',
+    why:
+      '`exec()` runs a string as Python statements, and `compile()` turns one into a code object that is about ' +
+      'to be run. Either way, whoever controls the text controls the process: they can read files and ' +
+      'secrets, open sockets and start programs. Passing restricted `globals` (for example ' +
+      '`{"__builtins__": {}}`) is not a sandbox; escapes through object attributes are well known.\n\n' +
+      'Code built at run time is rarely needed. Use a dispatch table (a dict of allowed functions), ' +
+      '`getattr` on a known object with an allow-list, `importlib.import_module` with a fixed set of names, ' +
+      'or a real parser for the mini-language at hand.',
+    bad:
+      'def apply_rule(rule_source: str, record: dict) -> None:\n' +
+      '    exec(rule_source, {"record": record})\n',
+    good:
+      'RULES = {\n' +
+      '    "uppercase": lambda record: record.update(name=record["name"].upper()),\n' +
+      '    "strip": lambda record: record.update(name=record["name"].strip()),\n' +
+      '}\n\n\n' +
+      'def apply_rule(rule_name: str, record: dict) -> None:\n' +
+      '    RULES[rule_name](record)\n',
+    references: [
+      'https://cwe.mitre.org/data/definitions/94.html',
+      'https://docs.python.org/3/library/functions.html#exec',
+      'https://docs.python.org/3/library/functions.html#compile',
+    ],
+  },
+  callees: [...EXEC, ...COMPILE],
+  call(call, ctx) {
+    const model = ctx.model;
+    const isExec = call.callee !== undefined && EXEC.has(call.callee);
+    const code = isExec ? call.args[0] : argument(call, 0, 'source');
+    if (!code || model.isConstant(code)) return;
+    if (isExec) {
+      // `exec(compile(src, ...))`: the compile() call carries the finding, if any.
+      const compiled = calleeOf(boundValue(code, model), model);
+      if (compiled && COMPILE.has(compiled)) return;
+    }
+    if (readsProjectFile(code, model)) return;
+    const name = isExec ? 'exec()' : 'compile()';
+    ctx.report({
+      node: call.node,
+      message: `${name} of non-constant code runs whatever that text says; use a dispatch table or a parser instead of building code`,
+    });
+  },
+};

@@ -1,0 +1,89 @@
+import type { Confidence, Severity } from '../findings/types.js';
+import type { Assignment, CallSite } from '../semantics/model.js';
+import type { ModuleModel } from '../semantics/module.js';
+import type { Node } from 'web-tree-sitter';
+
+export type Owasp2021 =
+  | 'A01:2021-Broken Access Control'
+  | 'A02:2021-Cryptographic Failures'
+  | 'A03:2021-Injection'
+  | 'A04:2021-Insecure Design'
+  | 'A05:2021-Security Misconfiguration'
+  | 'A06:2021-Vulnerable and Outdated Components'
+  | 'A07:2021-Identification and Authentication Failures'
+  | 'A08:2021-Software and Data Integrity Failures'
+  | 'A09:2021-Security Logging and Monitoring Failures'
+  | 'A10:2021-Server-Side Request Forgery';
+
+export interface RuleSources {
+  bandit?: string[];
+  ruff?: string[];
+  semgrep?: string[];
+}
+
+export interface RuleMeta {
+  /** Stable id, e.g. "K101". Families share the hundreds digit, so "K1" selects a family. */
+  id: string;
+  /** kebab-case name, e.g. "eval-of-dynamic-code"; also accepted wherever an id is. */
+  name: string;
+  /** One sentence: what the rule reports. */
+  summary: string;
+  severity: Severity;
+  confidence: Confidence;
+  /** CWE ids, most specific first. */
+  cwe: number[];
+  owasp: Owasp2021;
+  sources: RuleSources;
+  /** Rules off by default run only when selected explicitly (or with --select ALL). */
+  defaultEnabled: boolean;
+}
+
+export interface RuleDocs {
+  /** What the rule finds. Markdown. */
+  what: string;
+  /** Why it is dangerous. Markdown. */
+  why: string;
+  /** A Python snippet the rule must report (a test runs it). */
+  bad: string;
+  /** The fixed twin, which the rule must not report. */
+  good: string;
+  references: string[];
+}
+
+export type RuleOptionType = 'string' | 'number' | 'boolean' | 'string[]';
+
+export interface RuleOptionSpec {
+  type: RuleOptionType;
+  default: string | number | boolean | string[];
+  description: string;
+}
+
+export type RuleOptions = Record<string, string | number | boolean | string[]>;
+
+export interface ReportInput {
+  node: Node;
+  message: string;
+  severity?: Severity;
+  confidence?: Confidence;
+}
+
+export interface RuleContext {
+  model: ModuleModel;
+  options: RuleOptions;
+  report(input: ReportInput): void;
+}
+
+export interface Rule {
+  meta: RuleMeta;
+  docs: RuleDocs;
+  options?: Record<string, RuleOptionSpec>;
+  /**
+   * Qualified names of the callees this rule inspects. When present, `call` runs only for call sites
+   * whose resolved callee is in the list (an index lookup, not a scan of every call).
+   */
+  callees?: string[];
+  call?(call: CallSite, ctx: RuleContext): void;
+  assignment?(assignment: Assignment, ctx: RuleContext): void;
+  /** Runs once per module, for checks that need the whole module (settings files, say). */
+  module?(ctx: RuleContext): void;
+}

@@ -1,0 +1,554 @@
+import type { Node, Query, Tree } from 'web-tree-sitter';
+import { dottedName, unparen } from '../syntax/nodes.js';
+import { PYTHON_BUILTINS } from './builtins.js';
+import { foldString, isConstantExpression } from './constants.js';
+import type { Assignment, Binding, CallSite, FunctionInfo, ImportRecord, Scope, ScopeKind } from './model.js';
+import { RETURN_TYPES } from './return-types.js';
+
+/**
+ * What a Python expression denotes, as far as static reading can tell: a named thing (a module, function or
+ * class, by qualified name) or an instance of a type (by the type's qualified name).
+ */
+export type Ref = { kind: 'name'; q: string } | { kind: 'instance'; type: string };
+
+const MAX_DEPTH = 24;
+
+/** Dotted module name for a root-relative path: `pkg/sub/mod.py` → `pkg.sub.mod`, `pkg/__init__.py` → `pkg`. */
+export function moduleNameFor(relPath: string): string {
+  const parts = relPath.replace(/\.pyw?$/, '').split('/');
+  if (parts[parts.length - 1] === '__init__') parts.pop();
+  return parts.filter((p) => p.length > 0).join('.');
+}
+
+/**
+ * The semantic model of one module, built from a single query pass over the tree: scopes and bindings,
+ * imports resolved to qualified names, call sites with resolved callees, assignments and definitions.
+ */
+export class ModuleModel {
+  readonly moduleName: string;
+  readonly isPackageInit: boolean;
+  readonly lines: string[];
+  readonly moduleScope: Scope;
+  readonly imports: ImportRecord[] = [];
+  readonly calls: CallSite[] = [];
+  readonly assignments: Assignment[] = [];
+  readonly functions: FunctionInfo[] = [];
+  readonly errorNodes: Node[] = [];
+  readonly starImports: string[] = [];
+  private readonly callIndex = new Map<string, CallSite[]>();
+  private readonly refCache = new Map<number, Ref | null>();
+  private readonly foldCache = new Map<number, string | null>();
+
+  constructor(
+    readonly relPath: string,
+    readonly text: string,
+    readonly tree: Tree,
+    query: Query,
+  ) {
+    this.moduleName = moduleNameFor(relPath);
+    this.isPackageInit = /(^|\/)__init__\.pyw?$/.test(relPath);
+    this.lines = text.split(/\r\n|\r|\n/);
+    const root = tree.rootNode;
+    this.moduleScope = {
+      kind: 'module',
+      node: root,
+      start: 0,
+      end: Number.MAX_SAFE_INTEGER,
+      parent: null,
+      children: [],
+      qualname: this.moduleName,
+      bindings: new Map(),
+    };
+    this.build(query);
+  }
+
+  // ---- building ---------------------------------------------------------------------------------------
+
+  private build(query: Query): void {
+    const stack: Scope[] = [this.moduleScope];
+    const pendingCalls: { node: Node; scope: Scope }[] = [];
+    for (const { name, node } of query.captures(this.tree.rootNode)) {
+      const start = node.startIndex;
+      while (stack.length > 1 && start >= stack[stack.length - 1].end) stack.pop();
+      const scope = stack[stack.length - 1];
+      switch (name) {
+        case 'import':
+          this.addImport(node, scope);
+          break;
+        case 'import_from':
+          this.addImportFrom(node, scope);
+          break;
+        case 'function':
+        case 'lambda':
+        case 'class':
+          stack.push(this.addScope(node, name, scope));
+          break;
+        case 'call':
+          // Callees are resolved after every binding is known (a function may call one defined below it).
+          pendingCalls.push({ node, scope });
+          break;
+        case 'assign':
+          this.addAssignment(node, scope);
+          break;
+        case 'augassign': {
+          const left = node.childForFieldName('left');
+          if (left?.type === 'identifier') this.bind(scope, { kind: 'unknown', name: left.text, at: node.endIndex });
+          break;
+        }
+        case 'with_item':
+          this.addWithItem(node, scope);
+          break;
+        case 'walrus': {
+          const target = node.childForFieldName('name');
+          const value = node.childForFieldName('value');
+          if (target && value) this.bind(scope, { kind: 'assign', name: target.text, at: node.endIndex, value });
+          break;
+        }
+        case 'error':
+          this.errorNodes.push(node);
+          break;
+      }
+    }
+    for (const { node, scope } of pendingCalls) this.addCall(node, scope);
+  }
+
+  private bind(scope: Scope, binding: Binding): void {
+    const list = scope.bindings.get(binding.name);
+    if (list) list.push(binding);
+    else scope.bindings.set(binding.name, [binding]);
+  }
+
+  private resolveRelative(module: string, level: number): string {
+    // A package's __init__ is the package itself; any other module's package is its parent.
+    const parts = this.moduleName ? this.moduleName.split('.') : [];
+    if (!this.isPackageInit) parts.pop();
+    for (let i = 1; i < level; i++) parts.pop();
+    if (module) parts.push(module);
+    return parts.join('.');
+  }
+
+  private addImport(node: Node, scope: Scope): void {
+    for (const child of node.namedChildren) {
+      if (!child) continue;
+      if (child.type === 'dotted_name') {
+        const module = child.text.replace(/\s+/g, '');
+        const top = module.split('.')[0];
+        this.recordImport(node, scope, top, top, module);
+      } else if (child.type === 'aliased_import') {
+        const nameNode = child.childForFieldName('name');
+        const alias = child.childForFieldName('alias');
+        if (!nameNode || !alias) continue;
+        const module = nameNode.text.replace(/\s+/g, '');
+        this.recordImport(node, scope, alias.text, module, module);
+      }
+    }
+  }
+
+  private addImportFrom(node: Node, scope: Scope): void {
+    const moduleNode = node.childForFieldName('module_name');
+    if (!moduleNode) return;
+    let module: string;
+    if (moduleNode.type === 'relative_import') {
+      const prefix = moduleNode.namedChildren.find((c) => c?.type === 'import_prefix');
+      const dotted = moduleNode.namedChildren.find((c) => c?.type === 'dotted_name');
+      module = this.resolveRelative(dotted ? dotted.text : '', prefix ? prefix.text.length : 1);
+    } else {
+      module = moduleNode.text.replace(/\s+/g, '');
+    }
+    for (const child of node.namedChildren) {
+      if (!child || child.id === moduleNode.id) continue;
+      if (child.type === 'wildcard_import') {
+        this.starImports.push(module);
+      } else if (child.type === 'dotted_name') {
+        const q = module ? `${module}.${child.text}` : child.text;
+        this.recordImport(node, scope, child.text.split('.')[0], q, module);
+      } else if (child.type === 'aliased_import') {
+        const nameNode = child.childForFieldName('name');
+        const alias = child.childForFieldName('alias');
+        if (!nameNode || !alias) continue;
+        const q = module ? `${module}.${nameNode.text}` : nameNode.text;
+        this.recordImport(node, scope, alias.text, q, module);
+      }
+    }
+  }
+
+  private recordImport(node: Node, scope: Scope, local: string, qualified: string, module: string): void {
+    this.imports.push({ node, local, qualified, module, scope });
+    this.bind(scope, { kind: 'import', name: local, at: node.endIndex, qualified });
+  }
+
+  private addScope(node: Node, capture: string, parent: Scope): Scope {
+    const kind: ScopeKind = capture === 'class' ? 'class' : capture === 'lambda' ? 'lambda' : 'function';
+    const nameNode = node.childForFieldName('name');
+    const name = nameNode?.text ?? '<lambda>';
+    const qualname = parent.qualname ? `${parent.qualname}.${name}` : name;
+    const scope: Scope = {
+      kind,
+      node,
+      start: node.startIndex,
+      end: node.endIndex,
+      parent,
+      children: [],
+      qualname,
+      bindings: new Map(),
+    };
+    parent.children.push(scope);
+    if (kind === 'lambda') {
+      this.bindParameters(node, scope, parent);
+      return scope;
+    }
+    // The definition binds its name in the enclosing scope; decorators wrap it but keep the name.
+    this.bind(parent, { kind: kind === 'class' ? 'class' : 'def', name, at: node.startIndex, qualified: qualname });
+    if (kind === 'function') {
+      const decorated = node.parent?.type === 'decorated_definition' ? node.parent : null;
+      const decorators = decorated ? decorated.namedChildren.filter((c): c is Node => c?.type === 'decorator') : [];
+      this.functions.push({
+        node,
+        name,
+        qualname,
+        decorators,
+        scope,
+        isAsync: node.firstChild?.type === 'async',
+      });
+      this.bindParameters(node, scope, parent);
+    }
+    return scope;
+  }
+
+  private bindParameters(fn: Node, scope: Scope, parent: Scope): void {
+    const params = fn.childForFieldName('parameters');
+    if (!params) return;
+    let first = true;
+    const isMethod = parent.kind === 'class' && fn.type === 'function_definition';
+    for (const p of params.namedChildren) {
+      if (!p) continue;
+      let nameNode: Node | null = null;
+      let annotation: Node | null = null;
+      switch (p.type) {
+        case 'identifier':
+          nameNode = p;
+          break;
+        case 'typed_parameter':
+          nameNode = p.namedChildren.find((c) => c?.type === 'identifier') ?? null;
+          annotation = p.childForFieldName('type');
+          break;
+        case 'default_parameter':
+        case 'typed_default_parameter':
+          nameNode = p.childForFieldName('name');
+          annotation = p.childForFieldName('type');
+          break;
+        case 'list_splat_pattern':
+        case 'dictionary_splat_pattern':
+          nameNode = p.namedChildren.find((c) => c?.type === 'identifier') ?? null;
+          break;
+        default:
+          continue;
+      }
+      if (!nameNode) continue;
+      const binding: Binding = { kind: 'param', name: nameNode.text, at: fn.startIndex };
+      if (annotation) binding.annotation = annotation;
+      if (first && isMethod && !this.isStaticMethod(fn)) binding.selfOf = parent.qualname;
+      first = false;
+      this.bind(scope, binding);
+    }
+  }
+
+  private isStaticMethod(fn: Node): boolean {
+    const decorated = fn.parent?.type === 'decorated_definition' ? fn.parent : null;
+    if (!decorated) return false;
+    return decorated.namedChildren.some((d) => d?.type === 'decorator' && /^@\s*(staticmethod|classmethod)\b/.test(d.text));
+  }
+
+  private addAssignment(node: Node, scope: Scope): void {
+    // `a = b = v` nests assignments; the outer one owns every target and the innermost value.
+    if (node.parent?.type === 'assignment') return;
+    const targets: Node[] = [];
+    let value: Node | null = null;
+    let annotation: Node | null = null;
+    let cur: Node | null = node;
+    const pairs: { target: Node; value: Node | null }[] = [];
+    const lefts: Node[] = [];
+    while (cur && cur.type === 'assignment') {
+      const left = cur.childForFieldName('left');
+      if (left) lefts.push(left);
+      annotation ??= cur.childForFieldName('type');
+      const right: Node | null = cur.childForFieldName('right');
+      if (right?.type === 'assignment') cur = right;
+      else {
+        value = right;
+        cur = null;
+      }
+    }
+    for (const left of lefts) {
+      const flat = flattenTargets(left);
+      targets.push(...flat);
+      if (flat.length === 1 && flat[0].id === unparen(left).id) {
+        pairs.push({ target: flat[0], value });
+      } else {
+        const elems = value ? tupleElements(value) : undefined;
+        const leftElems = tupleElements(left);
+        if (elems && leftElems && elems.length === leftElems.length && !leftElems.some((e) => e.type === 'list_splat_pattern')) {
+          leftElems.forEach((t, i) => {
+            for (const f of flattenTargets(t)) pairs.push({ target: f, value: f.id === unparen(t).id ? elems[i] : null });
+          });
+        } else {
+          for (const f of flat) pairs.push({ target: f, value: null });
+        }
+      }
+    }
+    const single = pairs.length === targets.length && lefts.length > 0 && targets.length === lefts.length;
+    this.assignments.push({ node, targets, value: single ? value : null, annotation, scope });
+    for (const { target, value: v } of pairs) {
+      if (target.type !== 'identifier') continue;
+      const binding: Binding = v ? { kind: 'assign', name: target.text, at: node.endIndex, value: v } : { kind: 'unknown', name: target.text, at: node.endIndex };
+      if (annotation && lefts.length === 1) binding.annotation = annotation;
+      this.bind(scope, binding);
+    }
+  }
+
+  private addWithItem(node: Node, scope: Scope): void {
+    const value = node.childForFieldName('value');
+    if (!value || value.type !== 'as_pattern') return;
+    const expr = value.namedChildren[0];
+    const alias = value.childForFieldName('alias');
+    const target = alias?.namedChildren[0] ?? null;
+    if (!expr || !target) return;
+    if (target.type === 'identifier') this.bind(scope, { kind: 'assign', name: target.text, at: node.endIndex, value: expr });
+  }
+
+  private addCall(node: Node, scope: Scope): void {
+    const calleeNode = node.childForFieldName('function');
+    if (!calleeNode) return;
+    const args: Node[] = [];
+    const keywords = new Map<string, Node>();
+    let hasStarArgs = false;
+    let hasStarKwargs = false;
+    const argList = node.childForFieldName('arguments');
+    if (argList?.type === 'generator_expression') {
+      args.push(argList);
+    } else if (argList) {
+      for (const a of argList.namedChildren) {
+        if (!a || a.type === 'comment') continue;
+        if (a.type === 'keyword_argument') {
+          const n = a.childForFieldName('name');
+          const v = a.childForFieldName('value');
+          if (n && v) keywords.set(n.text, v);
+        } else if (a.type === 'list_splat') {
+          hasStarArgs = true;
+        } else if (a.type === 'dictionary_splat') {
+          hasStarKwargs = true;
+        } else if (!hasStarArgs) {
+          args.push(a);
+        }
+      }
+    }
+    const ref = this.resolve(calleeNode);
+    const callee = ref?.kind === 'name' ? ref.q : undefined;
+    const site: CallSite = { node, calleeNode, callee, args, keywords, hasStarArgs, hasStarKwargs, scope };
+    this.calls.push(site);
+    if (callee) {
+      const list = this.callIndex.get(callee);
+      if (list) list.push(site);
+      else this.callIndex.set(callee, [site]);
+    }
+  }
+
+  // ---- queries ----------------------------------------------------------------------------------------
+
+  /** Call sites whose callee resolves to `qualified`. */
+  callsTo(qualified: string): readonly CallSite[] {
+    return this.callIndex.get(qualified) ?? [];
+  }
+
+  /** The innermost scope that contains a source index. */
+  scopeAt(index: number): Scope {
+    let scope = this.moduleScope;
+    for (;;) {
+      const child = scope.children.find((c) => c.start <= index && index < c.end);
+      if (!child) return scope;
+      scope = child;
+    }
+  }
+
+  /** The binding a name has at a source position, following Python's scoping (class bodies are not enclosing). */
+  lookup(name: string, index: number, from?: Scope): Binding | undefined {
+    let scope: Scope | null = from ?? this.scopeAt(index);
+    let own = true;
+    while (scope) {
+      if (scope.kind === 'class' && !own) {
+        scope = scope.parent;
+        continue;
+      }
+      const list = scope.bindings.get(name);
+      if (list && list.length > 0) {
+        if (own) {
+          let found: Binding | undefined;
+          for (const b of list) if (b.at <= index) found = b;
+          // A local bound only later in the function is still local (a loop carries it around).
+          return found ?? (scope.kind === 'module' ? undefined : list[list.length - 1]);
+        }
+        return list[list.length - 1];
+      }
+      own = false;
+      scope = scope.parent;
+    }
+    return undefined;
+  }
+
+  /** Qualified name of what an expression refers to (`sp.run` → `subprocess.run`), if known. */
+  qualifiedName(node: Node): string | undefined {
+    const ref = this.resolve(node);
+    return ref?.kind === 'name' ? ref.q : undefined;
+  }
+
+  /** Type of the instance an expression evaluates to, if known (`sqlite3.connect(p)` → `sqlite3.Connection`). */
+  instanceType(node: Node): string | undefined {
+    const ref = this.resolve(node);
+    return ref?.kind === 'instance' ? ref.type : undefined;
+  }
+
+  resolve(node: Node, depth = 0): Ref | undefined {
+    const cached = this.refCache.get(node.id);
+    if (cached !== undefined) return cached ?? undefined;
+    if (depth > MAX_DEPTH) return undefined;
+    // Mark in progress: a cycle through module-level rebinding resolves to unknown rather than recursing.
+    this.refCache.set(node.id, null);
+    const ref = this.resolveUncached(unparen(node), depth);
+    this.refCache.set(node.id, ref ?? null);
+    return ref;
+  }
+
+  private resolveUncached(node: Node, depth: number): Ref | undefined {
+    switch (node.type) {
+      case 'identifier': {
+        const binding = this.lookup(node.text, node.startIndex);
+        if (!binding) {
+          if (PYTHON_BUILTINS.has(node.text)) return { kind: 'name', q: node.text };
+          if (this.starImports.length === 1) return { kind: 'name', q: `${this.starImports[0]}.${node.text}` };
+          return undefined;
+        }
+        return this.resolveBinding(binding, depth);
+      }
+      case 'attribute': {
+        const obj = node.childForFieldName('object');
+        const attr = node.childForFieldName('attribute');
+        if (!obj || !attr) return undefined;
+        const base = this.resolve(obj, depth + 1);
+        if (!base) return undefined;
+        return { kind: 'name', q: `${base.kind === 'name' ? base.q : base.type}.${attr.text}` };
+      }
+      case 'call': {
+        const fn = node.childForFieldName('function');
+        if (!fn) return undefined;
+        const callee = this.resolve(fn, depth + 1);
+        if (!callee || callee.kind !== 'name') return undefined;
+        return this.callResult(callee.q, node, depth);
+      }
+      default:
+        return undefined;
+    }
+  }
+
+  private resolveBinding(binding: Binding, depth: number): Ref | undefined {
+    switch (binding.kind) {
+      case 'import':
+      case 'def':
+      case 'class':
+        return binding.qualified ? { kind: 'name', q: binding.qualified } : undefined;
+      case 'assign':
+        if (binding.value) return this.resolve(binding.value, depth + 1);
+        return undefined;
+      case 'param': {
+        if (binding.selfOf) return { kind: 'instance', type: binding.selfOf };
+        if (binding.annotation) {
+          const ann = binding.annotation.type === 'type' ? binding.annotation.namedChildren[0] : binding.annotation;
+          if (!ann) return undefined;
+          const t = this.resolve(ann, depth + 1);
+          if (t?.kind === 'name') return { kind: 'instance', type: t.q };
+        }
+        return undefined;
+      }
+      default:
+        return undefined;
+    }
+  }
+
+  /** What calling `callee` returns: a table entry, a dynamic import, or an instance of a class. */
+  private callResult(callee: string, call: Node, _depth: number): Ref | undefined {
+    const known = RETURN_TYPES[callee];
+    if (known !== undefined) return { kind: 'instance', type: known };
+    if (callee === '__import__' || callee === 'importlib.import_module') {
+      const args = call.childForFieldName('arguments');
+      const first = args?.namedChildren.find((c) => c !== null && c.type !== 'comment');
+      if (!first || first.type === 'keyword_argument') return undefined;
+      const name = this.constantString(first);
+      if (!name || !/^[\w.]+$/.test(name)) return undefined;
+      // `__import__('a.b')` returns the top package; import_module returns the module itself.
+      return { kind: 'name', q: callee === '__import__' ? name.split('.')[0] : name };
+    }
+    const last = callee.slice(callee.lastIndexOf('.') + 1);
+    if (/^_?[A-Z]/.test(last) && !/^[A-Z0-9_]+$/.test(last)) return { kind: 'instance', type: callee };
+    return undefined;
+  }
+
+  /** The string an expression always evaluates to, if it is constant (literals, concatenation, constant names). */
+  constantString(node: Node): string | undefined {
+    const cached = this.foldCache.get(node.id);
+    if (cached !== undefined) return cached ?? undefined;
+    this.foldCache.set(node.id, null);
+    const value = foldString(node, (id) => this.constantBindingValue(id));
+    this.foldCache.set(node.id, value ?? null);
+    return value;
+  }
+
+  /** True when the expression has one value whatever the input (literals, constant strings, tuples of them). */
+  isConstant(node: Node): boolean {
+    return isConstantExpression(node, (n) => this.constantString(n) !== undefined, (id) => this.constantBindingValue(id));
+  }
+
+  /**
+   * The value a name is bound to at its use, when that binding is a plain assignment. Flow decides which
+   * binding is seen, so `q = "a"; q += x` leaves `q` non-constant after the augmented assignment.
+   */
+  private constantBindingValue(identifier: Node): Node | undefined {
+    const b = this.lookup(identifier.text, identifier.startIndex);
+    return b?.kind === 'assign' ? b.value : undefined;
+  }
+
+  /** The dotted source text of a name or attribute chain, unresolved (`self.request.args`). */
+  dotted(node: Node): string | undefined {
+    return dottedName(node);
+  }
+}
+
+/** Assignment targets flattened: `a, (b, c[0]), *d = …` → a, b, c[0], d. */
+export function flattenTargets(node: Node): Node[] {
+  const n = unparen(node);
+  switch (n.type) {
+    case 'identifier':
+    case 'attribute':
+    case 'subscript':
+      return [n];
+    case 'pattern_list':
+    case 'tuple_pattern':
+    case 'list_pattern':
+    case 'expression_list':
+    case 'tuple':
+    case 'list':
+      return n.namedChildren.flatMap((c) => (c && c.type !== 'comment' ? flattenTargets(c) : []));
+    case 'list_splat_pattern':
+    case 'list_splat':
+      return n.namedChildren.flatMap((c) => (c ? flattenTargets(c) : []));
+    default:
+      return [];
+  }
+}
+
+/** Elements of a tuple-like node (`a, b` / `(a, b)` / `[a, b]`), or undefined for anything else. */
+export function tupleElements(node: Node): Node[] | undefined {
+  const n = unparen(node);
+  if (['pattern_list', 'tuple_pattern', 'list_pattern', 'expression_list', 'tuple', 'list'].includes(n.type)) {
+    return n.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment');
+  }
+  return undefined;
+}

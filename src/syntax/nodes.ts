@@ -1,0 +1,54 @@
+import type { Node } from 'web-tree-sitter';
+
+/** Strips parentheses: `((x))` is `x`. */
+export function unparen(node: Node): Node {
+  let n = node;
+  while (n.type === 'parenthesized_expression') {
+    const inner = n.namedChildren.find((c) => c !== null && c.type !== 'comment');
+    if (!inner) break;
+    n = inner;
+  }
+  return n;
+}
+
+/** The dotted text of an identifier/attribute chain (`a.b.c`), or undefined for anything else. */
+export function dottedName(node: Node): string | undefined {
+  const n = unparen(node);
+  if (n.type === 'identifier') return n.text;
+  if (n.type === 'attribute') {
+    const obj = n.childForFieldName('object');
+    const attr = n.childForFieldName('attribute');
+    if (!obj || !attr) return undefined;
+    const head = dottedName(obj);
+    return head === undefined ? undefined : `${head}.${attr.text}`;
+  }
+  return undefined;
+}
+
+/** The smallest statement that contains the node (its first line is where suppressions and findings anchor). */
+export function enclosingStatement(node: Node): Node {
+  let n: Node | null = node;
+  while (n) {
+    const t = n.type;
+    if (t.endsWith('_statement') || t === 'function_definition' || t === 'class_definition' || t === 'decorated_definition') return n;
+    if (t === 'module' || t === 'block') break;
+    n = n.parent;
+  }
+  return node;
+}
+
+/**
+ * The rows a statement's own text spans: for compound statements (if/for/def/with…) only the header, so a
+ * comment inside the body does not reach a finding in the header.
+ */
+export function statementHeaderRows(stmt: Node): [number, number] {
+  const start = stmt.startPosition.row;
+  const body = stmt.childForFieldName('body') ?? stmt.childForFieldName('consequence');
+  if (body) {
+    // The body may start on the header's line (`if x: y()`); the header still ends at the colon's row.
+    const colonRow = body.startPosition.row;
+    const prev = body.previousSibling;
+    return [start, prev ? prev.endPosition.row : Math.max(start, colonRow - 1)];
+  }
+  return [start, stmt.endPosition.row];
+}

@@ -1,0 +1,37 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ALL_RULES } from '../src/rules/registry.js';
+import { analyze, findingKeys } from './helpers/analyze.js';
+import { compareAnnotations, parseAnnotations } from './helpers/annotations.js';
+
+const repo = path.resolve(import.meta.dirname, '..');
+
+function pythonFiles(dir: string): string[] {
+  if (!fs.existsSync(dir)) return [];
+  return fs
+    .readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((d) => d.isFile() && d.name.endsWith('.py'))
+    .map((d) => path.join(d.parentPath, d.name))
+    .sort();
+}
+
+const files = [...pythonFiles(path.join(repo, 'test/fixtures/rules')), ...pythonFiles(path.join(repo, 'examples'))];
+
+describe('annotated fixtures: exact set of (file, line, id)', () => {
+  it('finds fixtures for every rule', () => {
+    const annotated = new Set<string>();
+    for (const f of files) for (const key of parseAnnotations(fs.readFileSync(f, 'utf8')).expected) annotated.add(key.split(':')[1]);
+    const missing = ALL_RULES.map((r) => r.meta.id).filter((id) => !annotated.has(id));
+    expect(missing).toEqual([]);
+  });
+
+  for (const file of files) {
+    const rel = path.relative(repo, file).split(path.sep).join('/');
+    it(rel, async () => {
+      const text = fs.readFileSync(file, 'utf8');
+      const result = await analyze(text, { relPath: rel });
+      expect(compareAnnotations(findingKeys(result), parseAnnotations(text))).toEqual([]);
+    });
+  }
+});

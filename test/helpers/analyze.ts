@@ -1,0 +1,23 @@
+import { analyzeText, type FileResult } from '../../src/engine/analyze.js';
+import { ALL_RULES } from '../../src/rules/registry.js';
+import type { Rule, RuleOptions } from '../../src/rules/types.js';
+
+/** Analyses Python source in-process with the given rules (all rules by default, opt-in ones included). */
+export function analyze(
+  source: string,
+  opts: { relPath?: string; rules?: readonly Rule[]; ruleOptions?: Map<string, RuleOptions> } = {},
+): Promise<FileResult> {
+  return analyzeText(source, opts.relPath ?? 'sample.py', {
+    rules: opts.rules ?? ALL_RULES,
+    ruleOptions: opts.ruleOptions ?? new Map(),
+    maxFileSize: 1 << 24,
+  });
+}
+
+/** Unsuppressed findings as sorted "line:ID" keys. */
+export function findingKeys(result: FileResult): string[] {
+  return result.findings
+    .filter((f) => !f.suppression)
+    .map((f) => `${f.location.startLine}:${f.ruleId}`)
+    .sort();
+}

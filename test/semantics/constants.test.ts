@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { modelOf, valueOf } from '../helpers/model.js';
+
+async function fold(source: string, name = 'x'): Promise<string | undefined> {
+  const m = await modelOf(source);
+  return m.constantString(valueOf(m, name));
+}
+
+describe('constant folding', () => {
+  it('folds literals, escapes, prefixes and implicit concatenation', async () => {
+    expect(await fold('x = "a\\tb"')).toBe('a\tb');
+    expect(await fold("x = r'a\\tb'")).toBe('a\\tb');
+    expect(await fold('x = b"\\x41\\x42"')).toBe('AB');
+    expect(await fold('x = "\\u00e9"')).toBe('é');
+    expect(await fold('x = ("SELECT * "\n     "FROM t")')).toBe('SELECT * FROM t');
+    expect(await fold('x = """multi\nline"""')).toBe('multi\nline');
+  });
+
+  it('folds + of constants and names bound to constants', async () => {
+    expect(await fold('A = "ls "\nB = A + "-l"\nx = B + " /tmp"')).toBe('ls -l /tmp');
+  });
+
+  it('folds f-strings whose fields are constant, and only those', async () => {
+    expect(await fold('N = "users"\nx = f"SELECT * FROM {N}"')).toBe('SELECT * FROM users');
+    expect(await fold('x = f"{{literal}} braces"')).toBe('{literal} braces');
+    expect(await fold('x = f"SELECT * FROM {table}"')).toBeUndefined();
+    expect(await fold('N = "u"\nx = f"{N!r}"')).toBeUndefined();
+  });
+
+  it('does not fold what depends on input or flow', async () => {
+    expect(await fold('x = "a" + y')).toBeUndefined();
+    expect(await fold('x = "%s" % y')).toBeUndefined();
+    expect(await fold('x = "{}".format(y)')).toBeUndefined();
+    expect(await fold('x = input()')).toBeUndefined();
+    // A name reassigned with an augmented assignment is no longer the constant it started as.
+    expect(await fold('q = "a"\nq += y\nx = q')).toBeUndefined();
+  });
+
+  it('tells constant expressions from dynamic ones', async () => {
+    const m = await modelOf('A = "x"\na = ["ls", "-l", A]\nb = ("ls", name)\nc = -1\nd = {"k": 1}\ne = {"k": v}\n');
+    expect(m.isConstant(valueOf(m, 'a'))).toBe(true);
+    expect(m.isConstant(valueOf(m, 'b'))).toBe(false);
+    expect(m.isConstant(valueOf(m, 'c'))).toBe(true);
+    expect(m.isConstant(valueOf(m, 'd'))).toBe(true);
+    expect(m.isConstant(valueOf(m, 'e'))).toBe(false);
+  });
+});
