@@ -286,7 +286,7 @@ class Walker {
     if (!task.named && this.isVirtualenv(task, entries)) return;
 
     let levels = task.levels;
-    if (this.options.respectGitignore && entries.some((e) => e.name === '.gitignore' && !e.isDirectory())) {
+    if (this.options.respectGitignore && entries.some((e) => e.name === '.gitignore' && e.isFile())) {
       const ig = this.loadIgnoreFile(path.join(task.abs, '.gitignore'));
       if (ig) levels = [...levels, { base: task.rel, ig }];
     }

@@ -71,7 +71,8 @@ export const subprocessShell: Rule = {
     if (always !== undefined) {
       const cmd = argument(call, 0, always);
       if (!cmd || isShellSafe(cmd, model)) return;
-      ctx.report({ node: call.node, message: `${callee}() always runs its command through a shell, and this command is not constant; use subprocess.run() with a list of arguments` });
+      const instead = callee?.startsWith('asyncio.') ? 'asyncio.create_subprocess_exec() with separate arguments' : 'subprocess.run() with a list of arguments';
+      ctx.report({ node: call.node, message: `${callee}() always runs its command through a shell, and this command is not constant; use ${instead}` });
       return;
     }
     const shell = call.keywords.get('shell');
@@ -85,7 +86,7 @@ export const subprocessShell: Rule = {
     if (!known) {
       ctx.report({
         node: call.node,
-        message: `shell=True with a non-constant command: if ${callee ?? 'this function'}() hands it to a shell, metacharacters in it run extra commands; ${ADVICE}`,
+        message: `shell=True with a non-constant command: if ${excerpt(call.calleeNode, 30)}() hands it to a shell, metacharacters in it run extra commands; ${ADVICE}`,
         severity: 'medium',
         confidence: 'low',
       });
