@@ -17,7 +17,7 @@ export function callees(model: ModuleModel): string[] {
 }
 
 /** The expression node on the right of the last `name = …` assignment. */
-export function valueOf(model: ModuleModel, name: string): Node {
+export function assignedValue(model: ModuleModel, name: string): Node {
   const a = model.assignments.filter((x) => x.targets.some((t) => t.text === name)).pop();
   if (!a?.value) throw new Error(`no assignment to ${name}`);
   return a.value;

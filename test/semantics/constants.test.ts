@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { modelOf, valueOf } from '../helpers/model.js';
+import { modelOf, assignedValue } from '../helpers/model.js';
 
 async function fold(source: string, name = 'x'): Promise<string | undefined> {
   const m = await modelOf(source);
-  return m.constantString(valueOf(m, name));
+  return m.constantString(assignedValue(m, name));
 }
 
 describe('constant folding', () => {
@@ -38,10 +38,10 @@ describe('constant folding', () => {
 
   it('tells constant expressions from dynamic ones', async () => {
     const m = await modelOf('A = "x"\na = ["ls", "-l", A]\nb = ("ls", name)\nc = -1\nd = {"k": 1}\ne = {"k": v}\n');
-    expect(m.isConstant(valueOf(m, 'a'))).toBe(true);
-    expect(m.isConstant(valueOf(m, 'b'))).toBe(false);
-    expect(m.isConstant(valueOf(m, 'c'))).toBe(true);
-    expect(m.isConstant(valueOf(m, 'd'))).toBe(true);
-    expect(m.isConstant(valueOf(m, 'e'))).toBe(false);
+    expect(m.isConstant(assignedValue(m, 'a'))).toBe(true);
+    expect(m.isConstant(assignedValue(m, 'b'))).toBe(false);
+    expect(m.isConstant(assignedValue(m, 'c'))).toBe(true);
+    expect(m.isConstant(assignedValue(m, 'd'))).toBe(true);
+    expect(m.isConstant(assignedValue(m, 'e'))).toBe(false);
   });
 });
