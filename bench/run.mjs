@@ -322,7 +322,7 @@ function stdlibCorpus() {
 
 function djangoCorpus(found) {
   if (!found.django) return { name: 'django', skip: 'python3-django not installed' };
-  const version = toolVersion('dpkg-query', ['-W', '-f=${Version}', 'python3-django']);
+  const version = toolVersion('dpkg-query', ['-W', 'python3-django'])?.split('\t')[1];
   return {
     name: 'django',
     path: fs.realpathSync(found.django),
@@ -424,7 +424,7 @@ function measure(cmd, args, { timeout, haveTime }) {
         }
         note = lines.find((l) => /terminated by signal/.test(l));
       }
-      resolve({ code, signal, spawnError, timedOut, wall, peakMB, stdout, stderr, timeNote: note });
+      resolve({ code, signal, spawnError, timedOut, timeout, wall, peakMB, stdout, stderr, timeNote: note });
     };
     child.on('error', (err) => finish(null, null, err.message));
     child.on('close', (code, signal) => finish(code, signal));
@@ -433,7 +433,7 @@ function measure(cmd, args, { timeout, haveTime }) {
 
 function describeFailure(r, extra) {
   if (r.spawnError) return `could not start: ${r.spawnError}`;
-  if (r.timedOut) return 'timed out';
+  if (r.timedOut) return `timed out after ${r.timeout} s`;
   if (r.timeNote) return r.timeNote.toLowerCase();
   if (r.signal) return `killed by ${r.signal}`;
   return extra;
@@ -565,7 +565,7 @@ function notes(row) {
     if (seen !== row.corpusFiles) out.push(`saw ${fmtInt(seen)} of ${fmtInt(row.corpusFiles)} files`);
   } else {
     out.push(`${fmtInt(row.errors)} errors`);
-    if (row.filesScanned !== row.corpusFiles) out.push(`${fmtInt(row.filesScanned)} files in metrics`);
+    if (row.filesScanned !== row.corpusFiles) out.push(`bandit saw ${fmtInt(row.filesScanned)} files`);
   }
   if (row.runs.length > 1) out.push(`median of ${row.runs.length}`);
   if (row.findingsVary) out.push('findings vary between runs');
@@ -626,15 +626,17 @@ async function main() {
   const cleanup = () => {
     if (!opts.keepTmp) fs.rmSync(tmpDir, { recursive: true, force: true });
   };
-  process.on('SIGINT', () => {
+  const onSignal = (code) => () => {
     if (current) {
       try {
         process.kill(-current.pid, 'SIGKILL');
       } catch {}
     }
     cleanup();
-    process.exit(130);
-  });
+    process.exit(code);
+  };
+  process.on('SIGINT', onSignal(130));
+  process.on('SIGTERM', onSignal(143));
 
   const found = ensurePeers(opts);
   const haveTime = Boolean(found.time);

@@ -319,32 +319,9 @@ export class ModuleModel {
   private addCall(node: Node, scope: Scope): void {
     const calleeNode = node.childForFieldName('function');
     if (!calleeNode) return;
-    const args: Node[] = [];
-    const keywords = new Map<string, Node>();
-    let hasStarArgs = false;
-    let hasStarKwargs = false;
-    const argList = node.childForFieldName('arguments');
-    if (argList?.type === 'generator_expression') {
-      args.push(argList);
-    } else if (argList) {
-      for (const a of argList.namedChildren) {
-        if (!a || a.type === 'comment') continue;
-        if (a.type === 'keyword_argument') {
-          const n = a.childForFieldName('name');
-          const v = a.childForFieldName('value');
-          if (n && v) keywords.set(n.text, v);
-        } else if (a.type === 'list_splat') {
-          hasStarArgs = true;
-        } else if (a.type === 'dictionary_splat') {
-          hasStarKwargs = true;
-        } else if (!hasStarArgs) {
-          args.push(a);
-        }
-      }
-    }
     const ref = this.resolve(calleeNode);
     const callee = ref?.kind === 'name' ? ref.q : undefined;
-    const site: CallSite = { node, calleeNode, callee, args, keywords, hasStarArgs, hasStarKwargs, scope };
+    const site = new LazyCallSite(node, calleeNode, callee, scope);
     this.calls.push(site);
     if (callee) {
       const list = this.callIndex.get(callee);
@@ -519,6 +496,65 @@ export class ModuleModel {
   dotted(node: Node): string | undefined {
     return dottedName(node);
   }
+}
+
+/**
+ * A call site whose arguments are read only when a rule asks: most calls in a module match no rule, and
+ * reading every argument list costs as much as resolving every callee.
+ */
+class LazyCallSite implements CallSite {
+  private parsed: Pick<CallSite, 'args' | 'keywords' | 'hasStarArgs' | 'hasStarKwargs'> | undefined;
+
+  constructor(
+    readonly node: Node,
+    readonly calleeNode: Node,
+    readonly callee: string | undefined,
+    readonly scope: Scope,
+  ) {}
+
+  private get arguments(): Pick<CallSite, 'args' | 'keywords' | 'hasStarArgs' | 'hasStarKwargs'> {
+    this.parsed ??= parseArguments(this.node);
+    return this.parsed;
+  }
+  get args(): Node[] {
+    return this.arguments.args;
+  }
+  get keywords(): Map<string, Node> {
+    return this.arguments.keywords;
+  }
+  get hasStarArgs(): boolean {
+    return this.arguments.hasStarArgs;
+  }
+  get hasStarKwargs(): boolean {
+    return this.arguments.hasStarKwargs;
+  }
+}
+
+function parseArguments(call: Node): Pick<CallSite, 'args' | 'keywords' | 'hasStarArgs' | 'hasStarKwargs'> {
+  const args: Node[] = [];
+  const keywords = new Map<string, Node>();
+  let hasStarArgs = false;
+  let hasStarKwargs = false;
+  const argList = call.childForFieldName('arguments');
+  if (argList?.type === 'generator_expression') {
+    args.push(argList);
+  } else if (argList) {
+    for (const a of argList.namedChildren) {
+      if (!a || a.type === 'comment') continue;
+      if (a.type === 'keyword_argument') {
+        const n = a.childForFieldName('name');
+        const v = a.childForFieldName('value');
+        if (n && v) keywords.set(n.text, v);
+      } else if (a.type === 'list_splat') {
+        hasStarArgs = true;
+      } else if (a.type === 'dictionary_splat') {
+        hasStarKwargs = true;
+      } else if (!hasStarArgs) {
+        args.push(a);
+      }
+    }
+  }
+  return { args, keywords, hasStarArgs, hasStarKwargs };
 }
 
 /** Assignment targets flattened: `a, (b, c[0]), *d = …` → a, b, c[0], d. */

@@ -1,5 +1,6 @@
+import type { Node } from 'web-tree-sitter';
 import { unparen } from '../../syntax/nodes.js';
-import { attributeName, boundValue, constantTruth } from '../helpers.js';
+import { attributeName, boundValue, constantTruth, excerpt } from '../helpers.js';
 import type { Rule } from '../types.js';
 
 const HTTP_METHODS = ['get', 'post', 'put', 'patch', 'delete', 'head', 'options', 'request'];
@@ -16,7 +17,7 @@ const TAKES_VERIFY: readonly string[] = [
   'httpx.AsyncHTTPTransport',
 ];
 
-const ADVICE = 'anyone on the network path can read and change the traffic; keep verification on and pass a CA bundle path if the server uses a private CA';
+const ADVICE = 'anyone on the network path can read and alter the traffic; keep verification on (pass a CA bundle path for a private CA)';
 
 export const tlsVerifyDisabled: Rule = {
   meta: {
@@ -63,15 +64,19 @@ export const tlsVerifyDisabled: Rule = {
     const verify = call.keywords.get('verify');
     if (!verify || unparen(boundValue(verify, ctx.model)).type === 'none') return;
     if (constantTruth(verify, ctx.model) !== false) return;
-    ctx.report({ node: call.node, message: `${call.callee}() with verify=False does not check the server's certificate: ${ADVICE}` });
+    ctx.report({ node: call.node, message: `${call.callee}() with verify=False does not check the server's certificate, so ${ADVICE}` });
   },
   assignment(assignment, ctx) {
     const model = ctx.model;
     if (!assignment.value) return;
     const value = boundValue(assignment.value, model);
     if (value.type === 'none' || constantTruth(assignment.value, model) !== false) return;
-    const isSession = (obj: Parameters<typeof model.instanceType>[0]) => SESSION_TYPES.includes(model.instanceType(obj) ?? '');
-    if (!assignment.targets.some((t) => attributeName(t, isSession) === 'verify')) return;
-    ctx.report({ node: assignment.node, message: `session.verify = False turns off certificate checks for every request of the session: ${ADVICE}` });
+    const isSession = (obj: Node) => SESSION_TYPES.includes(model.instanceType(obj) ?? '');
+    const target = assignment.targets.find((t) => attributeName(t, isSession) === 'verify');
+    if (!target) return;
+    ctx.report({
+      node: assignment.node,
+      message: `${excerpt(target)} = False turns off certificate checks for every request of the session: ${ADVICE}`,
+    });
   },
 };

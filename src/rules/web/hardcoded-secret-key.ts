@@ -1,0 +1,146 @@
+import type { Node } from 'web-tree-sitter';
+import { argument } from '../../semantics/model.js';
+import type { ModuleModel } from '../../semantics/module.js';
+import { unparen } from '../../syntax/nodes.js';
+import { attributeName, calleeOf, excerpt, FLASK_CONFIG_SETTERS, isFlaskApp, isFlaskConfig, mappingEntries, subscriptKey } from '../helpers.js';
+import type { Confidence } from '../../findings/types.js';
+import type { Rule } from '../types.js';
+
+const NAME = 'SECRET_KEY';
+const SETTERS = new Set([...FLASK_CONFIG_SETTERS, 'django.conf.settings.configure']);
+
+/** Readers of configuration that take a default: (callee, position of the default, keyword of the default). */
+const ENV_GETTERS: ReadonlyMap<string, [number, string]> = new Map([
+  ['os.environ.get', [1, 'default']],
+  ['os.environ.setdefault', [1, 'default']],
+  ['os.getenv', [1, 'default']],
+  ['decouple.config', [1, 'default']],
+  ['environ.Env.str', [1, 'default']],
+  ['environ.Env', [1, 'default']],
+]);
+
+/** Values that a deployment tool substitutes (`${SECRET_KEY}`, `{{ secret_key }}`), not keys. */
+const TEMPLATE = /^(\$\{[^}]+\}|\$[A-Za-z_]\w*|\{\{[^}]*\}\}|%\([^)]+\)s)$/;
+/** Fallbacks that announce themselves as placeholders, and are short enough to guess. */
+const PLACEHOLDER = /change.?(me|this|it)|replace.?me|placeholder|dummy|example|your.?secret|insecure|^(dev|test|secret|default|development)\b/i;
+const MIN_REAL_KEY = 16;
+
+interface Verdict {
+  confidence: Confidence;
+  fallback: boolean;
+}
+
+function literalVerdict(s: string, fallback: boolean): Verdict | undefined {
+  if (s.trim().length === 0 || TEMPLATE.test(s.trim())) return undefined;
+  if (!fallback) return { confidence: 'high', fallback };
+  // A fallback that looks like a real key was likely copied from a deployment; a placeholder is less certain.
+  return { confidence: s.length >= MIN_REAL_KEY && !PLACEHOLDER.test(s) ? 'medium' : 'low', fallback };
+}
+
+/** The default a configuration read falls back to (`os.environ.get("K", "x")`, `getenv("K") or "x"`). */
+function fallbackOf(n: Node, model: ModuleModel): Node | undefined {
+  if (n.type === 'boolean_operator' && n.childForFieldName('operator')?.type === 'or') return n.childForFieldName('right') ?? undefined;
+  if (n.type !== 'call') return undefined;
+  const fn = n.childForFieldName('function');
+  const name = calleeOf(n, model) ?? (fn ? model.instanceType(fn) : undefined);
+  const spec = name ? ENV_GETTERS.get(name) : undefined;
+  if (!spec) return undefined;
+  const args = n.childForFieldName('arguments');
+  if (!args) return undefined;
+  let position = 0;
+  for (const a of args.namedChildren) {
+    if (!a || a.type === 'comment') continue;
+    if (a.type === 'keyword_argument') {
+      if (a.childForFieldName('name')?.text === spec[1]) return a.childForFieldName('value') ?? undefined;
+    } else if (a.type === 'list_splat' || a.type === 'dictionary_splat') {
+      return undefined;
+    } else if (position++ === spec[0]) {
+      return a;
+    }
+  }
+  return undefined;
+}
+
+/** Whether a value given to SECRET_KEY is a literal key (or falls back to one), and how sure that is. */
+function secretVerdict(value: Node, model: ModuleModel): Verdict | undefined {
+  const direct = model.constantString(value);
+  if (direct !== undefined) return literalVerdict(direct, false);
+  const fallback = fallbackOf(unparen(value), model);
+  if (!fallback) return undefined;
+  const s = model.constantString(fallback);
+  return s === undefined ? undefined : literalVerdict(s, true);
+}
+
+function message(where: string, v: Verdict): string {
+  if (v.fallback) {
+    return `${where} falls back to a key written in the source when the setting is missing, so a deployment that forgets it runs with a public key; fail at startup instead of falling back`;
+  }
+  return `${where} is a key written in the source: anyone who can read the code can forge sessions, signed cookies and tokens; load it from the environment or a secret store`;
+}
+
+export const hardcodedSecretKey: Rule = {
+  meta: {
+    id: 'K502',
+    name: 'hardcoded-secret-key',
+    summary: 'A Django or Flask `SECRET_KEY` written in the source',
+    severity: 'high',
+    confidence: 'high',
+    cwe: [798],
+    owasp: 'A07:2021-Identification and Authentication Failures',
+    sources: { bandit: ['B105'], ruff: ['S105'] },
+    defaultEnabled: true,
+  },
+  docs: {
+    what:
+      'Reports a non-empty string (or bytes) literal used as the framework signing key:\n\n' +
+      '- `SECRET_KEY = "..."` at module level (Django settings) or in a class body (Flask config classes);\n' +
+      '- `app.secret_key = "..."` and `app.config["SECRET_KEY"] = "..."` on a Flask application;\n' +
+      '- `app.config.update(SECRET_KEY="...")`, `app.config.from_mapping(SECRET_KEY="...")` and Django\'s ' +
+      '`settings.configure(SECRET_KEY="...")`.\n\n' +
+      'A literal fallback counts too: `os.environ.get("SECRET_KEY", "...")`, `os.getenv(...)`, ' +
+      '`os.environ.get("SECRET_KEY") or "..."`, python-decouple\'s `config(..., default="...")` and ' +
+      'django-environ\'s `env(..., default="...")`. Those are reported at medium confidence when the ' +
+      'fallback looks like a real key (16 characters or more, not a placeholder) and at low confidence ' +
+      'otherwise: a forgotten environment variable then silently runs production with that key.\n\n' +
+      'Placeholders such as `"changeme"` assigned directly are reported: they are keys too, and known ones. ' +
+      'Not reported: an empty string, substitution templates (`"${SECRET_KEY}"`, `"{{ secret_key }}"`), ' +
+      '`os.environ["SECRET_KEY"]`, and generated keys (`secrets.token_hex()`, `get_random_secret_key()`). ' +
+      'Messages never repeat the value.',
+    why:
+      'The secret key signs session cookies, password-reset links, CSRF tokens and anything else passed ' +
+      'through the framework\'s signing helpers. Whoever knows it can forge a session for any user, often an ' +
+      'administrator, and with some session serializers run code on the server. A key in the source is ' +
+      'known to everyone with access to the repository, its forks and its history, and it is shared by ' +
+      'every deployment that did not override it. Read it from the environment or a secret manager, fail ' +
+      'at startup when it is missing, and rotate any key that was ever committed.',
+    bad: 'SECRET_KEY = "django-insecure-9x!k2@p#r1qz$v8m&w0l4t7y6u5e3c"\n',
+    good: 'import os\n\nSECRET_KEY = os.environ["SECRET_KEY"]\n',
+    references: [
+      'https://cwe.mitre.org/data/definitions/798.html',
+      'https://docs.djangoproject.com/en/stable/ref/settings/#secret-key',
+      'https://flask.palletsprojects.com/en/latest/config/#SECRET_KEY',
+    ],
+  },
+  callees: [...SETTERS],
+  call(call, ctx) {
+    for (const entry of mappingEntries(call, ctx.model)) {
+      if (entry.key !== NAME) continue;
+      const v = secretVerdict(entry.value, ctx.model);
+      if (v) ctx.report({ node: entry.node, message: message(NAME, v), confidence: v.confidence });
+    }
+  },
+  assignment(assignment, ctx) {
+    const model = ctx.model;
+    if (!assignment.value) return;
+    const settingsScope = assignment.scope.kind === 'module' || assignment.scope.kind === 'class';
+    const target = assignment.targets.find((t) => {
+      if (t.type === 'identifier') return settingsScope && t.text === NAME;
+      return attributeName(t, (obj) => isFlaskApp(obj, model)) === 'secret_key' || subscriptKey(t, model, (obj) => isFlaskConfig(obj, model)) === NAME;
+    });
+    if (!target) return;
+    const v = secretVerdict(assignment.value, model);
+    if (!v) return;
+    const where = target.type === 'identifier' ? NAME : excerpt(target, 60);
+    ctx.report({ node: assignment.node, message: message(where, v), confidence: v.confidence });
+  },
+};
