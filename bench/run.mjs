@@ -703,9 +703,13 @@ async function main() {
   const verdictList = verdicts(ratioList, rows);
   out.push('', ...verdictList.map((v) => `${v.status}: ${v.target} (${v.detail})`));
   const failed = rows.filter((r) => r.failed);
+  const shown = new Set();
   for (const r of failed) {
     out.push('', `${r.tool} on ${r.corpus} failed: ${r.failed}`);
-    if (r.stderrTail) out.push('```', r.stderrTail, '```');
+    const key = `${r.failed}\0${r.stderrTail}`;
+    if (shown.has(key)) out.push('(same output as above)');
+    else if (r.stderrTail) out.push('```', r.stderrTail, '```');
+    shown.add(key);
   }
   console.log(out.join('\n'));
 

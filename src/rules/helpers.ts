@@ -72,7 +72,7 @@ export function calleeOf(node: Node, model: ModuleModel): string | undefined {
 /** Positional (non-keyword, non-splat) arguments of a call expression node. */
 export function positionalArgs(call: Node): Node[] {
   const list = call.childForFieldName('arguments');
-  if (!list || list.type !== 'argument_list') return [];
+  if (list?.type !== 'argument_list') return [];
   const out: Node[] = [];
   for (const a of list.namedChildren) {
     if (!a || a.type === 'comment') continue;
@@ -94,7 +94,6 @@ export function isShellSafe(node: Node, model: ModuleModel, depth = 0): boolean 
   if (depth > MAX_FOLLOW * 2) return false;
   if (model.isConstant(node)) return true;
   const n = boundValue(node, model);
-  if (n.id !== unparen(node).id && model.isConstant(n)) return true;
   const safe = (x: Node) => isShellSafe(x, model, depth + 1);
   switch (n.type) {
     case 'string': {

@@ -104,6 +104,13 @@ export class ModuleModel {
           if (target && value) this.bind(scope, { kind: 'assign', name: target.text, at: node.endIndex, value });
           break;
         }
+        case 'loop_target':
+          // Loop and comprehension variables take values from data: they hide any constant bound before.
+          for (const t of flattenTargets(node)) if (t.type === 'identifier') this.bind(scope, { kind: 'unknown', name: t.text, at: t.startIndex });
+          break;
+        case 'bound':
+          this.bind(scope, { kind: 'unknown', name: node.text, at: node.startIndex });
+          break;
         case 'error':
           this.errorNodes.push(node);
           break;
@@ -311,7 +318,8 @@ export class ModuleModel {
     if (!value || value.type !== 'as_pattern') return;
     const expr = value.namedChildren[0];
     const alias = value.childForFieldName('alias');
-    const target = alias?.namedChildren[0] ?? null;
+    const first = alias?.namedChildren[0];
+    const target = first ? unparen(first) : null;
     if (!expr || !target) return;
     if (target.type === 'identifier') this.bind(scope, { kind: 'assign', name: target.text, at: node.endIndex, value: expr });
   }

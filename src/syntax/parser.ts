@@ -1,4 +1,6 @@
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import { Language, Parser, Query, type Tree } from 'web-tree-sitter';
 import { MODEL_QUERY } from './queries.js';
 
@@ -14,7 +16,13 @@ interface Loaded {
 
 let loaded: Promise<Loaded> | undefined;
 
+/**
+ * The build copies the grammar next to the compiled code (dist/grammars), so an installed krait does not
+ * need the tree-sitter-python package; running from source (tests) falls back to that package.
+ */
 function wasmPath(): string {
+  const bundled = fileURLToPath(new URL('../grammars/tree-sitter-python.wasm', import.meta.url));
+  if (existsSync(bundled)) return bundled;
   const require = createRequire(import.meta.url);
   return require.resolve('tree-sitter-python/tree-sitter-python.wasm');
 }

@@ -14,5 +14,10 @@ export const MODEL_QUERY = `
 (augmented_assignment) @augassign
 (with_item) @with_item
 (named_expression) @walrus
+(for_statement left: (_) @loop_target)
+(for_in_clause left: (_) @loop_target)
+(except_clause value: (as_pattern alias: (as_pattern_target (identifier) @bound)))
+(case_pattern (dotted_name . (identifier) @bound .))
+(case_pattern (as_pattern (identifier) @bound .))
 (ERROR) @error
 `;

@@ -113,3 +113,33 @@ describe('import resolution', () => {
     expect(moduleNameFor('script.pyw')).toBe('script');
   });
 });
+
+describe('bindings that hide constants', () => {
+  it('loop, comprehension, except and match variables are not the constant bound before them', async () => {
+    const { modelOf: build } = await import('../helpers/model.js');
+    const src = [
+      'name = "fixed"',
+      'def f(names):',
+      '    for name in names:',
+      '        g(name)', // 4
+      'def h(items):',
+      '    return [g(name) for name in items]', // 6
+      'def k():',
+      '    try:',
+      '        pass',
+      '    except Exception as name:',
+      '        g(name)', // 11
+      'def m(v):',
+      '    match v:',
+      '        case [name]:',
+      '            g(name)', // 15
+      'g(name)', // 16: the module constant
+    ].join('\n');
+    const m = await build(src);
+    const constantArgs = m.calls
+      .filter((c) => c.callee === undefined && c.calleeNode.text === 'g')
+      .map((c) => `${c.node.startPosition.row + 1}: ${m.constantString(c.args[0]) ?? '?'}`)
+      .sort();
+    expect(constantArgs).toEqual(['11: ?', '15: ?', '16: fixed', '4: ?', '6: ?']);
+  });
+});

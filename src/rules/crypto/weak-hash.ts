@@ -124,11 +124,11 @@ export const weakHash: Rule = {
     if (!list.some((a) => normalize(a) === key)) return;
     const hashlib = callee.startsWith('hashlib.');
     if (hashlib && falsyKeyword(call, 'usedforsecurity', model)) return;
-    const shown = DISPLAY[key] ?? algorithm.toUpperCase();
-    const escape = hashlib && callee !== FILE_DIGEST ? ', or pass usedforsecurity=False if the digest protects nothing' : '';
+    const shown = DISPLAY[key] ?? algorithm.toUpperCase().replace(/_/g, '-');
+    const optOut = hashlib && callee !== FILE_DIGEST ? ', or pass usedforsecurity=False if the digest protects nothing' : '';
     ctx.report({
       node: call.node,
-      message: `${shown} is a broken hash: collisions can be made on purpose; use SHA-256 or stronger${escape}`,
+      message: `${shown} is a broken hash: collisions can be made on purpose; use SHA-256 or stronger${optOut}`,
     });
   },
 };

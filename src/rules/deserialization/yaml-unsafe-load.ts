@@ -56,7 +56,7 @@ function verdictOfName(q: string, model: ModuleModel, depth: number): Verdict {
   let verdict: Verdict | undefined;
   for (const base of bases.namedChildren) {
     if (!base || base.type === 'comment' || base.type === 'keyword_argument') continue;
-    const v = loaderVerdict(base, model, depth + 1);
+    const v = loaderVerdict(base, model, depth + 1) ?? 'unknown';
     if (v === 'unknown') continue;
     verdict = verdict ? worst(verdict, v) : v;
   }

@@ -59,7 +59,7 @@ export const tlsVerifyDisabled: Rule = {
       'https://www.python-httpx.org/advanced/ssl/',
     ],
   },
-  callees: TAKES_VERIFY,
+  callees: [...TAKES_VERIFY],
   call(call, ctx) {
     const verify = call.keywords.get('verify');
     if (!verify || unparen(boundValue(verify, ctx.model)).type === 'none') return;

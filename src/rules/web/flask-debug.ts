@@ -21,9 +21,13 @@ const SETTERS = new Set(FLASK_CONFIG_SETTERS);
 const RISK = 'the Werkzeug debugger lets anyone who reaches an error page run Python code on the server';
 const ADVICE = 'read the setting from the environment and keep it off in production';
 
-/** `__main__`-guarded code runs only as `python app.py`: usually a developer's machine, so less certain. */
-function where(node: Node): Pick<ReportInput, 'confidence'> {
-  return underMainGuard(node) ? { confidence: 'medium' } : {};
+/**
+ * `__main__`-guarded code runs only as `python app.py`: usually a developer's machine, so one step less
+ * certain; an application object the scanner could not resolve costs one more step.
+ */
+function where(node: Node, resolved = true): Pick<ReportInput, 'confidence'> {
+  const steps = (underMainGuard(node) ? 1 : 0) + (resolved ? 0 : 1);
+  return steps === 0 ? {} : { confidence: steps === 1 ? 'medium' : 'low' };
 }
 
 export const flaskDebug: Rule = {
@@ -50,8 +54,12 @@ export const flaskDebug: Rule = {
       'that block runs only when the file is started as a script, which is usually a developer\'s machine, ' +
       'but `python app.py` is also a common container command, and then the debugger is in production. ' +
       'Filter it with a confidence threshold if your deployment never does that.\n\n' +
+      '`run(debug=True)` on an object whose type the scanner cannot tell, in a module that imports `flask` ' +
+      '(typically `app = create_app()` with an application factory), is reported one step less certain ' +
+      '(medium confidence, low inside the `__main__` guard).\n\n' +
       'Not reported: `debug=False`, a value computed at run time (`debug=os.environ.get("FLASK_DEBUG") == "1"`), ' +
-      'and `run(debug=True)` on objects that are not Flask applications.',
+      'and `run(debug=True)` on objects known to be something else (a typed parameter, an instance of a class of ' +
+      'the project).',
     why:
       'In debug mode Flask serves the Werkzeug debugger: every unhandled exception shows an interactive ' +
       'console in the browser that runs arbitrary Python in the server process. It is guarded by a PIN, ' +
@@ -87,6 +95,24 @@ export const flaskDebug: Rule = {
         if (entry.key !== 'DEBUG' || constantTruth(entry.value, model) !== true) continue;
         ctx.report({ node: entry.node, message: `Setting DEBUG to True turns on Flask debug mode: ${RISK}; ${ADVICE}` });
       }
+    }
+  },
+  /**
+   * Application factories (`app = create_app(); app.run(debug=True)`) hide the type. In a module that
+   * imports Flask, `run(debug=True)` on an object of unknown type is reported one step less certain.
+   */
+  module(ctx) {
+    const model = ctx.model;
+    if (!model.imports.some((i) => i.qualified === 'flask' || i.qualified.startsWith('flask.'))) return;
+    for (const call of model.calls) {
+      if (call.callee !== undefined || call.calleeNode.type !== 'attribute') continue;
+      if (call.calleeNode.childForFieldName('attribute')?.text !== 'run') continue;
+      if (!truthyKeyword(call, 'debug', model)) continue;
+      ctx.report({
+        node: call.node,
+        message: `${excerpt(call.calleeNode)}(debug=True) in a Flask module starts the interactive debugger: ${RISK}; ${ADVICE}`,
+        ...where(call.node, false),
+      });
     }
   },
   assignment(assignment, ctx) {

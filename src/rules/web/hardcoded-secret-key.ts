@@ -1,5 +1,4 @@
 import type { Node } from 'web-tree-sitter';
-import { argument } from '../../semantics/model.js';
 import type { ModuleModel } from '../../semantics/module.js';
 import { unparen } from '../../syntax/nodes.js';
 import { attributeName, calleeOf, excerpt, FLASK_CONFIG_SETTERS, isFlaskApp, isFlaskConfig, mappingEntries, subscriptKey } from '../helpers.js';
@@ -20,7 +19,7 @@ const ENV_GETTERS: ReadonlyMap<string, [number, string]> = new Map([
 ]);
 
 /** Values that a deployment tool substitutes (`${SECRET_KEY}`, `{{ secret_key }}`), not keys. */
-const TEMPLATE = /^(\$\{[^}]+\}|\$[A-Za-z_]\w*|\{\{[^}]*\}\}|%\([^)]+\)s)$/;
+const TEMPLATE = /^(\$\{[^}]+\}|\$[A-Z_][A-Z0-9_]*|\{\{[^}]*\}\}|%\([^)]+\)s)$/;
 /** Fallbacks that announce themselves as placeholders, and are short enough to guess. */
 const PLACEHOLDER = /change.?(me|this|it)|replace.?me|placeholder|dummy|example|your.?secret|insecure|^(dev|test|secret|default|development)\b/i;
 const MIN_REAL_KEY = 16;
@@ -71,6 +70,19 @@ function secretVerdict(value: Node, model: ModuleModel): Verdict | undefined {
   return s === undefined ? undefined : literalVerdict(s, true);
 }
 
+/**
+ * `something.config` where the scanner cannot tell what `something` is (an application factory's result, an
+ * untyped parameter). A `SECRET_KEY` in a `config` mapping is a framework key whatever the framework
+ * (Flask, Quart, Sanic...), so these are reported too, one step less certain.
+ */
+function isUnresolvedConfig(node: Node, model: ModuleModel): boolean {
+  const n = unparen(node);
+  return n.type === 'attribute' && n.childForFieldName('attribute')?.text === 'config' && model.resolve(n) === undefined;
+}
+
+const LOWER: Record<Confidence, Confidence> = { high: 'medium', medium: 'low', low: 'low' };
+const CONFIG_SETTER_METHODS = new Set(['update', 'from_mapping']);
+
 function message(where: string, v: Verdict): string {
   if (v.fallback) {
     return `${where} falls back to a key written in the source when the setting is missing, so a deployment that forgets it runs with a public key; fail at startup instead of falling back`;
@@ -96,14 +108,17 @@ export const hardcodedSecretKey: Rule = {
       '- `SECRET_KEY = "..."` at module level (Django settings) or in a class body (Flask config classes);\n' +
       '- `app.secret_key = "..."` and `app.config["SECRET_KEY"] = "..."` on a Flask application;\n' +
       '- `app.config.update(SECRET_KEY="...")`, `app.config.from_mapping(SECRET_KEY="...")` and Django\'s ' +
-      '`settings.configure(SECRET_KEY="...")`.\n\n' +
+      '`settings.configure(SECRET_KEY="...")`;\n' +
+      '- the same `config["SECRET_KEY"]` / `config.update(...)` forms on an object the scanner cannot resolve ' +
+      '(`app = create_app()`, an untyped parameter), one confidence step lower: a `SECRET_KEY` in a `config` ' +
+      'mapping is a signing key in Flask, Quart and their relatives alike.\n\n' +
       'A literal fallback counts too: `os.environ.get("SECRET_KEY", "...")`, `os.getenv(...)`, ' +
       '`os.environ.get("SECRET_KEY") or "..."`, python-decouple\'s `config(..., default="...")` and ' +
       'django-environ\'s `env(..., default="...")`. Those are reported at medium confidence when the ' +
       'fallback looks like a real key (16 characters or more, not a placeholder) and at low confidence ' +
       'otherwise: a forgotten environment variable then silently runs production with that key.\n\n' +
       'Placeholders such as `"changeme"` assigned directly are reported: they are keys too, and known ones. ' +
-      'Not reported: an empty string, substitution templates (`"${SECRET_KEY}"`, `"{{ secret_key }}"`), ' +
+      'Not reported: an empty string, substitution templates (`"$SECRET_KEY"`, `"{{ secret_key }}"` and the braced shell form), ' +
       '`os.environ["SECRET_KEY"]`, and generated keys (`secrets.token_hex()`, `get_random_secret_key()`). ' +
       'Messages never repeat the value.',
     why:
@@ -129,18 +144,37 @@ export const hardcodedSecretKey: Rule = {
       if (v) ctx.report({ node: entry.node, message: message(NAME, v), confidence: v.confidence });
     }
   },
+  module(ctx) {
+    const model = ctx.model;
+    for (const call of model.calls) {
+      if (call.callee !== undefined || call.calleeNode.type !== 'attribute') continue;
+      const method = call.calleeNode.childForFieldName('attribute')?.text ?? '';
+      const obj = call.calleeNode.childForFieldName('object');
+      if (!CONFIG_SETTER_METHODS.has(method) || !obj || !isUnresolvedConfig(obj, model)) continue;
+      for (const entry of mappingEntries(call, model)) {
+        if (entry.key !== NAME) continue;
+        const v = secretVerdict(entry.value, model);
+        if (v) ctx.report({ node: entry.node, message: message(NAME, v), confidence: LOWER[v.confidence] });
+      }
+    }
+  },
   assignment(assignment, ctx) {
     const model = ctx.model;
     if (!assignment.value) return;
     const settingsScope = assignment.scope.kind === 'module' || assignment.scope.kind === 'class';
-    const target = assignment.targets.find((t) => {
-      if (t.type === 'identifier') return settingsScope && t.text === NAME;
-      return attributeName(t, (obj) => isFlaskApp(obj, model)) === 'secret_key' || subscriptKey(t, model, (obj) => isFlaskConfig(obj, model)) === NAME;
-    });
+    // 'sure' for a settings name or a Flask application, 'unsure' for the config of an unresolved object.
+    const kind = (t: Node): 'sure' | 'unsure' | undefined => {
+      if (t.type === 'identifier') return settingsScope && t.text === NAME ? 'sure' : undefined;
+      if (attributeName(t, (obj) => isFlaskApp(obj, model)) === 'secret_key') return 'sure';
+      if (subscriptKey(t, model, (obj) => isFlaskConfig(obj, model)) === NAME) return 'sure';
+      return subscriptKey(t, model, (obj) => isUnresolvedConfig(obj, model)) === NAME ? 'unsure' : undefined;
+    };
+    const target = assignment.targets.find((t) => kind(t) === 'sure') ?? assignment.targets.find((t) => kind(t) === 'unsure');
     if (!target) return;
+    const resolved = kind(target) === 'sure';
     const v = secretVerdict(assignment.value, model);
     if (!v) return;
     const where = target.type === 'identifier' ? NAME : excerpt(target, 60);
-    ctx.report({ node: assignment.node, message: message(where, v), confidence: v.confidence });
+    ctx.report({ node: assignment.node, message: message(where, v), confidence: resolved ? v.confidence : LOWER[v.confidence] });
   },
 };

@@ -1,0 +1,8 @@
+"""mysite URL configuration."""
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("shop/", include("shop.urls")),
+]
