@@ -9,7 +9,7 @@ const MAX_FOLD_DEPTH = 32;
 /** The prefix letters of a string literal (`rb`, `f`, ``), lower-cased. */
 export function stringPrefix(node: Node): string {
   const start = node.child(0);
-  if (!start || start.type !== 'string_start') return '';
+  if (start?.type !== 'string_start') return '';
   return start.text.replace(/["']/g, '').toLowerCase();
 }
 

@@ -315,7 +315,7 @@ export class ModuleModel {
 
   private addWithItem(node: Node, scope: Scope): void {
     const value = node.childForFieldName('value');
-    if (!value || value.type !== 'as_pattern') return;
+    if (value?.type !== 'as_pattern') return;
     const expr = value.namedChildren[0];
     const alias = value.childForFieldName('alias');
     const first = alias?.namedChildren[0];
@@ -426,7 +426,7 @@ export class ModuleModel {
         const fn = node.childForFieldName('function');
         if (!fn) return undefined;
         const callee = this.resolve(fn, depth + 1);
-        if (!callee || callee.kind !== 'name') return undefined;
+        if (callee?.kind !== 'name') return undefined;
         return this.callResult(callee.q, node, depth);
       }
       default:

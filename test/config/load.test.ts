@@ -6,20 +6,9 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { findConfigFile, loadConfigFile, parseConfig, type RuleCatalog } from '../../src/config/load.js';
 import { ConfigError } from '../../src/errors.js';
 import type { RuleMeta, RuleOptionSpec } from '../../src/rules/types.js';
+import { fakeMeta } from '../helpers/meta.js';
 
-function meta(id: string, name: string, sources: RuleMeta['sources'], defaultEnabled = true): RuleMeta {
-  return {
-    id,
-    name,
-    summary: `${name}.`,
-    severity: 'high',
-    confidence: 'high',
-    cwe: [95],
-    owasp: 'A03:2021-Injection',
-    sources,
-    defaultEnabled,
-  };
-}
+const meta = fakeMeta;
 
 const WEAK_HASH_OPTIONS: Record<string, RuleOptionSpec> = {
   algorithms: { type: 'string[]', default: ['md5', 'sha1'], description: 'Hash names reported.' },

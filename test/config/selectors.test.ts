@@ -7,20 +7,9 @@ import {
   suggestSelector,
 } from '../../src/rules/selectors.js';
 import type { RuleMeta } from '../../src/rules/types.js';
+import { fakeMeta } from '../helpers/meta.js';
 
-function meta(id: string, name: string, sources: RuleMeta['sources'], defaultEnabled = true): RuleMeta {
-  return {
-    id,
-    name,
-    summary: `${name}.`,
-    severity: 'high',
-    confidence: 'high',
-    cwe: [95],
-    owasp: 'A03:2021-Injection',
-    sources,
-    defaultEnabled,
-  };
-}
+const meta = fakeMeta;
 
 const K101 = meta('K101', 'eval-of-dynamic-code', { bandit: ['B307'], ruff: ['S307'] });
 const K102 = meta('K102', 'exec-of-dynamic-code', { bandit: ['B102'], ruff: ['S102'] });
