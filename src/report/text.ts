@@ -292,6 +292,14 @@ function renderNotice(n: Notice, c: Colors): string {
   return `${where}  ${kind}  ${clean(n.message)}`;
 }
 
+/** Every notice, skipped file or not, counted by kind: nothing the scan met is silently dropped. */
+function noticeSummary(result: ScanResult): string {
+  const byKind = new Map<string, number>();
+  for (const n of result.notices) byKind.set(n.kind, (byKind.get(n.kind) ?? 0) + 1);
+  const parts = [...byKind.entries()].map(([kind, n]) => `${kind}: ${n}`);
+  return `${result.notices.length}${parts.length > 0 ? ` (${parts.join(', ')})` : ''}`;
+}
+
 function renderSummary(result: ScanResult, c: Colors): string[] {
   const s = result.stats;
   const reasons = Object.entries(s.skippedByReason)
@@ -306,6 +314,7 @@ function renderSummary(result: ScanResult, c: Colors): string[] {
   const rows: [string, string][] = [
     ['files scanned', String(s.filesScanned)],
     ['files skipped', s.filesSkipped + (reasons.length > 0 ? ` (${reasons.join(', ')})` : '')],
+    ['notices', noticeSummary(result)],
     ['lines', String(s.lines)],
     ['findings', `${total > 0 ? c.bold(String(total)) : total} (${bySeverity})`],
     ['suppressed', String(s.suppressed)],
