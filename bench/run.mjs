@@ -559,7 +559,10 @@ function notes(row) {
   if (row.failed) return `FAILED: ${row.failed}`;
   const out = [];
   if (row.tool === 'krait') {
-    out.push(`${fmtInt(row.filesSkipped)} skipped`);
+    const reasons = Object.entries(row.skippedByReason ?? {})
+      .filter(([, n]) => n > 0)
+      .map(([kind, n]) => `${fmtInt(n)} ${kind}`);
+    out.push(`${fmtInt(row.filesSkipped)} skipped${reasons.length > 0 ? ` (${reasons.join(', ')})` : ''}`);
     if (row.suppressed) out.push(`${fmtInt(row.suppressed)} suppressed`);
     const seen = (row.filesScanned ?? 0) + (row.filesSkipped ?? 0);
     if (seen !== row.corpusFiles) out.push(`saw ${fmtInt(seen)} of ${fmtInt(row.corpusFiles)} files`);

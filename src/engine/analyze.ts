@@ -57,6 +57,7 @@ export function runRules(model: ModuleModel, setup: AnalyzerSetup, suppressions:
   const raw: { rule: Rule; input: ReportInput }[] = [];
   const seen = new Set<string>();
   for (const rule of setup.rules) {
+    if (rule.textHint && !rule.textHint.test(model.text)) continue;
     const ctx: RuleContext = {
       model,
       options: setup.ruleOptions.get(rule.meta.id) ?? {},

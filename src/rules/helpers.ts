@@ -4,7 +4,9 @@ import type { CallSite } from '../semantics/model.js';
 import type { ModuleModel } from '../semantics/module.js';
 
 /** Literal truthiness of a constant expression: true/false when known, undefined when it depends on input. */
-export function constantTruth(node: Node, model: ModuleModel): boolean | undefined {
+export function constantTruth(node: Node, model: ModuleModel, depth = 0): boolean | undefined {
+  // `x = x` in a function body binds to itself; the depth bound ends such chains.
+  if (depth > 16) return undefined;
   const n = unparen(node);
   switch (n.type) {
     case 'true':
@@ -17,7 +19,7 @@ export function constantTruth(node: Node, model: ModuleModel): boolean | undefin
       return Number(n.text.replace(/_/g, '')) !== 0;
     case 'identifier': {
       const b = model.lookup(n.text, n.startIndex);
-      if (b?.kind === 'assign' && b.value) return constantTruth(b.value, model);
+      if (b?.kind === 'assign' && b.value) return constantTruth(b.value, model, depth + 1);
       return undefined;
     }
     default: {

@@ -82,6 +82,12 @@ export interface Rule {
    * whose resolved callee is in the list (an index lookup, not a scan of every call).
    */
   callees?: string[];
+  /**
+   * A pattern the module's source must contain for the rule to be able to fire (`/shell/` for a rule about
+   * `shell=True`). Rules that look at every call or assignment use it to skip most modules for the price
+   * of one text search.
+   */
+  textHint?: RegExp;
   call?(call: CallSite, ctx: RuleContext): void;
   assignment?(assignment: Assignment, ctx: RuleContext): void;
   /** Runs once per module, for checks that need the whole module (settings files, say). */

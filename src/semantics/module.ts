@@ -35,7 +35,12 @@ export class ModuleModel {
   readonly functions: FunctionInfo[] = [];
   readonly errorNodes: Node[] = [];
   readonly starImports: string[] = [];
-  private readonly callIndex = new Map<string, CallSite[]>();
+  /** Call sites by the last name of their callee as written (`run` for `sp.run(...)` and `run(...)`). */
+  private readonly callsByName = new Map<string, CallSite[]>();
+  /** Names bound to something whose own last name differs (`from m import f as g`, `g = m.f`): calls through them can resolve anywhere. */
+  private readonly aliasNames = new Set<string>();
+  private readonly callsToCache = new Map<string, readonly CallSite[]>();
+  private readonly innerAssignments = new Set<number>();
   private readonly refCache = new Map<number, Ref | null>();
   private readonly foldCache = new Map<number, string | null>();
 
@@ -66,7 +71,6 @@ export class ModuleModel {
 
   private build(query: Query): void {
     const stack: Scope[] = [this.moduleScope];
-    const pendingCalls: { node: Node; scope: Scope }[] = [];
     for (const { name, node } of query.captures(this.tree.rootNode)) {
       const start = node.startIndex;
       while (stack.length > 1 && start >= stack[stack.length - 1].end) stack.pop();
@@ -84,8 +88,7 @@ export class ModuleModel {
           stack.push(this.addScope(node, name, scope));
           break;
         case 'call':
-          // Callees are resolved after every binding is known (a function may call one defined below it).
-          pendingCalls.push({ node, scope });
+          this.addCall(node, scope);
           break;
         case 'assign':
           this.addAssignment(node, scope);
@@ -116,10 +119,13 @@ export class ModuleModel {
           break;
       }
     }
-    for (const { node, scope } of pendingCalls) this.addCall(node, scope);
   }
 
   private bind(scope: Scope, binding: Binding): void {
+    // A name bound to another name or attribute may be called under either name.
+    if (binding.kind === 'assign' && binding.value && (binding.value.type === 'identifier' || binding.value.type === 'attribute')) {
+      this.aliasNames.add(binding.name);
+    }
     const list = scope.bindings.get(binding.name);
     if (list) list.push(binding);
     else scope.bindings.set(binding.name, [binding]);
@@ -181,6 +187,7 @@ export class ModuleModel {
 
   private recordImport(node: Node, scope: Scope, local: string, qualified: string, module: string): void {
     this.imports.push({ node, local, qualified, module, scope });
+    if (qualified.slice(qualified.lastIndexOf('.') + 1) !== local) this.aliasNames.add(local);
     this.bind(scope, { kind: 'import', name: local, at: node.endIndex, qualified });
   }
 
@@ -207,16 +214,7 @@ export class ModuleModel {
     // The definition binds its name in the enclosing scope; decorators wrap it but keep the name.
     this.bind(parent, { kind: kind === 'class' ? 'class' : 'def', name, at: node.startIndex, qualified: qualname });
     if (kind === 'function') {
-      const decorated = node.parent?.type === 'decorated_definition' ? node.parent : null;
-      const decorators = decorated ? decorated.namedChildren.filter((c): c is Node => c?.type === 'decorator') : [];
-      this.functions.push({
-        node,
-        name,
-        qualname,
-        decorators,
-        scope,
-        isAsync: node.firstChild?.type === 'async',
-      });
+      this.functions.push(new FunctionRecord(node, name, qualname, scope));
       this.bindParameters(node, scope, parent);
     }
     return scope;
@@ -267,21 +265,23 @@ export class ModuleModel {
   }
 
   private addAssignment(node: Node, scope: Scope): void {
-    // `a = b = v` nests assignments; the outer one owns every target and the innermost value.
-    if (node.parent?.type === 'assignment') return;
+    // `a = b = v` nests assignments; the outer one (captured first) owns every target and the innermost value.
+    if (this.innerAssignments.delete(node.id)) return;
     const targets: Node[] = [];
     let value: Node | null = null;
     let annotation: Node | null = null;
     let cur: Node | null = node;
     const pairs: { target: Node; value: Node | null }[] = [];
     const lefts: Node[] = [];
-    while (cur && cur.type === 'assignment') {
+    while (cur) {
       const left = cur.childForFieldName('left');
       if (left) lefts.push(left);
       annotation ??= cur.childForFieldName('type');
       const right: Node | null = cur.childForFieldName('right');
-      if (right?.type === 'assignment') cur = right;
-      else {
+      if (right?.type === 'assignment') {
+        this.innerAssignments.add(right.id);
+        cur = right;
+      } else {
         value = right;
         cur = null;
       }
@@ -327,22 +327,30 @@ export class ModuleModel {
   private addCall(node: Node, scope: Scope): void {
     const calleeNode = node.childForFieldName('function');
     if (!calleeNode) return;
-    const ref = this.resolve(calleeNode);
-    const callee = ref?.kind === 'name' ? ref.q : undefined;
-    const site = new LazyCallSite(node, calleeNode, callee, scope);
+    // Resolution waits until a rule asks: most calls match no rule, and resolving every callee up front
+    // cost as much as the rest of the model.
+    const site = new LazyCallSite(node, calleeNode, scope, this);
     this.calls.push(site);
-    if (callee) {
-      const list = this.callIndex.get(callee);
-      if (list) list.push(site);
-      else this.callIndex.set(callee, [site]);
-    }
+    let name = '';
+    if (calleeNode.type === 'identifier') name = calleeNode.text;
+    else if (calleeNode.type === 'attribute') name = calleeNode.childForFieldName('attribute')?.text ?? '';
+    const list = this.callsByName.get(name);
+    if (list) list.push(site);
+    else this.callsByName.set(name, [site]);
   }
 
   // ---- queries ----------------------------------------------------------------------------------------
 
   /** Call sites whose callee resolves to `qualified`. */
   callsTo(qualified: string): readonly CallSite[] {
-    return this.callIndex.get(qualified) ?? [];
+    const cached = this.callsToCache.get(qualified);
+    if (cached) return cached;
+    const last = qualified.slice(qualified.lastIndexOf('.') + 1);
+    const candidates = [...(this.callsByName.get(last) ?? [])];
+    for (const alias of this.aliasNames) if (alias !== last) candidates.push(...(this.callsByName.get(alias) ?? []));
+    const found = candidates.filter((c) => c.callee === qualified).sort((a, b) => a.node.startIndex - b.node.startIndex);
+    this.callsToCache.set(qualified, found);
+    return found;
   }
 
   /** The innermost scope that contains a source index. */
@@ -369,8 +377,14 @@ export class ModuleModel {
         if (own) {
           let found: Binding | undefined;
           for (const b of list) if (b.at <= index) found = b;
-          // A local bound only later in the function is still local (a loop carries it around).
-          return found ?? (scope.kind === 'module' ? undefined : list[list.length - 1]);
+          if (found) return found;
+          // A function local bound only later is still local (a loop carries it around); a class body or
+          // module reads the enclosing or global binding until its own assignment runs.
+          if (scope.kind === 'function' || scope.kind === 'lambda') return list[list.length - 1];
+          if (scope.kind === 'module') return undefined;
+          own = false;
+          scope = scope.parent;
+          continue;
         }
         return list[list.length - 1];
       }
@@ -506,6 +520,30 @@ export class ModuleModel {
   }
 }
 
+/** A function definition; decorators and `async` are read only when a rule asks. */
+class FunctionRecord implements FunctionInfo {
+  private decoratorNodes: Node[] | undefined;
+
+  constructor(
+    readonly node: Node,
+    readonly name: string,
+    readonly qualname: string,
+    readonly scope: Scope,
+  ) {}
+
+  get decorators(): Node[] {
+    if (!this.decoratorNodes) {
+      const parent = this.node.parent;
+      this.decoratorNodes = parent?.type === 'decorated_definition' ? parent.namedChildren.filter((c): c is Node => c?.type === 'decorator') : [];
+    }
+    return this.decoratorNodes;
+  }
+
+  get isAsync(): boolean {
+    return this.node.firstChild?.type === 'async';
+  }
+}
+
 /**
  * A call site whose arguments are read only when a rule asks: most calls in a module match no rule, and
  * reading every argument list costs as much as resolving every callee.
@@ -513,12 +551,23 @@ export class ModuleModel {
 class LazyCallSite implements CallSite {
   private parsed: Pick<CallSite, 'args' | 'keywords' | 'hasStarArgs' | 'hasStarKwargs'> | undefined;
 
+  private resolved = false;
+  private calleeName: string | undefined;
+
   constructor(
     readonly node: Node,
     readonly calleeNode: Node,
-    readonly callee: string | undefined,
     readonly scope: Scope,
+    private readonly model: ModuleModel,
   ) {}
+
+  get callee(): string | undefined {
+    if (!this.resolved) {
+      this.resolved = true;
+      this.calleeName = this.model.qualifiedName(this.calleeNode);
+    }
+    return this.calleeName;
+  }
 
   private get arguments(): Pick<CallSite, 'args' | 'keywords' | 'hasStarArgs' | 'hasStarKwargs'> {
     this.parsed ??= parseArguments(this.node);

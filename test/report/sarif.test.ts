@@ -1,11 +1,7 @@
-import { existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
-import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { renderSarif } from '../../src/report/sarif.js';
-import { repoRoot, sampleResult } from './sample.js';
-
-const schemaPath = path.resolve(repoRoot, '../shared/data/schemas/sarif-schema-2.1.0.json');
+import { itWithSarifSchema } from '../helpers/sarif-schema.js';
+import { sampleResult } from './sample.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: SARIF is checked against its schema; the tests only index into it.
 type Sarif = any;
@@ -15,32 +11,17 @@ function sarif(result = sampleResult()): Sarif {
 }
 
 describe('renderSarif', () => {
-  const title = 'validates against the OASIS SARIF 2.1.0 schema';
-  if (existsSync(schemaPath)) {
-    it(title, () => {
-      const schema = JSON.parse(readFileSync(schemaPath, 'utf8'));
-      // The file declares draft-04 (`$schema`, `id`), which Ajv 8 does not load; its keywords are all valid
-      // draft-07, so drop the two header keys and compile it as draft-07.
-      delete schema.$schema;
-      delete schema.id;
-      const validate = new Ajv({ strict: false, allErrors: true, validateFormats: false }).compile(schema);
-      const log = sarif();
-      const ok = validate(log);
-      expect(validate.errors ?? []).toEqual([]);
-      expect(ok).toBe(true);
-      // The schema really constrains results: a bad level or a line 0 region is rejected.
-      const bad = structuredClone(log);
-      bad.runs[0].results[0].level = 'fatal';
-      bad.runs[0].results[1].locations[0].physicalLocation.region.startLine = 0;
-      expect(validate(bad)).toBe(false);
-    });
-  } else if (process.env.CI === 'true') {
-    it(title, () => {
-      throw new Error(`SARIF schema not found at ${schemaPath}; CI must provide it`);
-    });
-  } else {
-    it.skip(`${title} (skipped: ${schemaPath} not found; on CI this fails)`, () => {});
-  }
+  itWithSarifSchema('validates against the OASIS SARIF 2.1.0 schema', (validate) => {
+    const log = sarif();
+    const ok = validate(log);
+    expect(validate.errors ?? []).toEqual([]);
+    expect(ok).toBe(true);
+    // The schema really constrains results: a bad level or a line 0 region is rejected.
+    const bad = structuredClone(log);
+    bad.runs[0].results[0].level = 'fatal';
+    bad.runs[0].results[1].locations[0].physicalLocation.region.startLine = 0;
+    expect(validate(bad)).toBe(false);
+  });
 
   it('writes one run with the krait driver and the %SRCROOT% base', () => {
     const text = renderSarif(sampleResult());

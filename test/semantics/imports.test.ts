@@ -143,3 +143,14 @@ describe('bindings that hide constants', () => {
     expect(constantArgs).toEqual(['11: ?', '15: ?', '16: fixed', '4: ?', '6: ?']);
   });
 });
+
+describe('callsTo: the index rules use', () => {
+  it('finds calls under their own name, through import aliases and assigned aliases, and nothing else', async () => {
+    const { modelOf: build } = await import('../helpers/model.js');
+    const m = await build(
+      ['import subprocess as sp', 'from subprocess import Popen as P', 'launch = sp.Popen', 'sp.Popen("a")', 'P("b")', 'launch("c")', 'Popen("d")', 'other.Popen("e")'].join('\n'),
+    );
+    expect(m.callsTo('subprocess.Popen').map((c) => c.node.startPosition.row + 1)).toEqual([4, 5, 6]);
+    expect(m.callsTo('subprocess.run')).toEqual([]);
+  });
+});

@@ -63,6 +63,7 @@ export const subprocessShell: Rule = {
       'https://docs.python.org/3/library/shlex.html#shlex.quote',
     ],
   },
+  textHint: /shell|getoutput|getstatusoutput/,
   // No `callees`: `shell=True` on functions outside subprocess is reported too, so every call is looked at.
   call(call, ctx) {
     const model = ctx.model;

@@ -59,6 +59,7 @@ export const tlsVerifyDisabled: Rule = {
       'https://www.python-httpx.org/advanced/ssl/',
     ],
   },
+  textHint: /verify/,
   callees: [...TAKES_VERIFY],
   call(call, ctx) {
     const verify = call.keywords.get('verify');

@@ -77,6 +77,7 @@ export const flaskDebug: Rule = {
       'https://werkzeug.palletsprojects.com/en/latest/debug/#debugger-pin',
     ],
   },
+  textHint: /debug/i,
   callees: [...FLASK_RUN, ...RUN_SIMPLE, ...DEBUGGED_APP, ...SETTERS],
   call(call, ctx) {
     const model = ctx.model;

@@ -136,6 +136,7 @@ export const hardcodedSecretKey: Rule = {
       'https://flask.palletsprojects.com/en/latest/config/#SECRET_KEY',
     ],
   },
+  textHint: /SECRET_KEY|secret_key/,
   callees: [...SETTERS],
   call(call, ctx) {
     for (const entry of mappingEntries(call, ctx.model)) {
