@@ -5,7 +5,7 @@ import { parse } from 'smol-toml';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { findConfigFile, loadConfigFile, parseConfig, type RuleCatalog } from '../../src/config/load.js';
 import { ConfigError } from '../../src/errors.js';
-import type { RuleMeta, RuleOptionSpec } from '../../src/rules/types.js';
+import type { RuleOptionSpec } from '../../src/rules/types.js';
 import { fakeMeta } from '../helpers/meta.js';
 
 const meta = fakeMeta;

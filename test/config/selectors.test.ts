@@ -6,7 +6,6 @@ import {
   selectorMatches,
   suggestSelector,
 } from '../../src/rules/selectors.js';
-import type { RuleMeta } from '../../src/rules/types.js';
 import { fakeMeta } from '../helpers/meta.js';
 
 const meta = fakeMeta;

@@ -230,7 +230,6 @@ describe('renderText', () => {
     expect(text).toContain('\x1b[2m12 |\x1b[22m');
     expect(text).toContain(`\x1b[31m${'^'.repeat(23)}\x1b[39m`);
     // Stripping the codes gives back the plain layout.
-    // biome-ignore lint/suspicious/noControlCharactersInRegex: matching ANSI escapes is the point here.
     expect(text.replace(/\x1b\[\d+m/g, '')).toBe(plain());
   });
 });
