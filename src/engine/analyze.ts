@@ -77,6 +77,9 @@ export function runRules(model: ModuleModel, setup: AnalyzerSetup, suppressions:
       }
     }
     if (rule.assignment) for (const a of model.assignments) rule.assignment(a, ctx);
+    if (rule.node && rule.nodeTypes) {
+      for (const type of rule.nodeTypes) for (const n of model.nodesOfType.get(type) ?? []) rule.node(n, ctx);
+    }
     rule.module?.(ctx);
   }
   raw.sort((a, b) => a.input.node.startIndex - b.input.node.startIndex || a.rule.meta.id.localeCompare(b.rule.meta.id));
@@ -145,9 +148,21 @@ function findMissing(node: Node): Node | null {
   return null;
 }
 
+const nodeTypesCache = new WeakMap<AnalyzerSetup, string[]>();
+
+/** The node types the setup's rules asked for, sorted so one set of rules compiles one query. */
+function nodeTypesOf(setup: AnalyzerSetup): string[] {
+  let types = nodeTypesCache.get(setup);
+  if (!types) {
+    types = [...new Set(setup.rules.flatMap((r) => r.nodeTypes ?? []))].sort();
+    nodeTypesCache.set(setup, types);
+  }
+  return types;
+}
+
 /** Parses and analyses source text (already decoded). */
 export async function analyzeText(text: string, relPath: string, setup: AnalyzerSetup): Promise<FileResult> {
-  const { tree, modelQuery } = await parsePython(text);
+  const { tree, modelQuery } = await parsePython(text, nodeTypesOf(setup));
   try {
     const model = new ModuleModel(relPath, text, tree, modelQuery);
     const suppressions = collectSuppressions(model.lines, (line, column) => {

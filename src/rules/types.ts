@@ -90,6 +90,13 @@ export interface Rule {
   textHint?: RegExp;
   call?(call: CallSite, ctx: RuleContext): void;
   assignment?(assignment: Assignment, ctx: RuleContext): void;
+  /**
+   * Syntax node types (tree-sitter names: `assert_statement`, `except_clause`, `comparison_operator`…) this
+   * rule inspects with `node`. The engine adds them to the one query it runs per file, so asking for a
+   * type costs only the nodes of that type, not another walk of the tree.
+   */
+  nodeTypes?: string[];
+  node?(node: Node, ctx: RuleContext): void;
   /** Runs once per module, for checks that need the whole module (settings files, say). */
   module?(ctx: RuleContext): void;
 }

@@ -35,6 +35,8 @@ export class ModuleModel {
   readonly functions: FunctionInfo[] = [];
   readonly errorNodes: Node[] = [];
   readonly starImports: string[] = [];
+  /** Nodes of the types rules asked for (`Rule.nodeTypes`), in source order, by type. */
+  readonly nodesOfType = new Map<string, Node[]>();
   /** Call sites by the last name of their callee as written (`run` for `sp.run(...)` and `run(...)`). */
   private readonly callsByName = new Map<string, CallSite[]>();
   /** Names bound to something whose own last name differs (`from m import f as g`, `g = m.f`): calls through them can resolve anywhere. */
@@ -117,6 +119,13 @@ export class ModuleModel {
         case 'error':
           this.errorNodes.push(node);
           break;
+        default:
+          if (name.startsWith('node.')) {
+            const type = name.slice(5);
+            const list = this.nodesOfType.get(type);
+            if (list) list.push(node);
+            else this.nodesOfType.set(type, [node]);
+          }
       }
     }
   }

@@ -11,7 +11,6 @@ import { MODEL_QUERY } from './queries.js';
 interface Loaded {
   language: Language;
   parser: Parser;
-  modelQuery: Query;
 }
 
 let loaded: Promise<Loaded> | undefined;
@@ -32,7 +31,7 @@ async function load(): Promise<Loaded> {
   const language = await Language.load(wasmPath());
   const parser = new Parser();
   parser.setLanguage(language);
-  return { language, parser, modelQuery: new Query(language, MODEL_QUERY) };
+  return { language, parser };
 }
 
 export function initParser(): Promise<Loaded> {
@@ -40,10 +39,27 @@ export function initParser(): Promise<Loaded> {
   return loaded;
 }
 
+const queries = new Map<string, Query>();
+
+/**
+ * The model query extended with rules' node types, each captured as `node.<type>`; compiled once per set of
+ * types and thread.
+ */
+function modelQuery(language: Language, nodeTypes: readonly string[]): Query {
+  const key = nodeTypes.join(',');
+  let q = queries.get(key);
+  if (!q) {
+    const extra = nodeTypes.map((t) => `(${t}) @node.${t}`).join('\n');
+    q = new Query(language, `${MODEL_QUERY}\n${extra}`);
+    queries.set(key, q);
+  }
+  return q;
+}
+
 /** Parses Python source. The caller owns the tree and must `delete()` it: WASM memory is not garbage collected. */
-export async function parsePython(text: string): Promise<{ tree: Tree; modelQuery: Query }> {
-  const { parser, modelQuery } = await initParser();
+export async function parsePython(text: string, nodeTypes: readonly string[] = []): Promise<{ tree: Tree; modelQuery: Query }> {
+  const { parser, language } = await initParser();
   const tree = parser.parse(text);
   if (!tree) throw new Error('tree-sitter returned no tree');
-  return { tree, modelQuery };
+  return { tree, modelQuery: modelQuery(language, nodeTypes) };
 }
