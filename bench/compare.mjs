@@ -63,7 +63,7 @@ function runKrait(corpus) {
   const report = JSON.parse(fs.readFileSync(out, 'utf8'));
   return report.findings
     .filter((f) => !f.suppression)
-    .map((f) => ({ rule: f.ruleId, file: f.location.path, line: f.location.startLine }));
+    .map((f) => ({ rule: f.ruleId, file: f.location.path, line: f.location.startLine, endLine: f.location.endLine }));
 }
 
 function runBandit(corpus, reuse) {
@@ -144,12 +144,13 @@ function main() {
     }
     if (o.samples > 0) {
       for (const r of rows.filter((x) => x.diff > DIFF_THRESHOLD)) {
-        const key = (f) => `${f.file}:${f.line}`;
-        const kSet = new Set(r.kr.map(key));
-        const bSet = new Set(r.br.map(key));
-        const onlyB = [...bSet].filter((x) => !kSet.has(x)).slice(0, o.samples);
-        const onlyK = [...kSet].filter((x) => !bSet.has(x)).slice(0, o.samples);
-        console.log(`\n### ${corpus} ${r.group}: only bandit (${[...bSet].filter((x) => !kSet.has(x)).length}), only krait (${[...kSet].filter((x) => !bSet.has(x)).length})`);
+        // Bandit 1.6 reports a multi-line call on a line inside it, not always the first: match by span.
+        const covers = (kf, bf) => kf.file === bf.file && bf.line >= kf.line && bf.line <= (kf.endLine ?? kf.line);
+        const onlyBAll = r.br.filter((bf) => !r.kr.some((kf) => covers(kf, bf)));
+        const onlyKAll = r.kr.filter((kf) => !r.br.some((bf) => covers(kf, bf)));
+        const onlyB = onlyBAll.slice(0, o.samples).map((f) => `${f.file}:${f.line}`);
+        const onlyK = onlyKAll.slice(0, o.samples).map((f) => `${f.file}:${f.line}`);
+        console.log(`\n### ${corpus} ${r.group}: only bandit (${onlyBAll.length}), only krait (${onlyKAll.length})`);
         for (const x of onlyB) console.log(`  bandit only  ${x}`);
         for (const x of onlyK) console.log(`  krait only   ${x}`);
       }

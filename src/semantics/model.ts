@@ -12,6 +12,12 @@ export interface Binding {
   kind: BindingKind;
   name: string;
   at: number;
+  /**
+   * The block (body of an if/for/while/try/with/match…) the binding sits in, when it is not at the top of its
+   * scope: a binding inside a branch that does not contain the use may not reach it.
+   */
+  blockStart?: number;
+  blockEnd?: number;
   /** Fully qualified name for imports, definitions and classes. */
   qualified?: string;
   /** Assigned value (assignments, `with … as`, walrus). */

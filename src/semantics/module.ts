@@ -43,6 +43,8 @@ export class ModuleModel {
   private readonly aliasNames = new Set<string>();
   private readonly callsToCache = new Map<string, readonly CallSite[]>();
   private readonly innerAssignments = new Set<number>();
+  /** The innermost block around the capture being built, stamped on the bindings it creates. */
+  private block: { start: number; end: number } | undefined;
   private readonly refCache = new Map<number, Ref | null>();
   private readonly foldCache = new Map<number, string | null>();
 
@@ -73,11 +75,17 @@ export class ModuleModel {
 
   private build(query: Query): void {
     const stack: Scope[] = [this.moduleScope];
+    const blocks: { start: number; end: number }[] = [];
     for (const { name, node } of query.captures(this.tree.rootNode)) {
       const start = node.startIndex;
       while (stack.length > 1 && start >= stack[stack.length - 1].end) stack.pop();
+      while (blocks.length > 0 && start >= blocks[blocks.length - 1].end) blocks.pop();
+      this.block = blocks[blocks.length - 1];
       const scope = stack[stack.length - 1];
       switch (name) {
+        case 'block':
+          blocks.push({ start, end: node.endIndex });
+          break;
         case 'import':
           this.addImport(node, scope);
           break;
@@ -134,6 +142,11 @@ export class ModuleModel {
     // A name bound to another name or attribute may be called under either name.
     if (binding.kind === 'assign' && binding.value && (binding.value.type === 'identifier' || binding.value.type === 'attribute')) {
       this.aliasNames.add(binding.name);
+    }
+    // A scope's own body block is not a branch: only blocks nested inside the scope count.
+    if (this.block && this.block.start > scope.start && !(scope.node && this.block.end === scope.end)) {
+      binding.blockStart = this.block.start;
+      binding.blockEnd = this.block.end;
     }
     const list = scope.bindings.get(binding.name);
     if (list) list.push(binding);
@@ -386,7 +399,15 @@ export class ModuleModel {
         if (own) {
           let found: Binding | undefined;
           for (const b of list) if (b.at <= index) found = b;
-          if (found) return found;
+          if (found) {
+            // Assigned in a branch that does not contain this use (`if c: y = None` / `else: eval(y)`): that
+            // value may not be the one here. Imports stay as they are (`try: import x / except: import y`
+            // alternatives name the same kind of module).
+            if (found.kind !== 'import' && found.blockStart !== undefined && found.blockEnd !== undefined && !(found.blockStart <= index && index < found.blockEnd)) {
+              return { kind: 'unknown', name, at: found.at };
+            }
+            return found;
+          }
           // A function local bound only later is still local (a loop carries it around); a class body or
           // module reads the enclosing or global binding until its own assignment runs.
           if (scope.kind === 'function' || scope.kind === 'lambda') return list[list.length - 1];

@@ -20,4 +20,5 @@ export const MODEL_QUERY = `
 (case_pattern (dotted_name . (identifier) @bound .))
 (case_pattern (as_pattern (identifier) @bound .))
 (ERROR) @error
+(block) @block
 `;

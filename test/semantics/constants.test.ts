@@ -45,3 +45,38 @@ describe('constant folding', () => {
     expect(m.isConstant(assignedValue(m, 'e'))).toBe(false);
   });
 });
+
+describe('constants and branches', () => {
+  it('a value bound in another branch does not reach the use; one in the same or an enclosing block does', async () => {
+    const m = await modelOf(
+      [
+        'def f(y, c):',
+        '    if c == "0":',
+        '        y = None',
+        '    else:',
+        '        g(y)', // 5: y may be the parameter
+        '    z = "const"',
+        '    if c:',
+        '        g(z)', // 8: the enclosing block's constant
+        '        w = "inner"',
+        '        g(w)', // 10: same block
+        '    g(w)', // 11: w only bound if c
+        '    try:',
+        '        import json',
+        '    except ImportError:',
+        '        import simplejson as json',
+        '    json.loads(y)', // 16: imports keep their qualified name
+      ].join('\n'),
+    );
+    const arg = (line: number) => {
+      const c = m.calls.find((x) => x.node.startPosition.row + 1 === line);
+      if (!c) throw new Error(`no call on ${line}`);
+      return c;
+    };
+    expect(m.isConstant(arg(5).args[0])).toBe(false);
+    expect(m.constantString(arg(8).args[0])).toBe('const');
+    expect(m.constantString(arg(10).args[0])).toBe('inner');
+    expect(m.isConstant(arg(11).args[0])).toBe(false);
+    expect(arg(16).callee).toBe('simplejson.loads');
+  });
+});
