@@ -84,6 +84,15 @@ describe('krait scan through the real CLI', () => {
     expect(runCli(['scan', 'app', '--no-config'], { cwd: dir }).status).toBe(1);
   });
 
+  it('rule options from the config change what a rule reports', () => {
+    const src = 'import hashlib\nhashlib.md5(b"x")\nhashlib.sha256(b"y")\n';
+    const plain = makeTree({ 'h.py': src });
+    const tuned = makeTree({ 'h.py': src, 'krait.toml': '[rules.weak-hash]\nalgorithms = ["sha256"]\n' });
+    const lines = (dir: string) => JSON.parse(runCli(['scan', '.', '--format', 'json'], { cwd: dir }).stdout).findings.map((f: { location: { startLine: number } }) => f.location.startLine);
+    expect(lines(plain)).toEqual([2]);
+    expect(lines(tuned)).toEqual([3]);
+  });
+
   it('per-file-ignores from the config mark findings suppressed', () => {
     const dir = project({ 'krait.toml': '[per-file-ignores]\n"app/gen/**" = ["K101"]\n' });
     const r = runCli(['scan', 'app', '--format', 'json'], { cwd: dir });
