@@ -38,7 +38,7 @@ app.register_blueprint(invoices_bp)
 
 def serve_with_debugger():
     """Vulnerable: the debugger's console runs any Python it is sent, and 0.0.0.0 exposes it to the network."""
-    app.run(host="0.0.0.0", port=5000, debug=True)  # expect: K501
+    app.run(host="0.0.0.0", port=5000, debug=True)  # expect: K501, K505
 
 
 def serve():

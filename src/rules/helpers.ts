@@ -295,3 +295,29 @@ export function mappingEntries(call: CallSite, model: ModuleModel): { key: strin
   }
   return out;
 }
+
+// ---- Django settings -------------------------------------------------------------------------------------
+
+const settingsModuleCache = new WeakMap<ModuleModel, boolean>();
+const SETTINGS_MARKERS = new Set(['INSTALLED_APPS', 'MIDDLEWARE']);
+
+/**
+ * True for a Django settings module: a file named `settings.py` (or `settings_<profile>.py`, or
+ * `<profile>_settings.py` for the usual profile names), any module of a `settings/` package, or a module that
+ * assigns `INSTALLED_APPS` or `MIDDLEWARE` at top level. Settings rules run only there, so a `DEBUG = True` in a
+ * script or a test helper is not mistaken for a project setting.
+ */
+export function isSettingsModule(model: ModuleModel): boolean {
+  const cached = settingsModuleCache.get(model);
+  if (cached !== undefined) return cached;
+  const parts = model.relPath.split('/');
+  // `settings.py`, `settings_production.py`, `production_settings.py`, or any module of a `settings/` package.
+  let result = /^(settings|settings_\w+|(prod|production|staging|stage|live|base|common|default|local|dev|development|test|testing|ci)_settings)\.pyw?$/.test(parts[parts.length - 1]) || parts.slice(0, -1).includes('settings');
+  if (!result) {
+    result = model.assignments.some(
+      (a) => a.scope.kind === 'module' && a.targets.some((t) => t.type === 'identifier' && SETTINGS_MARKERS.has(t.text)),
+    );
+  }
+  settingsModuleCache.set(model, result);
+  return result;
+}

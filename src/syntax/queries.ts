@@ -1,7 +1,8 @@
 /**
  * The one query that collects everything the semantic model needs. Matching runs in C inside the WASM module,
  * so only the captured nodes become JavaScript objects (a full JS walk costs as much as the parse itself).
- * Capture names are the contract with semantics/build.ts.
+ * Capture names are the contract with semantics/module.ts. `@block` marks bodies that may not run (branches,
+ * loop bodies, handlers); `try`, `with` and `finally` bodies always start, so they are not branches.
  */
 export const MODEL_QUERY = `
 (import_statement) @import
@@ -20,5 +21,11 @@ export const MODEL_QUERY = `
 (case_pattern (dotted_name . (identifier) @bound .))
 (case_pattern (as_pattern (identifier) @bound .))
 (ERROR) @error
-(block) @block
+(if_statement consequence: (block) @block)
+(elif_clause consequence: (block) @block)
+(else_clause body: (block) @block)
+(for_statement body: (block) @block)
+(while_statement body: (block) @block)
+(except_clause (block) @block)
+(case_clause consequence: (block) @block)
 `;

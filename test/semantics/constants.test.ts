@@ -80,3 +80,11 @@ describe('constants and branches', () => {
     expect(arg(16).callee).toBe('simplejson.loads');
   });
 });
+
+describe('blocks that always run', () => {
+  it('a value bound in a try or with body reaches the code after it', async () => {
+    const m = await modelOf(['def f(p):', '    try:', '        a = "x"', '    except E:', '        pass', '    with p:', '        b = "y"', '    g(a)', '    g(b)'].join('\n'));
+    const args = m.calls.filter((c) => c.calleeNode.text === 'g').map((c) => m.constantString(c.args[0]));
+    expect(args).toEqual(['x', 'y']);
+  });
+});

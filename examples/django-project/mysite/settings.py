@@ -14,7 +14,7 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 SECRET_KEY = "django-insecure-3x@mpl3-k3y-n0t-r3al-f0r-d3m0-8c1f#q2v"  # expect: K502
 
 # SECURITY WARNING: don't run with debug turned on in production!
-DEBUG = True
+DEBUG = True  # expect: K503
 
 ALLOWED_HOSTS = []
 

@@ -39,7 +39,7 @@ def product_list(request):
 @require_GET
 def category(request, category):
     """Vulnerable: the category from the URL is pasted into raw SQL."""
-    products = Product.objects.raw(f"SELECT * FROM shop_product WHERE category = '{category}' ORDER BY name")
+    products = Product.objects.raw(f"SELECT * FROM shop_product WHERE category = '{category}' ORDER BY name")  # expect: K120
     return JsonResponse({"products": [_product_json(p) for p in products]})
 
 
@@ -119,7 +119,7 @@ def shipping_quote(request):
 @require_GET
 def confirm_order(request, pk, token):
     order = get_object_or_404(Order, pk=pk)
-    if token != utils.order_token(order.pk, order.email):
+    if token != utils.order_token(order.pk, order.email):  # expect: K903
         raise Http404("no such order")
     return JsonResponse({"order": order.pk, "status": order.status, "total": str(order.total)})
 

@@ -1,3 +1,6 @@
+import { bidiControlCharacters } from './bidi-control-characters.js';
 import type { Rule } from '../types.js';
 
-export const SOURCE_RULES: readonly Rule[] = [];
+export const SOURCE_RULES: readonly Rule[] = [
+  bidiControlCharacters,
+];

@@ -1,0 +1,118 @@
+import type { Node } from 'web-tree-sitter';
+import type { Confidence, Severity } from '../../findings/types.js';
+import { argument, type CallSite } from '../../semantics/model.js';
+import type { ModuleModel } from '../../semantics/module.js';
+import { unparen } from '../../syntax/nodes.js';
+import { excerpt } from '../helpers.js';
+import { sensitiveFileName } from '../logging/secret-names.js';
+import type { Rule, RuleContext } from '../types.js';
+import { constantInt } from './shared.js';
+
+/** Functions that take (path or fd, mode). */
+const PATH_MODE = new Set(['os.chmod', 'os.lchmod', 'os.fchmod']);
+/** Methods of a path object that take (mode). */
+const METHOD_MODE = new Set(['pathlib.Path.chmod', 'pathlib.Path.lchmod', 'pathlib.PosixPath.chmod', 'pathlib.PosixPath.lchmod', 'pathlib.WindowsPath.chmod']);
+
+const WORLD_WRITE = 0o002;
+const WORLD_READ = 0o004;
+const GROUP_WRITE = 0o020;
+const STICKY = 0o1000;
+
+function octal(mode: number): string {
+  return `0o${(mode & 0o7777).toString(8)}`;
+}
+
+/** The text that names the file: a constant path, or the source of the path expression (`key_path`, `self.pem_file`). */
+function pathText(path: Node | undefined, model: ModuleModel): string {
+  if (!path) return '';
+  return model.constantString(path) ?? path.text;
+}
+
+function check(ctx: RuleContext, call: CallSite, path: Node | undefined, modeNode: Node | undefined, resolved: boolean): void {
+  if (!modeNode) return;
+  const mode = constantInt(modeNode, ctx.model);
+  if (mode === undefined || mode < 0) return;
+  const what = path ? `\`${excerpt(path, 40)}\`` : 'the file';
+  const shown = octal(mode);
+  const lower: Confidence = resolved ? 'high' : 'medium';
+  const emit = (message: string, severity: Severity, confidence: Confidence) => ctx.report({ node: call.node, message, severity, confidence });
+  if (mode & WORLD_WRITE) {
+    if (mode & STICKY) {
+      emit(`mode ${shown} makes ${what} a world-writable directory (sticky): every local user can create files in it; unless it is meant as a shared drop directory, use 0o700 or 0o750`, 'medium', resolved ? 'medium' : 'low');
+    } else {
+      emit(`mode ${shown} lets every user on the host modify ${what} (world-writable); use 0o600 or 0o644 for files, 0o700 or 0o755 for directories`, 'high', lower);
+    }
+    return;
+  }
+  const sensitive = sensitiveFileName(pathText(path, ctx.model));
+  if (!sensitive) return;
+  if (mode & GROUP_WRITE) {
+    emit(`mode ${shown} lets the file's group modify ${what}, which looks like a key or credentials file; use 0o600`, 'medium', 'medium');
+  } else if (mode & WORLD_READ) {
+    emit(`mode ${shown} lets every user on the host read ${what}, which looks like a key or credentials file; use 0o600 (or 0o640 for a service group)`, 'low', 'medium');
+  }
+}
+
+export const chmodPermissive: Rule = {
+  meta: {
+    id: 'K910',
+    name: 'permissive-file-mode',
+    summary: '`chmod` to a world-writable mode, or a key or credentials file readable or writable by others',
+    severity: 'high',
+    confidence: 'high',
+    cwe: [732],
+    owasp: 'A01:2021-Broken Access Control',
+    sources: { bandit: ['B103'], ruff: ['S103'] },
+    defaultEnabled: true,
+  },
+  docs: {
+    what:
+      'Reports `os.chmod`, `os.lchmod`, `os.fchmod` and `Path.chmod`/`lchmod` calls whose mode is a constant ' +
+      '(octal, decimal or hex literals, `stat.S_I*` flags combined with `|`, and names bound to them) that:\n\n' +
+      '- lets any user write (`o+w`: `0o777`, `0o666`, `stat.S_IWOTH`) — high severity; with the sticky bit ' +
+      '(`0o1777`, a shared drop directory like `/tmp`) medium severity and lower confidence;\n' +
+      '- lets the group write a file whose name looks like a key or credentials file (`id_rsa`, `*.pem`, ' +
+      '`*.key`, `.netrc`, `.env`, names with `secret`, `password`, `token`, `private`, `key`) — medium;\n' +
+      '- lets any user read such a file (`0o644` on `server.key`) — low.\n\n' +
+      '`.chmod(...)` on an object the scanner cannot resolve (a path parameter, an SFTP client) is checked ' +
+      'too, one confidence step lower.\n\n' +
+      'Not reported: modes computed at run time, group or world execute bits (`0o755` on a script is normal), ' +
+      'and readable modes on files with ordinary names. `os.mkdir`/`os.open` modes are not checked: they are ' +
+      'masked by the umask.',
+    why:
+      'A file anyone can write can be changed by any local account or compromised service on the host: a ' +
+      'script or configuration file becomes a way to run code as its owner, a data file a way to plant records. ' +
+      'Private keys, tokens and password files readable by others leak the credentials they hold to every ' +
+      'process on the machine. Grant the owner what it needs and nobody else anything.',
+    bad: 'import os\n\n\ndef publish(path: str) -> None:\n    os.chmod(path, 0o777)\n',
+    good: 'import os\n\n\ndef publish(path: str) -> None:\n    os.chmod(path, 0o644)\n',
+    references: [
+      'https://cwe.mitre.org/data/definitions/732.html',
+      'https://docs.python.org/3/library/os.html#os.chmod',
+      'https://docs.python.org/3/library/stat.html',
+    ],
+  },
+  textHint: /chmod/,
+  callees: [...PATH_MODE, ...METHOD_MODE],
+  call(call, ctx) {
+    const callee = call.callee ?? '';
+    if (PATH_MODE.has(callee)) {
+      check(ctx, call, argument(call, 0, callee === 'os.fchmod' ? 'fd' : 'path'), argument(call, 1, 'mode'), true);
+    } else {
+      const fn = call.calleeNode.type === 'attribute' ? call.calleeNode.childForFieldName('object') : null;
+      check(ctx, call, fn ?? undefined, argument(call, 0, 'mode'), true);
+    }
+  },
+  module(ctx) {
+    // `.chmod(...)` on a receiver nobody can resolve: a path parameter (Path.chmod(mode)) or a client (sftp.chmod(path, mode)).
+    for (const call of ctx.model.calls) {
+      if (call.callee !== undefined || call.calleeNode.type !== 'attribute') continue;
+      const method = call.calleeNode.childForFieldName('attribute')?.text;
+      if (method !== 'chmod' && method !== 'lchmod') continue;
+      const obj = call.calleeNode.childForFieldName('object');
+      if (!obj) continue;
+      if (call.args.length >= 2) check(ctx, call, call.args[0], call.args[1], false);
+      else check(ctx, call, unparen(obj), argument(call, 0, 'mode'), false);
+    }
+  },
+};

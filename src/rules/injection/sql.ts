@@ -1,0 +1,161 @@
+import type { Node } from 'web-tree-sitter';
+import type { ModuleModel } from '../../semantics/module.js';
+import { unparen } from '../../syntax/nodes.js';
+import { boundValue } from '../helpers.js';
+import { type Composed, HOLE, compose, judgeHoles, type Safety, type Trust } from './strings.js';
+
+/**
+ * What the SQL rules share: telling SQL text from other text, the helpers that quote SQL, and reading a
+ * query variable built up with `+=`.
+ */
+
+/** Quoting helpers: better than nothing, not a proof (an identifier quoter does not make a value safe, and the reverse). */
+export const SQL_TRUST: Trust = {
+  safe: new Set<string>(),
+  weak: new Set([
+    '.quote_name',
+    '.quote_ident',
+    '.quote_identifier',
+    '.escape_identifier',
+    '.escape_string',
+    '.escape_literal',
+    '.escape',
+    '.literal',
+    '.quote',
+    '.mogrify',
+    'psycopg2.extensions.quote_ident',
+    'pymysql.converters.escape_string',
+    'MySQLdb.escape_string',
+    'sqlalchemy.sql.quoted_name',
+  ]),
+  weakNames: /quot|escap/i,
+};
+
+/** Statements, recognised by their first words and the clause that must follow. */
+const STATEMENTS: readonly RegExp[] = [
+  /^select\b[\s\S]*?\bfrom\b/,
+  /^insert\s+(?:or\s+\w+\s+|ignore\s+)?into\b/,
+  /^(?:replace|merge|upsert)\s+into\b/,
+  /^update\s+\S+[\s\S]*?\bset\b/,
+  /^delete\s+(?:\S+\s+)?from\b/,
+  /^with\s+(?:recursive\s+)?\S+[\s\S]*?\bas\s*(?:not\s+)?(?:materialized\s+)?\(/,
+];
+
+/** Statements that only an SQL sink makes SQL (on a `fetch()` or `query()` they could be anything). */
+const SINK_STATEMENTS: readonly RegExp[] = [
+  /^select\s+\S/,
+  /^(?:create|drop|alter)\s+(?:or\s+replace\s+)?(?:(?:global|local)\s+)?(?:(?:temp|temporary|unique|materialized|virtual)\s+)*(?:table|index|view|database|schema|user|role|sequence|trigger|function|procedure|extension|type|domain|policy)\b/,
+  /^truncate\s+(?:table\s+)?\S/,
+  /^(?:grant|revoke)\s[\s\S]*?\b(?:on|to|from)\b/,
+  /^pragma\s+\S/,
+  /^call\s+[\w.\u0001]+\s*\(/,
+  /^copy\s+\S+[\s\S]*?\b(?:from|to)\b/,
+  /^(?:explain|vacuum|reindex)\b/,
+  /^set\s+(?:session\s+|local\s+|global\s+)?[\w.@\u0001]+\s*(?:=|to\b)/,
+  /^show\s+(?:tables|columns|databases|create|grants|index|\w+\s+like)\b/,
+  /^lock\s+tables?\b/,
+  /^attach\s+(?:database\s+)?\S+\s+as\b/,
+];
+
+/** Statements embedded after other text (`BEGIN; INSERT INTO …`, a CTE built in pieces). */
+const ANYWHERE: readonly RegExp[] = [/\bselect\b[\s\S]*?\bfrom\b/, /\binsert\s+into\b/, /\bupdate\s+\S+\s+set\b/, /\bdelete\s+from\b/];
+
+/** Clauses appended to a query that comes from elsewhere (`base + " WHERE id = " + x`). */
+const CLAUSES: readonly RegExp[] = [
+  /\bwhere\b/,
+  /\border\s+by\b/,
+  /\bgroup\s+by\b/,
+  /\blimit\s/,
+  /\boffset\s/,
+  /\bvalues\s*\(/,
+  /\bjoin\b[\s\S]*?\bon\b/,
+  /\bhaving\b/,
+  /^(?:and|or)\s+\S+\s*(?:=|<|>|!=|\blike\b|\bin\b|\bis\b)/,
+];
+
+/**
+ * True when the constant parts of a built string read as SQL. `sink` says whether the string goes to a
+ * function that only takes SQL (`execute`), which lets shorter or partial statements count.
+ */
+export function looksLikeSql(text: string, sink: boolean): boolean {
+  const t = text
+    .replace(/--[^\n]*|\/\*[\s\S]*?\*\//g, ' ')
+    .toLowerCase()
+    .replace(/^[\s(]+/, '');
+  if (STATEMENTS.some((re) => re.test(t))) return true;
+  if (!sink) return false;
+  if (SINK_STATEMENTS.some((re) => re.test(t)) || ANYWHERE.some((re) => re.test(t))) return true;
+  // The query starts with a value from elsewhere and this text adds clauses to it.
+  return t.startsWith(HOLE) && CLAUSES.some((re) => re.test(t.slice(1).trimStart()));
+}
+
+export interface SqlBuild {
+  /** The expression where the SQL text is put together (reported). */
+  node: Node;
+  composed: Composed;
+  safety: Exclude<Safety, 'safe'>;
+  /** The value formatted in that makes it unsafe (or weak). */
+  culprit: Node;
+}
+
+/**
+ * The SQL text an argument carries when it is visibly built from non-constant parts, judged: undefined for
+ * constant SQL, opaque values, text that is not SQL, and builds whose every part is safe.
+ */
+export function sqlBuild(arg: Node, model: ModuleModel, sink: boolean): SqlBuild | undefined {
+  const value = boundValue(arg, model);
+  let parts: { node: Node; composed: Composed }[];
+  const direct = compose(value, model);
+  if (direct) parts = [{ node: value, composed: direct }];
+  else if (value.type === 'identifier') parts = augmentedParts(value, model) ?? [];
+  else return undefined;
+  if (parts.length === 0) return undefined;
+  const whole: Composed = {
+    text: parts.map((p) => p.composed.text).join(''),
+    holes: parts.flatMap((p) => p.composed.holes),
+    how: parts.find((p) => p.composed.how)?.composed.how,
+  };
+  if (whole.holes.length === 0) return undefined;
+  const judged = judgeHoles(whole, model, SQL_TRUST);
+  if (judged.safety === 'safe' || !judged.culprit) return undefined;
+  if (!looksLikeSql(whole.text, sink)) return undefined;
+  const culprit = judged.culprit;
+  const at = parts.find((p) => p.node.startIndex <= culprit.startIndex && culprit.endIndex <= p.node.endIndex) ?? parts[parts.length - 1];
+  return { node: at.node, composed: whole, safety: judged.safety, culprit };
+}
+
+/**
+ * `sql = "SELECT …"` followed by `sql += " AND name = '%s'" % name` in the same scope, before the use: the
+ * pieces in order (the start is a hole when it is not a visible string).
+ */
+function augmentedParts(name: Node, model: ModuleModel): { node: Node; composed: Composed }[] | undefined {
+  const binding = model.lookup(name.text, name.startIndex);
+  if (binding?.kind !== 'unknown') return undefined;
+  const scope = model.scopeAt(name.startIndex);
+  const root = scope.node ?? model.tree.rootNode;
+  const augs = root
+    .descendantsOfType('augmented_assignment')
+    .filter((a): a is Node => a !== null && a.startIndex < name.startIndex)
+    .filter((a) => {
+      const left = a.childForFieldName('left');
+      return left?.type === 'identifier' && left.text === name.text && a.childForFieldName('operator')?.type === '+=' && model.scopeAt(a.startIndex) === scope;
+    });
+  if (augs.length === 0) return undefined;
+  const parts: { node: Node; composed: Composed }[] = [];
+  const first = augs[0];
+  const before = (scope.bindings.get(name.text) ?? []).filter((b) => b.at <= first.startIndex).pop();
+  if (before?.kind === 'assign' && before.value) {
+    const start = compose(before.value, model);
+    parts.push({ node: before.value, composed: start ?? { text: HOLE, holes: [], how: undefined } });
+  } else {
+    parts.push({ node: first, composed: { text: HOLE, holes: [], how: undefined } });
+  }
+  for (const a of augs) {
+    const right = a.childForFieldName('right');
+    if (!right) continue;
+    const piece = compose(right, model);
+    parts.push({ node: right, composed: piece ?? { text: HOLE, holes: [{ node: right, numeric: false }], how: undefined } });
+  }
+  for (const p of parts) if (p.composed.holes.length > 0) p.composed.how ??= 'concatenation (+=)';
+  return parts.map((p) => ({ node: unparen(p.node), composed: p.composed }));
+}

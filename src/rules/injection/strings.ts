@@ -1,0 +1,465 @@
+import type { Node } from 'web-tree-sitter';
+import type { ModuleModel } from '../../semantics/module.js';
+import { unparen } from '../../syntax/nodes.js';
+import { boundValue, calleeOf, positionalArgs } from '../helpers.js';
+
+/**
+ * Reading strings that are built at run time (f-strings, `+`, `%`, `str.format`, `sep.join([...])`) as their
+ * constant text with holes where values are formatted in. Shared by the rules that judge what a built string
+ * is (SQL, a template, HTML) and what went into it.
+ */
+
+/** Stands for a formatted-in value in the text of a composed string. */
+export const HOLE = '\u0001';
+
+export interface Hole {
+  /** The expression whose value is formatted in (a whole call or right operand when the exact value is unknown). */
+  node: Node;
+  /** The conversion only accepts numbers (`%d`, `{:d}`, `{:.2f}`): the value cannot carry text. */
+  numeric: boolean;
+}
+
+export interface Composed {
+  /** The constant text, with HOLE where a value goes. */
+  text: string;
+  holes: Hole[];
+  /** How the string is built, for messages: "an f-string", "% formatting", "str.format()", "concatenation", "join()". */
+  how: string | undefined;
+}
+
+const MAX_DEPTH = 24;
+const NUMERIC_SPEC = /[bcdeEfFgGnoxX%]$/;
+const NUMERIC_PERCENT = new Set(['d', 'i', 'o', 'u', 'x', 'X', 'e', 'E', 'f', 'F', 'g', 'G']);
+const STRIP_METHODS = new Set(['strip', 'lstrip', 'rstrip', 'upper', 'lower', 'casefold']);
+
+function constant(text: string): Composed {
+  return { text, holes: [], how: undefined };
+}
+
+function hole(node: Node, numeric = false): Composed {
+  return { text: HOLE, holes: [{ node, numeric }], how: undefined };
+}
+
+function concat(parts: Composed[], how: string | undefined): Composed {
+  const holes = parts.flatMap((p) => p.holes);
+  const inner = parts.find((p) => p.how !== undefined)?.how;
+  return { text: parts.map((p) => p.text).join(''), holes, how: holes.length > 0 ? (how ?? inner) : undefined };
+}
+
+/** A value formatted in: inlined when it is a constant string, a neutral stand-in for other constants, else a hole. */
+function formatted(node: Node, model: ModuleModel, depth: number): Composed {
+  const s = model.constantString(node);
+  if (s !== undefined) return constant(s);
+  if (model.isConstant(node)) return constant('0');
+  return compose(node, model, depth + 1) ?? hole(node);
+}
+
+/**
+ * The composed form of a string expression, or undefined when the expression is not visibly a string being
+ * built (a parameter, the result of an unknown call): such values are opaque, not formatted.
+ */
+export function compose(node: Node, model: ModuleModel, depth = 0): Composed | undefined {
+  if (depth > MAX_DEPTH) return undefined;
+  const folded = model.constantString(node);
+  if (folded !== undefined) return constant(folded);
+  const n = unparen(node);
+  if (n.type === 'identifier') {
+    const value = boundValue(n, model);
+    return value.id === n.id ? undefined : compose(value, model, depth + 1);
+  }
+  switch (n.type) {
+    case 'string':
+      return fString(n, model, depth);
+    case 'concatenated_string':
+      return concat(
+        n.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment').map((c) => compose(c, model, depth + 1) ?? hole(c)),
+        undefined,
+      );
+    case 'binary_operator':
+      return binary(n, model, depth);
+    case 'call':
+      return methodCall(n, model, depth);
+    default:
+      return undefined;
+  }
+}
+
+function fString(n: Node, model: ModuleModel, depth: number): Composed | undefined {
+  const parts: Composed[] = [];
+  for (const child of n.children) {
+    if (!child) continue;
+    if (child.type === 'string_content') parts.push(constant(child.text.replace(/\{\{/g, '{').replace(/\}\}/g, '}')));
+    else if (child.type === 'interpolation') {
+      const expr = child.childForFieldName('expression');
+      if (!expr) return undefined;
+      const spec = child.childForFieldName('format_specifier')?.text ?? '';
+      const numeric = NUMERIC_SPEC.test(spec) && !/\{/.test(spec);
+      parts.push(numeric ? hole(expr, true) : formatted(expr, model, depth));
+    }
+  }
+  return concat(parts, 'an f-string');
+}
+
+function binary(n: Node, model: ModuleModel, depth: number): Composed | undefined {
+  const op = n.childForFieldName('operator')?.type;
+  const left = n.childForFieldName('left');
+  const right = n.childForFieldName('right');
+  if (!left || !right) return undefined;
+  if (op === '+') {
+    const l = compose(left, model, depth + 1);
+    const r = compose(right, model, depth + 1);
+    // Neither side is visibly a string: this may be arithmetic.
+    if (!l && !r) return undefined;
+    return concat([l ?? hole(left), r ?? hole(right)], 'concatenation');
+  }
+  if (op === '%') {
+    const format = compose(left, model, depth + 1);
+    if (!format) return undefined;
+    return percent(format, right, model, depth);
+  }
+  return undefined;
+}
+
+/** The i-th hole of a format string, carried into the result (a stray HOLE character in the source stays text). */
+function carried(format: Composed, i: number): Composed {
+  const h = format.holes[i];
+  return h ? { text: HOLE, holes: [h], how: undefined } : constant(HOLE);
+}
+
+/** `"... %s ... %(name)d" % values`: each conversion becomes the value it takes, when it can be matched. */
+function percent(format: Composed, right: Node, model: ModuleModel, depth: number): Composed {
+  const r = boundValue(right, model);
+  const items = r.type === 'tuple' ? r.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment') : undefined;
+  const pairs = r.type === 'dictionary' ? dictionaryPairs(r, model) : undefined;
+  const parts: Composed[] = [];
+  const re = /%(\(([^)]*)\))?[#0+\- ]*(\*|\d+)?(\.(\*|\d+))?[hlL]?([a-zA-Z%])/g;
+  let last = 0;
+  let index = 0;
+  let holesSoFar = 0;
+  // Holes of the format string itself (`("..." + x) % y`) keep their place.
+  const pushText = (text: string) => {
+    text.split(HOLE).forEach((piece, i) => {
+      if (i > 0) parts.push(carried(format, holesSoFar++));
+      if (piece) parts.push(constant(piece));
+    });
+  };
+  for (const m of format.text.matchAll(re)) {
+    pushText(format.text.slice(last, m.index));
+    last = m.index + m[0].length;
+    const conv = m[6];
+    if (conv === '%') {
+      parts.push(constant('%'));
+      continue;
+    }
+    const numeric = NUMERIC_PERCENT.has(conv);
+    let value: Node | undefined;
+    if (m[2] !== undefined) value = pairs?.get(m[2]);
+    else if (items) value = items[index++];
+    else if (index++ === 0) value = r;
+    if (value === undefined) parts.push(hole(right, numeric));
+    else parts.push(numeric ? hole(value, true) : formatted(value, model, depth));
+  }
+  pushText(format.text.slice(last));
+  return concat(parts, '% formatting');
+}
+
+function dictionaryPairs(dict: Node, model: ModuleModel): Map<string, Node> {
+  const out = new Map<string, Node>();
+  for (const pair of dict.namedChildren) {
+    if (pair?.type !== 'pair') continue;
+    const k = pair.childForFieldName('key');
+    const v = pair.childForFieldName('value');
+    const key = k ? model.constantString(k) : undefined;
+    if (key !== undefined && v) out.set(key, v);
+  }
+  return out;
+}
+
+function methodCall(n: Node, model: ModuleModel, depth: number): Composed | undefined {
+  const fn = n.childForFieldName('function');
+  if (fn?.type !== 'attribute') return undefined;
+  const method = fn.childForFieldName('attribute')?.text ?? '';
+  const obj = fn.childForFieldName('object');
+  const args = n.childForFieldName('arguments');
+  if (!obj || !args) return undefined;
+  if (STRIP_METHODS.has(method)) return compose(obj, model, depth + 1);
+  if (method === 'format') {
+    const format = compose(obj, model, depth + 1);
+    if (!format) return undefined;
+    return formatCall(format, n, model, depth);
+  }
+  if (method === 'join') {
+    const sep = model.constantString(obj);
+    if (sep === undefined) return undefined;
+    const only = args.type === 'generator_expression' ? args : positionalArgs(n)[0];
+    const list = only ? boundValue(only, model) : undefined;
+    if (list && (list.type === 'list' || list.type === 'tuple')) {
+      const items = list.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment');
+      if (items.some((c) => c.type === 'list_splat')) return hole(n);
+      const parts: Composed[] = [];
+      items.forEach((item, i) => {
+        if (i > 0) parts.push(constant(sep));
+        parts.push(formatted(item, model, depth));
+      });
+      return concat(parts, 'join()');
+    }
+    return { text: HOLE, holes: [{ node: n, numeric: false }], how: 'join()' };
+  }
+  return undefined;
+}
+
+/** `"...{}...{name}...".format(a, name=b)`: fields matched to their arguments by position or name. */
+function formatCall(format: Composed, call: Node, model: ModuleModel, depth: number): Composed {
+  const args = call.childForFieldName('arguments');
+  const positional = positionalArgs(call);
+  const keywords = new Map<string, Node>();
+  for (const a of args?.namedChildren ?? []) {
+    if (a?.type === 'keyword_argument') {
+      const k = a.childForFieldName('name');
+      const v = a.childForFieldName('value');
+      if (k && v) keywords.set(k.text, v);
+    }
+  }
+  const parts: Composed[] = [];
+  let holesSoFar = 0;
+  let auto = 0;
+  let i = 0;
+  let text = '';
+  const flush = () => {
+    if (text) parts.push(constant(text));
+    text = '';
+  };
+  const t = format.text;
+  while (i < t.length) {
+    const c = t[i];
+    if (c === HOLE) {
+      flush();
+      parts.push(carried(format, holesSoFar++));
+      i++;
+    } else if ((c === '{' && t[i + 1] === '{') || (c === '}' && t[i + 1] === '}')) {
+      text += c;
+      i += 2;
+    } else if (c === '{') {
+      const end = t.indexOf('}', i);
+      if (end < 0) {
+        text += t.slice(i);
+        break;
+      }
+      flush();
+      const field = t.slice(i + 1, end);
+      i = end + 1;
+      const m = /^([^!:[.]*)[^!:]*(?:![rsa])?(?::(.*))?$/.exec(field);
+      const name = m?.[1] ?? '';
+      const numeric = NUMERIC_SPEC.test(m?.[2] ?? '');
+      let value: Node | undefined;
+      if (name === '') value = positional[auto++];
+      else if (/^\d+$/.test(name)) value = positional[Number(name)];
+      else value = keywords.get(name);
+      if (value === undefined) parts.push(hole(call, numeric));
+      else parts.push(numeric ? hole(value, true) : formatted(value, model, depth));
+    } else {
+      text += c;
+      i++;
+    }
+  }
+  flush();
+  return concat(parts, 'str.format()');
+}
+
+// ---- judging the values that go into a string ----------------------------------------------------------
+
+/**
+ * How far a formatted-in value can carry text of an attacker's choosing:
+ * - `safe`: a constant, a number, a choice between constants, a value looked up in a constant table,
+ *   placeholders repeated (`", ".join("?" * n)`), a loop variable over a constant list, or the output of a
+ *   function the caller trusts for the context (`Trust.safe`);
+ * - `weak`: passed through a function that only partly helps (`Trust.weak`, `Trust.weakNames`, quotes
+ *   doubled by hand), or a parameter annotated as a number (annotations are not enforced at run time);
+ * - `unsafe`: anything else.
+ */
+export type Safety = 'safe' | 'weak' | 'unsafe';
+
+export interface Trust {
+  /** Qualified names or method names (`.name`) whose result is safe in the context. */
+  safe: ReadonlySet<string>;
+  /** Qualified names or method names (`.name`) whose result is better but not proven safe. */
+  weak?: ReadonlySet<string>;
+  /** Method or function names (without module) that suggest the same (`_quote_name`, `escape_like`). */
+  weakNames?: RegExp;
+}
+
+const NUMBER_CALLS = new Set(['int', 'float', 'len', 'bool', 'round', 'abs', 'math.floor', 'math.ceil', 'decimal.Decimal', 'uuid.UUID', 'uuid.uuid4', 'uuid.uuid1']);
+const NUMBER_TYPES = new Set(['int', 'float', 'bool', 'decimal.Decimal', 'uuid.UUID']);
+
+function worst(a: Safety, b: Safety): Safety {
+  if (a === 'unsafe' || b === 'unsafe') return 'unsafe';
+  if (a === 'weak' || b === 'weak') return 'weak';
+  return 'safe';
+}
+
+/**
+ * The resolved callee and the method name of a call. A local alias counts by its own name and by what it is
+ * bound to: `qn = connection.ops.quote_name; qn(x)` has the method name `quote_name`.
+ */
+function callName(call: Node, model: ModuleModel): { callee: string | undefined; method: string | undefined; alias: string | undefined } {
+  const fn = call.childForFieldName('function');
+  let method = fn?.type === 'attribute' ? fn.childForFieldName('attribute')?.text : undefined;
+  let alias: string | undefined;
+  if (fn?.type === 'identifier') {
+    alias = fn.text;
+    const bound = boundValue(fn, model);
+    if (bound.type === 'attribute') method = bound.childForFieldName('attribute')?.text;
+  }
+  return { callee: calleeOf(call, model), method, alias };
+}
+
+function trusted(set: ReadonlySet<string> | undefined, name: { callee: string | undefined; method: string | undefined; alias: string | undefined }): boolean {
+  if (!set) return false;
+  const { callee, method, alias } = name;
+  return (callee !== undefined && set.has(callee)) || (method !== undefined && set.has(`.${method}`)) || (alias !== undefined && set.has(`.${alias}`));
+}
+
+/** The safety of an expression formatted into a string (see `Safety`). */
+export function safety(node: Node, model: ModuleModel, trust: Trust, depth = 0): Safety {
+  if (depth > MAX_DEPTH) return 'unsafe';
+  if (model.isConstant(node)) return 'safe';
+  const n = boundValue(node, model);
+  const judge = (x: Node) => safety(x, model, trust, depth + 1);
+  switch (n.type) {
+    case 'conditional_expression': {
+      const branches = n.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment');
+      if (branches.length !== 3) return 'unsafe';
+      return worst(judge(branches[0]), judge(branches[2]));
+    }
+    case 'integer':
+    case 'float':
+      return 'safe';
+    case 'subscript': {
+      // `ALLOWED[key]` with a constant table: one of the values the source lists (or KeyError).
+      const table = n.childForFieldName('value');
+      return table && model.isConstant(table) ? 'safe' : 'unsafe';
+    }
+    case 'binary_operator': {
+      const op = n.childForFieldName('operator')?.type;
+      const left = n.childForFieldName('left');
+      const right = n.childForFieldName('right');
+      if (!left || !right) return 'unsafe';
+      // `["?"] * len(ids)`, `"%s, " * n`: a constant repeated; arithmetic of numbers.
+      if (op === '*') return model.isConstant(left) || model.isConstant(right) ? 'safe' : worst(judge(left), judge(right));
+      if (op === '+' || op === '-' || op === '//') return worst(judge(left), judge(right));
+      return 'unsafe';
+    }
+    case 'string':
+    case 'concatenated_string': {
+      const composed = compose(n, model, depth + 1);
+      if (!composed) return 'unsafe';
+      return composed.holes.reduce<Safety>((acc, h) => worst(acc, h.numeric ? 'safe' : judge(h.node)), 'safe');
+    }
+    case 'call': {
+      const name = callName(n, model);
+      const { callee, method } = name;
+      if (callee && NUMBER_CALLS.has(callee)) return 'safe';
+      if (trusted(trust.safe, name)) return 'safe';
+      if (trusted(trust.weak, name)) return 'weak';
+      if (trust.weakNames && [method, name.alias].some((m) => m !== undefined && trust.weakNames?.test(m))) return 'weak';
+      const args = positionalArgs(n);
+      if (callee === 'str' && args.length === 1) return judge(args[0]);
+      // `name.replace('"', '""')`: quoting by doubling the quote character, the SQL way; better than nothing.
+      if (method === 'replace' && args.length === 2) {
+        const from = model.constantString(args[0]);
+        const to = model.constantString(args[1]);
+        if (from !== undefined && /^["'`]$/.test(from) && to === from + from) return 'weak';
+      }
+      // `ALLOWED.get(key, "default")` on a constant table.
+      if (method === 'get') {
+        const table = n.childForFieldName('function')?.childForFieldName('object');
+        if (table && model.isConstant(table) && args.slice(1).every((a) => model.isConstant(a))) return 'safe';
+      }
+      if (method === 'join' || method === 'format') {
+        const composed = compose(n, model, depth + 1);
+        if (!composed) return method === 'join' ? joinedSafety(n, model, trust, depth) : 'unsafe';
+        return composed.holes.reduce<Safety>((acc, h) => {
+          if (h.numeric) return acc;
+          // The call itself stands in when its values could not be matched (`sep.join(rows)`, `"{x}".format(**d)`).
+          if (h.node.id === n.id) return worst(acc, method === 'join' ? joinedSafety(n, model, trust, depth) : 'unsafe');
+          return worst(acc, judge(h.node));
+        }, 'safe');
+      }
+      if (method && STRIP_METHODS.has(method)) {
+        const obj = n.childForFieldName('function')?.childForFieldName('object');
+        return obj ? judge(obj) : 'unsafe';
+      }
+      return 'unsafe';
+    }
+    case 'identifier': {
+      const b = model.lookup(n.text, n.startIndex);
+      if (b?.kind === 'param' && b.annotation) {
+        const ann = b.annotation.type === 'type' ? b.annotation.namedChildren[0] : b.annotation;
+        const type = ann ? model.qualifiedName(ann) : undefined;
+        if (type && NUMBER_TYPES.has(type)) return 'weak';
+      }
+      if (b?.kind === 'unknown' && loopsOverConstant(n, model)) return 'safe';
+      return 'unsafe';
+    }
+    default:
+      return 'unsafe';
+  }
+}
+
+/** `sep.join(items)` with a constant separator: as safe as the items it joins. */
+function joinedSafety(call: Node, model: ModuleModel, trust: Trust, depth: number): Safety {
+  const fn = call.childForFieldName('function');
+  const obj = fn?.childForFieldName('object');
+  if (!obj || model.constantString(obj) === undefined) return 'unsafe';
+  const args = call.childForFieldName('arguments');
+  const only = args?.type === 'generator_expression' ? args : positionalArgs(call)[0];
+  if (!only) return 'unsafe';
+  const items = boundValue(only, model);
+  if (items.type === 'generator_expression' || items.type === 'list_comprehension' || items.type === 'set_comprehension') {
+    const body = items.childForFieldName('body');
+    return body ? safety(body, model, trust, depth + 1) : 'unsafe';
+  }
+  if (items.type === 'list' || items.type === 'tuple' || items.type === 'set') {
+    return items.namedChildren.reduce<Safety>(
+      (acc, c) => (!c || c.type === 'comment' ? acc : worst(acc, c.type === 'list_splat' ? 'unsafe' : safety(c, model, trust, depth + 1))),
+      'safe',
+    );
+  }
+  return safety(items, model, trust, depth + 1);
+}
+
+/** The worst safety among a composed string's holes, with the first hole of that safety. */
+export function judgeHoles(composed: Composed, model: ModuleModel, trust: Trust): { safety: Safety; culprit: Node | undefined } {
+  let result: Safety = 'safe';
+  let culprit: Node | undefined;
+  for (const h of composed.holes) {
+    if (h.numeric) continue;
+    const s = safety(h.node, model, trust);
+    if (s === 'safe') continue;
+    if (result === 'safe' || (result === 'weak' && s === 'unsafe')) {
+      result = s;
+      culprit = h.node;
+    }
+  }
+  return { safety: result, culprit };
+}
+
+/**
+ * True when a name is the variable of an enclosing `for` loop or comprehension over a constant collection
+ * (`for table in ("users", "groups"):`, `", ".join(f"{c} = ?" for c in COLUMNS)`).
+ */
+function loopsOverConstant(name: Node, model: ModuleModel): boolean {
+  for (let p = name.parent; p; p = p.parent) {
+    if (p.type === 'function_definition' || p.type === 'class_definition' || p.type === 'lambda') return false;
+    const clauses = p.type === 'for_statement' ? [p] : COMPREHENSIONS.has(p.type) ? p.namedChildren.filter((c): c is Node => c?.type === 'for_in_clause') : [];
+    for (const clause of clauses) {
+      const left = clause.childForFieldName('left');
+      const right = clause.childForFieldName('right');
+      if (!left || !right || unparen(left).type !== 'identifier' || unparen(left).text !== name.text) continue;
+      return model.isConstant(right);
+    }
+  }
+  return false;
+}
+
+const COMPREHENSIONS = new Set(['list_comprehension', 'set_comprehension', 'dictionary_comprehension', 'generator_expression']);
