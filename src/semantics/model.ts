@@ -54,6 +54,11 @@ export interface ImportRecord {
 export interface CallSite {
   node: Node;
   calleeNode: Node;
+  /**
+   * The callee's last name as written: `run` for `sp.run(...)` and `run(...)`, '' for `f()(...)` or
+   * `handlers[k](...)`. Free to read (no resolution, no tree access): filter on it before anything else.
+   */
+  name: string;
   /** Resolved qualified name of the callee (`subprocess.run`, `sqlite3.Cursor.execute`, `eval`), if known. */
   callee: string | undefined;
   /** Positional arguments, in order, up to the first `*args`. */

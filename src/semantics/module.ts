@@ -351,17 +351,23 @@ export class ModuleModel {
     if (!calleeNode) return;
     // Resolution waits until a rule asks: most calls match no rule, and resolving every callee up front
     // cost as much as the rest of the model.
-    const site = new LazyCallSite(node, calleeNode, scope, this);
-    this.calls.push(site);
     let name = '';
-    if (calleeNode.type === 'identifier') name = calleeNode.text;
-    else if (calleeNode.type === 'attribute') name = calleeNode.childForFieldName('attribute')?.text ?? '';
+    const type = calleeNode.type;
+    if (type === 'identifier') name = calleeNode.text;
+    else if (type === 'attribute') name = calleeNode.childForFieldName('attribute')?.text ?? '';
+    const site = new LazyCallSite(node, calleeNode, name, scope, this);
+    this.calls.push(site);
     const list = this.callsByName.get(name);
     if (list) list.push(site);
     else this.callsByName.set(name, [site]);
   }
 
   // ---- queries ----------------------------------------------------------------------------------------
+
+  /** Call sites whose callee is written with this last name (`execute` finds `cur.execute(...)`), in source order. */
+  callsNamed(name: string): readonly CallSite[] {
+    return this.callsByName.get(name) ?? [];
+  }
 
   /** Call sites whose callee resolves to `qualified`. */
   callsTo(qualified: string): readonly CallSite[] {
@@ -587,6 +593,7 @@ class LazyCallSite implements CallSite {
   constructor(
     readonly node: Node,
     readonly calleeNode: Node,
+    readonly name: string,
     readonly scope: Scope,
     private readonly model: ModuleModel,
   ) {}
