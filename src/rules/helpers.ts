@@ -321,3 +321,57 @@ export function isSettingsModule(model: ModuleModel): boolean {
   settingsModuleCache.set(model, result);
   return result;
 }
+
+const resolvedCallsCache = new WeakMap<ModuleModel, Map<Iterable<string>, ReadonlyMap<CallSite, string>>>();
+
+/**
+ * The call sites whose callee resolves to one of `names`, each with the name it resolves to. Found with
+ * `model.callsTo` (an index by last name and aliases), so a rule that looks at every call can tell these
+ * apart without resolving the others. Cached per model and per `names` object: pass a module constant.
+ */
+export function callsToAny(model: ModuleModel, names: Iterable<string>): ReadonlyMap<CallSite, string> {
+  let byNames = resolvedCallsCache.get(model);
+  if (!byNames) {
+    byNames = new Map();
+    resolvedCallsCache.set(model, byNames);
+  }
+  let found = byNames.get(names);
+  if (!found) {
+    const map = new Map<CallSite, string>();
+    for (const name of names) for (const call of model.callsTo(name)) map.set(call, name);
+    found = map;
+    byNames.set(names, found);
+  }
+  return found;
+}
+
+const wordPositionsCache = new WeakMap<ModuleModel, Map<string, readonly number[]>>();
+
+/**
+ * False when `word` does not occur in the source text of `node`, so that a keyword argument named `word`
+ * cannot be there; true when it may. Costs a binary search over the word's occurrences in the module, and
+ * reads the node's end only when an occurrence follows its start.
+ */
+export function mayContainWord(model: ModuleModel, node: Node, word: string): boolean {
+  let byWord = wordPositionsCache.get(model);
+  if (!byWord) {
+    byWord = new Map();
+    wordPositionsCache.set(model, byWord);
+  }
+  let positions = byWord.get(word);
+  if (!positions) {
+    const list: number[] = [];
+    for (let i = model.text.indexOf(word); i !== -1; i = model.text.indexOf(word, i + 1)) list.push(i);
+    positions = list;
+    byWord.set(word, positions);
+  }
+  const start = node.startIndex;
+  let lo = 0;
+  let hi = positions.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (positions[mid] < start) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < positions.length && positions[lo] + word.length <= node.endIndex;
+}

@@ -131,6 +131,9 @@ function insideAssert(node: Node): boolean {
   return false;
 }
 
+/** Per module: whether it is test code (a test path or a test framework import), which no comparison of it reports. */
+const testModules = new WeakMap<ModuleModel, boolean>();
+
 export const secretComparison: Rule = {
   meta: {
     id: 'K903',
@@ -189,13 +192,23 @@ export const secretComparison: Rule = {
   nodeTypes: ['comparison_operator'],
   node(node, ctx) {
     const model = ctx.model;
+    // Cheap exits first: test code (the same for every comparison of the module), then comparisons whose text
+    // has no `==` or `!=` (one read of the text instead of the children).
+    let testModule = testModules.get(model);
+    if (testModule === undefined) {
+      testModule = isTestPath(model.relPath) || importsTestFramework(model);
+      testModules.set(model, testModule);
+    }
+    if (testModule) return;
+    const text = node.text;
+    if (!text.includes('==') && !text.includes('!=')) return;
     const ops = node.children.filter((c): c is Node => c !== null && !c.isNamed);
     if (ops.length !== 1 || (ops[0].text !== '==' && ops[0].text !== '!=')) return;
     const sides = node.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment');
     if (sides.length !== 2) return;
     const [left, right] = sides;
     if (isTrivial(left, model) || isTrivial(right, model)) return;
-    if (insideAssert(node) || inStructuralMethod(node) || isTestPath(model.relPath) || importsTestFramework(model) || inTestFunction(node)) return;
+    if (insideAssert(node) || inStructuralMethod(node) || inTestFunction(node)) return;
     if (CONFIRMATION.test(left.text) || CONFIRMATION.test(right.text)) return;
     const syntax = handlesSyntaxTokens(model);
     // A name bound to an expression is judged by that expression too (`expected = hmac.new(...).hexdigest()`).

@@ -169,6 +169,8 @@ function followReturn(fn: Node, w: Walk, hops: number): Sink | undefined {
   const name = fn.childForFieldName('name')?.text;
   if (!name) return undefined;
   for (const call of w.model.calls) {
+    // `call.name` (the callee's last name as written, a plain string) first: other calls are not read from the tree.
+    if (call.name !== name) continue;
     const c = call.calleeNode;
     const called = c.type === 'identifier' ? c.text : c.type === 'attribute' ? c.childForFieldName('attribute')?.text : undefined;
     if (called !== name || (c.type === 'attribute' && !/^(self|cls)$/.test(c.childForFieldName('object')?.text ?? ''))) continue;

@@ -127,8 +127,10 @@ export function selfAttributeType(node: Node, model: ModuleModel): string | unde
 export function selfCipherCalls(model: ModuleModel): { call: CallSite; callee: string }[] {
   const out: { call: CallSite; callee: string }[] = [];
   for (const call of model.calls) {
+    // `call.name` (the callee's last name as written, a plain string) first: other calls are not read from the tree.
+    if (call.name !== 'encrypt') continue;
     const fn = call.calleeNode;
-    if (fn.type !== 'attribute' || fn.childForFieldName('attribute')?.text !== 'encrypt') continue;
+    if (fn.type !== 'attribute') continue;
     const obj = fn.childForFieldName('object');
     const type = obj ? selfAttributeType(obj, model) : undefined;
     const callee = type ? `${type}.encrypt` : undefined;

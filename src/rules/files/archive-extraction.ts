@@ -152,9 +152,10 @@ export const archiveExtraction: Rule = {
     const model = ctx.model;
     if (!model.imports.some((i) => i.module === 'tarfile' || i.qualified.startsWith('tarfile'))) return;
     for (const call of model.calls) {
-      if (call.callee !== undefined || call.calleeNode.type !== 'attribute') continue;
-      const method = call.calleeNode.childForFieldName('attribute')?.text;
+      // `call.name` (the callee's last name as written, a plain string) first: other calls are not read from the tree.
+      const method = call.name;
       if (method !== 'extractall' && method !== 'extract') continue;
+      if (call.callee !== undefined || call.calleeNode.type !== 'attribute') continue;
       const obj = call.calleeNode.childForFieldName('object');
       if (!obj || model.resolve(obj) !== undefined || !/tar/i.test(obj.text)) continue;
       checkExtract(ctx, call, method, 'low');

@@ -106,9 +106,9 @@ export const chmodPermissive: Rule = {
   module(ctx) {
     // `.chmod(...)` on a receiver nobody can resolve: a path parameter (Path.chmod(mode)) or a client (sftp.chmod(path, mode)).
     for (const call of ctx.model.calls) {
+      // `call.name` first: a plain string, so other calls are neither resolved nor read from the tree.
+      if (call.name !== 'chmod' && call.name !== 'lchmod') continue;
       if (call.callee !== undefined || call.calleeNode.type !== 'attribute') continue;
-      const method = call.calleeNode.childForFieldName('attribute')?.text;
-      if (method !== 'chmod' && method !== 'lchmod') continue;
       const obj = call.calleeNode.childForFieldName('object');
       if (!obj) continue;
       if (call.args.length >= 2) check(ctx, call, call.args[0], call.args[1], false);

@@ -88,8 +88,10 @@ export const djangoExtraSql: Rule = {
   },
   textHint: /\.extra\s*\(/,
   call(call, ctx) {
+    // `call.name` (the attribute as written, a plain string) first: other calls are not read from the tree.
+    if (call.name !== 'extra') return;
     const fn = call.calleeNode;
-    if (fn.type !== 'attribute' || fn.childForFieldName('attribute')?.text !== 'extra') return;
+    if (fn.type !== 'attribute') return;
     const model = ctx.model;
     // `extra` is a common name: require Django in sight (an import of it or of a models module, or `.objects`).
     const django = /\.objects\b/.test(fn.text) || model.imports.some((i) => i.module === 'django' || i.module.startsWith('django.') || /(^|\.)models$/.test(i.module));

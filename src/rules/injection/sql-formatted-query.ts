@@ -95,11 +95,11 @@ export const sqlFormattedQuery: Rule = {
   },
   textHint: /execute|read_sql|raw|fetch|text\s*\(|TextClause|iterate|query|sql/,
   call(call, ctx) {
+    // `call.name` is the callee's last name as written (the attribute, or the identifier): a plain string,
+    // so calls of any other name are skipped before the tree is read.
+    const name = call.name;
+    if (!SQL_METHODS.has(name) && !MAYBE_SQL_METHODS.has(name) && name !== 'text' && name !== 'TextClause' && !name.startsWith('read_sql')) return;
     const fn = call.calleeNode;
-    let name: string | undefined;
-    if (fn.type === 'attribute') name = fn.childForFieldName('attribute')?.text;
-    else if (fn.type === 'identifier') name = fn.text;
-    if (!name) return;
     let sink: boolean;
     if (fn.type === 'attribute' && SQL_METHODS.has(name)) sink = true;
     else if (fn.type === 'attribute' && MAYBE_SQL_METHODS.has(name)) sink = false;

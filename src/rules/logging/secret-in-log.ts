@@ -4,7 +4,7 @@ import type { CallSite } from '../../semantics/model.js';
 import type { ModuleModel } from '../../semantics/module.js';
 import { unparen } from '../../syntax/nodes.js';
 import { BARE_TOKEN, handlesSyntaxTokens, importsTestFramework, isTestPath } from '../auth/test-code.js';
-import { calleeOf, excerpt } from '../helpers.js';
+import { calleeOf, callsToAny, excerpt } from '../helpers.js';
 import type { Rule } from '../types.js';
 import { describesOtherThing, type SecretStrength, secretValueName } from './secret-names.js';
 
@@ -13,6 +13,8 @@ const LOG_METHODS = new Set([...LEVELS, 'trace', 'success', 'msg']);
 const LOGGER_TYPES = ['logging', 'logging.Logger', 'logging.LoggerAdapter', 'logging.RootLogger', 'loguru.logger'];
 const LOG_CALLEES = new Set(LOGGER_TYPES.flatMap((t) => [...LOG_METHODS].map((m) => `${t}.${m}`)));
 /** Receivers that are loggers by name (`logger`, `self.log`, `app.logger`, `LOG`, `audit_logger`). */
+const PRINT_AND_LOG_CALLEES = ['print', ...LOG_CALLEES];
+
 const LOGGER_NAME = /^_*(logger|log|logging|audit_?log(ger)?|\w+_logger|\w+_log)$/i;
 
 /** Calls that render their argument into the message (so a secret inside them is printed). */
@@ -214,13 +216,13 @@ class LeakFinder {
 const LOWER: Record<Confidence, Confidence> = { high: 'medium', medium: 'low', low: 'low' };
 
 /** What kind of output a call writes: a log record, standard output, or neither. */
-function sinkKind(call: CallSite): 'log' | 'print' | undefined {
-  const callee = call.callee;
+function sinkKind(call: CallSite, model: ModuleModel): 'log' | 'print' | undefined {
+  // The calls resolving to `print` or a logging function come from the model's index, so the other calls
+  // are not resolved; they are told apart by `call.name` (the attribute as written) before the tree is read.
+  const callee = callsToAny(model, PRINT_AND_LOG_CALLEES).get(call);
   if (callee === 'print') return 'print';
   if (callee && LOG_CALLEES.has(callee)) return 'log';
-  if (call.calleeNode.type !== 'attribute') return undefined;
-  const method = call.calleeNode.childForFieldName('attribute')?.text ?? '';
-  if (!LOG_METHODS.has(method)) return undefined;
+  if (!LOG_METHODS.has(call.name) || call.calleeNode.type !== 'attribute') return undefined;
   const obj = unparen(call.calleeNode.childForFieldName('object') as Node);
   const last = obj.type === 'attribute' ? obj.childForFieldName('attribute')?.text : obj.type === 'identifier' ? obj.text : undefined;
   return last !== undefined && LOGGER_NAME.test(last) ? 'log' : undefined;
@@ -284,11 +286,11 @@ export const secretInLog: Rule = {
     if (isTestPath(model.relPath) || importsTestFramework(model)) return;
     const finder = new LeakFinder(model);
     for (const call of model.calls) {
-      const kind = sinkKind(call);
+      const kind = sinkKind(call, model);
       if (!kind) continue;
       const args = call.args;
       // logging.log(level, msg, ...) and logger.log(level, msg, ...): the level is not part of the message.
-      const method = call.calleeNode.type === 'attribute' ? call.calleeNode.childForFieldName('attribute')?.text : undefined;
+      const method = call.calleeNode.type === 'attribute' ? call.name : undefined;
       const message = kind === 'log' && method === 'log' ? args.slice(1) : args;
       let leak: Leak | undefined;
       for (const a of message) {

@@ -59,8 +59,10 @@ export const paramikoExecCommand: Rule = {
   },
   textHint: /exec_command/,
   call(call, ctx) {
+    // `call.name` (the attribute as written, a plain string) first: other calls are not read from the tree.
+    if (call.name !== 'exec_command') return;
     const fn = call.calleeNode;
-    if (fn.type !== 'attribute' || fn.childForFieldName('attribute')?.text !== 'exec_command') return;
+    if (fn.type !== 'attribute') return;
     const model = ctx.model;
     const known = call.callee !== undefined && PARAMIKO_EXEC.has(call.callee);
     if (!known && !model.imports.some((i) => i.module === 'paramiko' || i.module.startsWith('paramiko.') || i.qualified.startsWith('paramiko'))) return;

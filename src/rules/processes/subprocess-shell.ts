@@ -1,5 +1,5 @@
 import { argument } from '../../semantics/model.js';
-import { constantTruth, excerpt, isShellSafe } from '../helpers.js';
+import { callsToAny, constantTruth, excerpt, isShellSafe, mayContainWord } from '../helpers.js';
 import type { Rule } from '../types.js';
 
 /** Functions that take `shell=`: their command is the first argument, named `args`. */
@@ -12,6 +12,7 @@ const ALWAYS_SHELL: ReadonlyMap<string, string> = new Map([
   ['asyncio.create_subprocess_shell', 'cmd'],
   ['asyncio.subprocess.create_subprocess_shell', 'cmd'],
 ]);
+const ALWAYS_SHELL_NAMES = [...ALWAYS_SHELL.keys()];
 
 const ADVICE = 'pass a list of arguments without shell=True, or quote every variable part with shlex.quote()';
 
@@ -67,7 +68,11 @@ export const subprocessShell: Rule = {
   // No `callees`: `shell=True` on functions outside subprocess is reported too, so every call is looked at.
   call(call, ctx) {
     const model = ctx.model;
-    const callee = call.callee;
+    // The calls resolving to an always-shell function come from the model's index; of the others only those
+    // whose text has `shell` in it can pass `shell=`, and only they are resolved and have their arguments parsed.
+    const alwaysCallee = callsToAny(model, ALWAYS_SHELL_NAMES).get(call);
+    if (alwaysCallee === undefined && !mayContainWord(model, call.node, 'shell')) return;
+    const callee = alwaysCallee ?? call.callee;
     const always = callee !== undefined ? ALWAYS_SHELL.get(callee) : undefined;
     if (always !== undefined) {
       const cmd = argument(call, 0, always);

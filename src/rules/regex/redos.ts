@@ -118,7 +118,10 @@ export const redos: Rule = {
     cwe: [1333],
     owasp: 'A04:2021-Insecure Design',
     sources: {},
-    defaultEnabled: true,
+    // Opt-in for now: recheck's pure-JS checker costs ~110 MB and ~2 s of CPU per worker on the CPython
+    // standard library (Unicode classes are slow to analyse), which breaks the default profile's speed and
+    // memory budget. Running the checks once, on the main thread, with a cache, is the planned fix.
+    defaultEnabled: false,
   },
   docs: {
     what:

@@ -25,9 +25,11 @@ function sessionHasTimeoutAdapter(call: CallSite, model: ModuleModel): boolean {
   // A local session is the same object only in the same function; `self.session` is shared by the class.
   const anyScope = name.startsWith('self.');
   return model.calls.some((c) => {
+    // `call.name` (the callee's last name as written, a plain string) first: other calls are not read from the tree.
+    if (c.name !== 'mount') return false;
     if (!anyScope && c.scope !== call.scope) return false;
     const fn = c.calleeNode;
-    if (fn.type !== 'attribute' || fn.childForFieldName('attribute')?.text !== 'mount') return false;
+    if (fn.type !== 'attribute') return false;
     const obj = fn.childForFieldName('object');
     if (!obj || compact(obj) !== name) return false;
     const adapter = c.args[1] ?? c.keywords.get('adapter');

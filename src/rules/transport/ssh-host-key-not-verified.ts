@@ -1,7 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { ModuleModel } from '../../semantics/module.js';
 import { unparen } from '../../syntax/nodes.js';
-import { boundValue, calleeOf } from '../helpers.js';
+import { boundValue, calleeOf, mayContainWord } from '../helpers.js';
 import type { Rule } from '../types.js';
 
 const POLICIES: Readonly<Record<string, 'AutoAddPolicy' | 'WarningPolicy'>> = {
@@ -74,7 +74,7 @@ export const sshHostKeyNotVerified: Rule = {
   call(call, ctx) {
     const model = ctx.model;
     const fn = call.calleeNode;
-    const method = fn.type === 'attribute' ? fn.childForFieldName('attribute')?.text : undefined;
+    const method = fn.type === 'attribute' ? call.name : undefined;
     if (method === 'set_missing_host_key_policy') {
       const arg = call.args[0] ?? call.keywords.get('policy');
       const policy = arg ? policyOf(arg, model) : undefined;
@@ -89,6 +89,8 @@ export const sshHostKeyNotVerified: Rule = {
       });
       return;
     }
+    // Only a call whose text has `known_hosts` in it can pass `known_hosts=`: the others are not resolved.
+    if (!mayContainWord(model, call.node, 'known_hosts')) return;
     if (!call.callee || !ASYNCSSH.includes(call.callee)) return;
     const knownHosts = call.keywords.get('known_hosts');
     if (!knownHosts || unparen(boundValue(knownHosts, model)).type !== 'none') return;

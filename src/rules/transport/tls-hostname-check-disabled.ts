@@ -2,7 +2,7 @@ import type { Node } from 'web-tree-sitter';
 import type { ModuleModel } from '../../semantics/module.js';
 import type { Assignment } from '../../semantics/model.js';
 import { unparen } from '../../syntax/nodes.js';
-import { boundValue, calleeOf, constantTruth } from '../helpers.js';
+import { boundValue, calleeOf, constantTruth, mayContainWord } from '../helpers.js';
 import type { Rule } from '../types.js';
 import { guardedBy } from './shared.js';
 
@@ -88,6 +88,8 @@ export const tlsHostnameCheckDisabled: Rule = {
   },
   textHint: /check_hostname|assert_hostname|match_hostname/,
   call(call, ctx) {
+    // Only a call whose text has `assert_hostname` in it can pass `assert_hostname=`: the others are not resolved.
+    if (!mayContainWord(ctx.model, call.node, 'assert_hostname')) return;
     if (!call.callee?.startsWith('urllib3.')) return;
     const v = call.keywords.get('assert_hostname');
     if (!v || unparen(boundValue(v, ctx.model)).type === 'none' || constantTruth(v, ctx.model) !== false) return;

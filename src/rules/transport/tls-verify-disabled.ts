@@ -69,7 +69,8 @@ export const tlsVerifyDisabled: Rule = {
   },
   assignment(assignment, ctx) {
     const model = ctx.model;
-    if (!assignment.value) return;
+    // Only an attribute target can be reported: plain names (most assignments) are skipped first.
+    if (!assignment.value || assignment.targets.every((t) => t.type === 'identifier')) return;
     const value = boundValue(assignment.value, model);
     if (value.type === 'none' || constantTruth(assignment.value, model) !== false) return;
     const isSession = (obj: Node) => SESSION_TYPES.includes(model.instanceType(obj) ?? '');

@@ -71,6 +71,9 @@ const UNRESOLVED_METHODS: readonly [string, BindSpec, readonly string[]][] = [
   ['launch', host(undefined, 'server_name'), ['gradio']],
 ];
 
+/** The method names of `UNRESOLVED_METHODS`, to skip other calls before reading the tree. */
+const UNRESOLVED_METHOD_NAMES = new Set(UNRESOLVED_METHODS.map(([m]) => m));
+
 const ALL_HOSTS = new Set(['0.0.0.0', '::', '::0', '0:0:0:0:0:0:0:0', '0::0']);
 
 function isAllHosts(h: string, emptyIsAll: boolean): boolean {
@@ -220,8 +223,9 @@ export const bindAllInterfaces: Rule = {
   module(ctx) {
     const model = ctx.model;
     for (const call of model.calls) {
-      if (call.calleeNode.type !== 'attribute') continue;
-      const method = call.calleeNode.childForFieldName('attribute')?.text ?? '';
+      // `call.name` is the attribute as written for `obj.method(...)`: a plain string, no tree access.
+      if (!UNRESOLVED_METHOD_NAMES.has(call.name) || call.calleeNode.type !== 'attribute') continue;
+      const method = call.name;
       const candidates = UNRESOLVED_METHODS.filter(([m]) => m === method);
       if (candidates.length === 0) continue;
       if (call.callee !== undefined && BIND_CALLS.has(call.callee)) continue;

@@ -95,9 +95,9 @@ export function cookieCalls(model: ModuleModel): CookieCall[] {
   if (!TEST_FILE.test(model.relPath)) {
     const starletteModule = importsAny(model, ['fastapi', 'starlette']) && !importsAny(model, ['flask', 'django', 'werkzeug', 'aiohttp', 'tornado']);
     for (const call of model.calls) {
-      if (call.calleeNode.type !== 'attribute') continue;
-      const method = call.calleeNode.childForFieldName('attribute')?.text ?? '';
-      if (!SET_COOKIE_METHODS.has(method) || call.hasStarKwargs || isNotAResponse(call)) continue;
+      // `call.name` is the attribute as written: other methods are skipped before the tree is read.
+      if (!SET_COOKIE_METHODS.has(call.name) || call.calleeNode.type !== 'attribute') continue;
+      if (call.hasStarKwargs || isNotAResponse(call)) continue;
       const nameNode = argument(call, 0, call.keywords.has('name') ? 'name' : 'key');
       if (!nameNode || isDeletion(call, model)) continue;
       const name = model.constantString(nameNode);

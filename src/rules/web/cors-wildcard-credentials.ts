@@ -157,7 +157,8 @@ export const corsWildcardCredentials: Rule = {
     const model = ctx.model;
     // app.add_middleware(CORSMiddleware, ...) on an application of any type.
     for (const call of model.calls) {
-      if (call.calleeNode.type !== 'attribute' || call.calleeNode.childForFieldName('attribute')?.text !== 'add_middleware') continue;
+      // `call.name` (the callee's last name as written, a plain string) first: other calls are not read from the tree.
+      if (call.name !== 'add_middleware' || call.calleeNode.type !== 'attribute') continue;
       const cls = argument(call, 0, 'middleware_class');
       if (cls && CORS_MIDDLEWARE.has(model.qualifiedName(cls) ?? '')) checkStarletteOptions(call, ctx);
     }

@@ -197,8 +197,14 @@ function enclosingFunction(node: Node): Node | undefined {
 const ADVICE = 'log the details on the server and return a generic message (with an id to find the log entry)';
 
 /** Inspects the returns and response calls of a handler body for the exception's text. */
-function inspect(body: Node, exc: string | undefined, confidence: Confidence | 'skip', view: boolean, ctx: RuleContext): void {
+function inspect(body: Node, exc: string | undefined, confidence: Confidence | 'skip', isViewFn: () => boolean, ctx: RuleContext): void {
   const model = ctx.model;
+  // Whether the function is a view is read from the tree only once something leaks (rarely).
+  let viewCache: boolean | undefined;
+  const view = (): boolean => {
+    viewCache ??= isViewFn();
+    return viewCache;
+  };
   const { returns, calls } = candidates(body);
   const reported: Node[] = [];
   const emit = (node: Node, leak: Leak) => {
@@ -209,7 +215,7 @@ function inspect(body: Node, exc: string | undefined, confidence: Confidence | '
     ctx.report({
       node,
       message: `The response includes ${what} (${leak.node.text.length > 40 ? `${leak.node.text.slice(0, 39)}…` : leak.node.text}): ${leak.traceback ? 'stack frames, source lines' : 'messages'}, file paths, SQL, internal host names and library versions help attackers map the application; ${ADVICE}`,
-      confidence: view ? c : c === 'high' ? 'medium' : 'low',
+      confidence: view() ? c : c === 'high' ? 'medium' : 'low',
     });
     reported.push(node);
   };
@@ -222,7 +228,7 @@ function inspect(body: Node, exc: string | undefined, confidence: Confidence | '
     // A response object, or Flask's `(body, status)` tuple: a status code as second element.
     const second = v.type === 'expression_list' || v.type === 'tuple' ? v.namedChildren.filter((c) => c !== null && c.type !== 'comment')[1] : undefined;
     const responseLike = (v.type === 'call' && isResponseCall(v, model)) || (second !== undefined && second !== null && unparen(second).type === 'integer');
-    if (view || responseLike) emit(r, leak);
+    if (responseLike || view()) emit(r, leak);
   }
   for (const call of calls) {
     if (reported.some((r) => r.startIndex <= call.startIndex && call.endIndex <= r.endIndex)) continue;
@@ -246,6 +252,21 @@ function errorHandler(fn: Node): { exc: string | undefined; confidence: Confiden
   if (/^\d+$/.test(arg) && Number(arg) < 500) return { exc, confidence: 'skip' };
   if (USER_FACING.test(lastName) || lastName === 'RequestValidationError') return { exc, confidence: 'skip' };
   return { exc, confidence: BROAD.has(lastName) || /^5\d\d$/.test(arg) || lastName === 'InternalServerError' ? 'high' : 'medium' };
+}
+
+const tracebackMentions = new WeakMap<ModuleModel, boolean>();
+
+/**
+ * Whether the source names one of `TRACEBACK_CALLS` (by its last name, which any reference to it, import or
+ * alias, spells out). When not, an except clause that binds no name cannot leak anything.
+ */
+function mentionsTraceback(model: ModuleModel): boolean {
+  let v = tracebackMentions.get(model);
+  if (v === undefined) {
+    v = /format_exc|format_exception|format_tb|exc_info/.test(model.text);
+    tracebackMentions.set(model, v);
+  }
+  return v;
 }
 
 export const exceptionDetailsInResponse: Rule = {
@@ -300,24 +321,28 @@ export const exceptionDetailsInResponse: Rule = {
   textHint: /except|errorhandler|exception_handler/,
   nodeTypes: ['except_clause'],
   node(clause, ctx) {
+    const { types, name } = caught(clause);
+    // Without a bound exception, only a traceback call can leak, and its name would be in the source.
+    if (name === undefined && !mentionsTraceback(ctx.model)) return;
     const fn = enclosingFunction(clause);
     if (!fn) return;
     const body = clause.namedChildren.find((c) => c?.type === 'block');
     if (!body) return;
-    const { types, name } = caught(clause);
     let confidence: Confidence | 'skip';
     if (types.length === 0 || types.some((t) => BROAD.has(t))) confidence = 'high';
     else if (types.every((t) => USER_FACING.test(t))) confidence = 'skip';
     else confidence = 'medium';
-    inspect(body, name, confidence, isView(fn), ctx);
+    inspect(body, name, confidence, () => isView(fn), ctx);
   },
   module(ctx) {
+    // An error handler is declared by a decorator naming one of these, which must then be in the source.
+    if (!/errorhandler|exception_handler/.test(ctx.model.text)) return;
     for (const fn of ctx.model.functions) {
       if (fn.decorators.length === 0) continue;
       const handler = errorHandler(fn.node);
       if (!handler) continue;
       const body = fn.node.childForFieldName('body');
-      if (body) inspect(body, handler.exc, handler.confidence, true, ctx);
+      if (body) inspect(body, handler.exc, handler.confidence, () => true, ctx);
     }
   },
 };

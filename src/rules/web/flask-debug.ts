@@ -106,8 +106,8 @@ export const flaskDebug: Rule = {
     const model = ctx.model;
     if (!model.imports.some((i) => i.qualified === 'flask' || i.qualified.startsWith('flask.'))) return;
     for (const call of model.calls) {
-      if (call.callee !== undefined || call.calleeNode.type !== 'attribute') continue;
-      if (call.calleeNode.childForFieldName('attribute')?.text !== 'run') continue;
+      // `call.name` first: a plain string, so other calls are neither resolved nor read from the tree.
+      if (call.name !== 'run' || call.calleeNode.type !== 'attribute' || call.callee !== undefined) continue;
       if (!truthyKeyword(call, 'debug', model)) continue;
       ctx.report({
         node: call.node,
@@ -118,6 +118,8 @@ export const flaskDebug: Rule = {
   },
   assignment(assignment, ctx) {
     const model = ctx.model;
+    // Only an attribute or subscript target can be reported: plain names (most assignments) are skipped first.
+    if (assignment.targets.every((t) => t.type === 'identifier')) return;
     if (!assignment.value || constantTruth(assignment.value, model) !== true) return;
     for (const target of assignment.targets) {
       const attr = attributeName(target, (obj) => isFlaskApp(obj, model));

@@ -1,5 +1,5 @@
 import type { Node } from 'web-tree-sitter';
-import { constantTruth } from '../helpers.js';
+import { constantTruth, mayContainWord } from '../helpers.js';
 import type { Rule } from '../types.js';
 import { securitySettings } from './cookies.js';
 import { importsAny, isTestContext } from './shared.js';
@@ -73,6 +73,8 @@ export const flaskWtfCsrfDisabled: Rule = {
     }
     // Form(meta={"csrf": False})
     for (const call of model.calls) {
+      // Only a call whose text has `meta` in it can pass `meta=`: the others' arguments are not parsed.
+      if (!mayContainWord(model, call.node, 'meta')) continue;
       const meta = call.keywords.get('meta');
       if (meta?.type !== 'dictionary') continue;
       for (const pair of meta.namedChildren) {

@@ -148,10 +148,11 @@ export const hardcodedSecretKey: Rule = {
   module(ctx) {
     const model = ctx.model;
     for (const call of model.calls) {
+      // `call.name` (the callee's last name as written, a plain string) first: other calls are not read from the tree.
+      if (!CONFIG_SETTER_METHODS.has(call.name)) continue;
       if (call.callee !== undefined || call.calleeNode.type !== 'attribute') continue;
-      const method = call.calleeNode.childForFieldName('attribute')?.text ?? '';
       const obj = call.calleeNode.childForFieldName('object');
-      if (!CONFIG_SETTER_METHODS.has(method) || !obj || !isUnresolvedConfig(obj, model)) continue;
+      if (!obj || !isUnresolvedConfig(obj, model)) continue;
       for (const entry of mappingEntries(call, model)) {
         if (entry.key !== NAME) continue;
         const v = secretVerdict(entry.value, model);

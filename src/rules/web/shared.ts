@@ -165,8 +165,10 @@ export function configEntries(model: ModuleModel): ConfigEntry[] {
     }
   }
   for (const call of model.calls) {
+    // `call.name` is the attribute as written: other methods are skipped before the tree is read.
+    const method = call.name;
+    if (!SETTER_METHODS.has(method) && method !== 'configure') continue;
     if (call.calleeNode.type !== 'attribute') continue;
-    const method = call.calleeNode.childForFieldName('attribute')?.text ?? '';
     const obj = call.calleeNode.childForFieldName('object');
     if (!obj) continue;
     let where: ConfigWhere;

@@ -278,9 +278,10 @@ export const uploadClientFilename: Rule = {
     const model = ctx.model;
     const flaskModule = importsAny(model, ['flask', 'werkzeug', 'quart']);
     for (const call of model.calls) {
-      const fn = call.calleeNode;
-      const name = fn.type === 'attribute' ? (fn.childForFieldName('attribute')?.text ?? '') : fn.type === 'identifier' ? fn.text : '';
+      // `call.name` is the attribute or identifier as written: a plain string, no tree access.
+      const name = call.name;
       if (!SINK_NAMES.has(name)) continue;
+      const fn = call.calleeNode;
       const callee = call.callee;
       if (callee && OPENERS.has(callee)) {
         const path = argument(call, 0, 'file');

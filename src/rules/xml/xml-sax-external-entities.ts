@@ -58,8 +58,10 @@ export const xmlSaxExternalEntities: Rule = {
   },
   textHint: /external[-_](ges|pes|general|parameter)/,
   call(call, ctx) {
+    // `call.name` (the attribute as written, a plain string) first: other calls are not read from the tree.
+    if (call.name !== 'setFeature') return;
     const fn = call.calleeNode;
-    if (fn.type !== 'attribute' || fn.childForFieldName('attribute')?.text !== 'setFeature') return;
+    if (fn.type !== 'attribute') return;
     const [feature, state] = call.args;
     if (!feature || !state) return;
     const model = ctx.model;
