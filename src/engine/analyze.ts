@@ -57,7 +57,13 @@ export function runRules(model: ModuleModel, setup: AnalyzerSetup, suppressions:
   const raw: { rule: Rule; input: ReportInput }[] = [];
   const seen = new Set<string>();
   for (const rule of setup.rules) {
-    if (rule.textHint && !rule.textHint.test(model.text)) continue;
+    // The text hint is a search of the whole file: ask it only once the rule has something to look at
+    // (a callee-indexed rule usually has no candidate call at all, which costs nothing to learn).
+    let hint: boolean | undefined;
+    const allowed = () => {
+      hint ??= !rule.textHint || rule.textHint.test(model.text);
+      return hint;
+    };
     const ctx: RuleContext = {
       model,
       options: setup.ruleOptions.get(rule.meta.id) ?? {},
@@ -71,16 +77,22 @@ export function runRules(model: ModuleModel, setup: AnalyzerSetup, suppressions:
     };
     if (rule.call) {
       if (rule.callees) {
-        for (const name of rule.callees) for (const call of model.callsTo(name)) rule.call(call, ctx);
-      } else {
+        for (const name of rule.callees) {
+          const calls = model.callsTo(name);
+          if (calls.length > 0 && allowed()) for (const call of calls) rule.call(call, ctx);
+        }
+      } else if (allowed()) {
         for (const call of model.calls) rule.call(call, ctx);
       }
     }
-    if (rule.assignment) for (const a of model.assignments) rule.assignment(a, ctx);
+    if (rule.assignment && model.assignments.length > 0 && allowed()) for (const a of model.assignments) rule.assignment(a, ctx);
     if (rule.node && rule.nodeTypes) {
-      for (const type of rule.nodeTypes) for (const n of model.nodesOfType.get(type) ?? []) rule.node(n, ctx);
+      for (const type of rule.nodeTypes) {
+        const nodes = model.nodesOfType.get(type);
+        if (nodes && nodes.length > 0 && allowed()) for (const n of nodes) rule.node(n, ctx);
+      }
     }
-    rule.module?.(ctx);
+    if (rule.module && allowed()) rule.module(ctx);
   }
   raw.sort((a, b) => a.input.node.startIndex - b.input.node.startIndex || a.rule.meta.id.localeCompare(b.rule.meta.id));
   const occurrences = new Map<string, number>();
