@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { makeTree, runCli } from '../helpers/cli.js';
+import { makeTree, repoRoot, runCli } from '../helpers/cli.js';
 
 const BAD = 'def f(x):\n    return eval(x)\n';
 const CLEAN = 'def f(x):\n    return x + 1\n';
@@ -134,6 +134,12 @@ describe('errors are one line with exit status 2', () => {
       expect(r.stderr).not.toMatch(/\n\s+at /);
     });
   }
+});
+
+describe('the built CLI', () => {
+  it('is executable, so `npx krait` works in a fresh clone', () => {
+    expect(fs.statSync(path.join(repoRoot, 'dist/cli/main.js')).mode & 0o111).not.toBe(0);
+  });
 });
 
 describe('krait rules and krait rule', () => {
