@@ -52,47 +52,118 @@ export function nodeLocation(node: Node, relPath: string, lines: readonly string
   };
 }
 
+/** Which rules want which callees, indexed both ways, built once per setup. */
+interface DispatchPlan {
+  /** callee last name → the (rule, qualified name) pairs that end with it */
+  byLast: Map<string, { rule: Rule; qualified: string }[]>;
+  /** qualified name → rules, for calls made through an alias name */
+  byQualified: Map<string, Rule[]>;
+}
+
+const plans = new WeakMap<AnalyzerSetup, DispatchPlan>();
+
+function dispatchPlan(setup: AnalyzerSetup): DispatchPlan {
+  let plan = plans.get(setup);
+  if (!plan) {
+    plan = { byLast: new Map(), byQualified: new Map() };
+    for (const rule of setup.rules) {
+      if (!rule.call || !rule.callees) continue;
+      for (const qualified of new Set(rule.callees)) {
+        const last = qualified.slice(qualified.lastIndexOf('.') + 1);
+        const list = plan.byLast.get(last);
+        if (list) list.push({ rule, qualified });
+        else plan.byLast.set(last, [{ rule, qualified }]);
+        const rules = plan.byQualified.get(qualified);
+        if (rules) rules.push(rule);
+        else plan.byQualified.set(qualified, [rule]);
+      }
+    }
+    plans.set(setup, plan);
+  }
+  return plan;
+}
+
+interface RuleRun {
+  ctx: RuleContext;
+  /** The text hint is a search of the whole file: asked once, and only when the rule has something to look at. */
+  allowed: () => boolean;
+}
+
 /** Runs the rules over one parsed module; pure apart from the rules themselves, so tests can call it directly. */
 export function runRules(model: ModuleModel, setup: AnalyzerSetup, suppressions: SuppressionMap): Finding[] {
   const raw: { rule: Rule; input: ReportInput }[] = [];
   const seen = new Set<string>();
-  for (const rule of setup.rules) {
-    // The text hint is a search of the whole file: ask it only once the rule has something to look at
-    // (a callee-indexed rule usually has no candidate call at all, which costs nothing to learn).
-    let hint: boolean | undefined;
-    const allowed = () => {
-      hint ??= !rule.textHint || rule.textHint.test(model.text);
-      return hint;
-    };
-    const ctx: RuleContext = {
-      model,
-      options: setup.ruleOptions.get(rule.meta.id) ?? {},
-      report(input) {
-        // A rule reaching the same node twice (through two callee aliases, say) reports it once.
-        const key = `${rule.meta.id}:${input.node.startIndex}:${input.node.endIndex}`;
-        if (seen.has(key)) return;
-        seen.add(key);
-        raw.push({ rule, input });
-      },
-    };
-    if (rule.call) {
-      if (rule.callees) {
-        for (const name of rule.callees) {
-          const calls = model.callsTo(name);
-          if (calls.length > 0 && allowed()) for (const call of calls) rule.call(call, ctx);
-        }
-      } else if (allowed()) {
-        for (const call of model.calls) rule.call(call, ctx);
+  const runs = new Map<Rule, RuleRun>();
+  const runOf = (rule: Rule): RuleRun => {
+    let run = runs.get(rule);
+    if (!run) {
+      let hint: boolean | undefined;
+      run = {
+        ctx: {
+          model,
+          options: setup.ruleOptions.get(rule.meta.id) ?? {},
+          report(input) {
+            // A rule reaching the same node twice (through two callee aliases, say) reports it once.
+            const key = `${rule.meta.id}:${input.node.startIndex}:${input.node.endIndex}`;
+            if (seen.has(key)) return;
+            seen.add(key);
+            raw.push({ rule, input });
+          },
+        },
+        allowed: () => {
+          hint ??= !rule.textHint || rule.textHint.test(model.text);
+          return hint;
+        },
+      };
+      runs.set(rule, run);
+    }
+    return run;
+  };
+
+  // Callee-indexed rules: walk the module's distinct call names (a few hundred) rather than every rule's
+  // callee list (thousands of names, nearly all absent).
+  const plan = dispatchPlan(setup);
+  for (const [name, calls] of model.callNames()) {
+    const wants = plan.byLast.get(name);
+    if (!wants) continue;
+    for (const { rule, qualified } of wants) {
+      for (const call of calls) {
+        if (call.callee !== qualified) continue;
+        const run = runOf(rule);
+        if (run.allowed()) rule.call?.(call, run.ctx);
       }
     }
-    if (rule.assignment && model.assignments.length > 0 && allowed()) for (const a of model.assignments) rule.assignment(a, ctx);
+  }
+  for (const call of model.aliasCalls()) {
+    const qualified = call.callee;
+    if (!qualified || qualified.slice(qualified.lastIndexOf('.') + 1) === call.name) continue;
+    for (const rule of plan.byQualified.get(qualified) ?? []) {
+      const run = runOf(rule);
+      if (run.allowed()) rule.call?.(call, run.ctx);
+    }
+  }
+
+  for (const rule of setup.rules) {
+    if (rule.call && !rule.callees) {
+      const run = runOf(rule);
+      if (run.allowed()) for (const call of model.calls) rule.call(call, run.ctx);
+    }
+    if (rule.assignment && model.assignments.length > 0) {
+      const run = runOf(rule);
+      if (run.allowed()) for (const a of model.assignments) rule.assignment(a, run.ctx);
+    }
     if (rule.node && rule.nodeTypes) {
       for (const type of rule.nodeTypes) {
         const nodes = model.nodesOfType.get(type);
-        if (nodes && nodes.length > 0 && allowed()) for (const n of nodes) rule.node(n, ctx);
+        if (!nodes || nodes.length === 0) continue;
+        const run = runOf(rule);
+        if (run.allowed()) for (const n of nodes) rule.node(n, run.ctx);
       }
     }
-    if (rule.module && allowed()) rule.module(ctx);
+    if (rule.module) {
+      const run = runOf(rule);
+      if (run.allowed()) rule.module(run.ctx);
+    }
   }
   raw.sort((a, b) => a.input.node.startIndex - b.input.node.startIndex || a.rule.meta.id.localeCompare(b.rule.meta.id));
   const occurrences = new Map<string, number>();

@@ -13,6 +13,8 @@ export type Ref = { kind: 'name'; q: string } | { kind: 'instance'; type: string
 
 const MAX_DEPTH = 24;
 
+const NO_CALLS: readonly CallSite[] = Object.freeze([]);
+
 /** Dotted module name for a root-relative path: `pkg/sub/mod.py` → `pkg.sub.mod`, `pkg/__init__.py` → `pkg`. */
 export function moduleNameFor(relPath: string): string {
   const parts = relPath.replace(/\.pyw?$/, '').split('/');
@@ -371,14 +373,44 @@ export class ModuleModel {
 
   /** Call sites whose callee resolves to `qualified`. */
   callsTo(qualified: string): readonly CallSite[] {
+    // Rules ask for hundreds of names per module and almost all miss: answer a miss without allocating.
+    const last = qualified.slice(qualified.lastIndexOf('.') + 1);
+    const named = this.callsByName.get(last);
+    const aliased = this.aliasCalls();
+    if (!named && aliased.length === 0) return NO_CALLS;
     const cached = this.callsToCache.get(qualified);
     if (cached) return cached;
-    const last = qualified.slice(qualified.lastIndexOf('.') + 1);
-    const candidates = [...(this.callsByName.get(last) ?? [])];
-    for (const alias of this.aliasNames) if (alias !== last) candidates.push(...(this.callsByName.get(alias) ?? []));
-    const found = candidates.filter((c) => c.callee === qualified).sort((a, b) => a.node.startIndex - b.node.startIndex);
+    const found: CallSite[] = [];
+    if (named) for (const c of named) if (c.callee === qualified) found.push(c);
+    let mixed = false;
+    for (const c of aliased) {
+      if (c.name !== last && c.callee === qualified) {
+        found.push(c);
+        mixed = true;
+      }
+    }
+    if (mixed) found.sort((a, b) => a.node.startIndex - b.node.startIndex);
     this.callsToCache.set(qualified, found);
     return found;
+  }
+
+  /** Every distinct callee last name in the module, with its call sites in source order. */
+  callNames(): ReadonlyMap<string, readonly CallSite[]> {
+    return this.callsByName;
+  }
+
+  private aliasCallList: CallSite[] | undefined;
+
+  /** Calls made through an alias name (`P(...)` after `from subprocess import Popen as P`), which can resolve to anything. */
+  aliasCalls(): readonly CallSite[] {
+    if (!this.aliasCallList) {
+      this.aliasCallList = [];
+      for (const alias of this.aliasNames) {
+        const calls = this.callsByName.get(alias);
+        if (calls) this.aliasCallList.push(...calls);
+      }
+    }
+    return this.aliasCallList;
   }
 
   /** The innermost scope that contains a source index. */
