@@ -1,6 +1,6 @@
 import type { Node, Tree } from 'web-tree-sitter';
 import { fingerprint } from '../findings/fingerprint.js';
-import { collectSuppressions, findSuppression, type SuppressionMap } from '../findings/suppressions.js';
+import { collectSuppressions, findSuppression, mayHaveSuppressions, type SuppressionMap } from '../findings/suppressions.js';
 import type { Finding, Location, Notice } from '../findings/types.js';
 import type { ReportInput, Rule, RuleContext, RuleOptions } from '../rules/types.js';
 import { ModuleModel } from '../semantics/module.js';
@@ -248,12 +248,14 @@ export async function analyzeText(text: string, relPath: string, setup: Analyzer
   const { tree, modelQuery } = await parsePython(text, nodeTypesOf(setup));
   try {
     const model = new ModuleModel(relPath, text, tree, modelQuery);
-    const suppressions = collectSuppressions(model.lines, (line, column) => {
+    const suppressions: SuppressionMap = !mayHaveSuppressions(text)
+      ? new Map()
+      : collectSuppressions(model.lines, (line, column) => {
       const node = tree.rootNode.descendantForPosition({ row: line - 1, column: column + 1 });
       return node?.type === 'comment';
     });
     const findings = runRules(model, setup, suppressions);
-    return { relPath, analysed: true, lines: model.lines.length, findings, notices: syntaxNotices(model, tree) };
+    return { relPath, analysed: true, lines: model.lineCount, findings, notices: syntaxNotices(model, tree) };
   } finally {
     tree.delete();
   }

@@ -14,6 +14,11 @@ const NOSEC = /#\s*nosec\b(?![-\w])([:\s]*(?:[A-Za-z]+\d+[\s,]*)*)/i;
 const NOQA = /#\s*noqa\s*:\s*([A-Za-z]+\d+(?:[\s,]+[A-Za-z]+\d+)*)/i;
 const CANDIDATE = /#[^\n]*\b(?:krait|nosec|noqa)\b/i;
 
+/** True when a source may hold a suppression comment: one search of the text spares the line-by-line scan. */
+export function mayHaveSuppressions(text: string): boolean {
+  return CANDIDATE.test(text);
+}
+
 function ids(list: string | undefined): string[] {
   if (!list) return [];
   return list

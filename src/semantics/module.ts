@@ -29,7 +29,6 @@ export function moduleNameFor(relPath: string): string {
 export class ModuleModel {
   readonly moduleName: string;
   readonly isPackageInit: boolean;
-  readonly lines: string[];
   readonly moduleScope: Scope;
   readonly imports: ImportRecord[] = [];
   readonly calls: CallSite[] = [];
@@ -58,7 +57,6 @@ export class ModuleModel {
   ) {
     this.moduleName = moduleNameFor(relPath);
     this.isPackageInit = /(^|\/)__init__\.pyw?$/.test(relPath);
-    this.lines = text.split(/\r\n|\r|\n/);
     const root = tree.rootNode;
     this.moduleScope = {
       kind: 'module',
@@ -362,6 +360,30 @@ export class ModuleModel {
     const list = this.callsByName.get(name);
     if (list) list.push(site);
     else this.callsByName.set(name, [site]);
+  }
+
+  private lineList: string[] | undefined;
+
+  /** The source split into lines; split on first use, since most modules end with no finding to show. */
+  get lines(): string[] {
+    this.lineList ??= this.text.split(/\r\n|\r|\n/);
+    return this.lineList;
+  }
+
+  /** The number of lines, as `lines.length` would say, without splitting. */
+  get lineCount(): number {
+    if (this.lineList) return this.lineList.length;
+    let count = 1;
+    const t = this.text;
+    for (let i = 0; i < t.length; i++) {
+      const c = t.charCodeAt(i);
+      if (c === 10) count++;
+      else if (c === 13) {
+        count++;
+        if (t.charCodeAt(i + 1) === 10) i++;
+      }
+    }
+    return count;
   }
 
   // ---- queries ----------------------------------------------------------------------------------------

@@ -154,3 +154,13 @@ describe('callsTo: the index rules use', () => {
     expect(m.callsTo('subprocess.run')).toEqual([]);
   });
 });
+
+describe('line counting', () => {
+  it('counts lines as splitting would, for every line ending, without splitting', async () => {
+    const { modelOf: build } = await import('../helpers/model.js');
+    for (const src of ['', 'a = 1', 'a = 1\n', 'a = 1\r\nb = 2\rc = 3\n\n', '\r\n\r\n']) {
+      const counted = (await build(src)).lineCount;
+      expect(counted).toBe(src.split(/\r\n|\r|\n/).length);
+    }
+  });
+});
