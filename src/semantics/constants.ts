@@ -155,3 +155,80 @@ export function isConstantExpression(
   }
   return false;
 }
+
+/** Python integer literal text to a number (`0o777`, `0x1FF`, `511`, `0b1_1111_1111`); undefined for anything else. */
+export function pythonInt(text: string): number | undefined {
+  const t = text.replace(/_/g, '').toLowerCase();
+  let v: number;
+  if (/^0o[0-7]+$/.test(t)) v = Number.parseInt(t.slice(2), 8);
+  else if (/^0x[0-9a-f]+$/.test(t)) v = Number.parseInt(t.slice(2), 16);
+  else if (/^0b[01]+$/.test(t)) v = Number.parseInt(t.slice(2), 2);
+  else if (/^(0|[1-9]\d*)$/.test(t)) v = Number.parseInt(t, 10);
+  else return undefined;
+  return Number.isSafeInteger(v) ? v : undefined;
+}
+
+const BINARY_NUMBER_OPS: Readonly<Record<string, (l: number, r: number) => number | undefined>> = {
+  '+': (l, r) => l + r,
+  '-': (l, r) => l - r,
+  '*': (l, r) => l * r,
+  '/': (l, r) => (r === 0 ? undefined : l / r),
+  '//': (l, r) => (r === 0 ? undefined : Math.floor(l / r)),
+  '<<': (l, r) => (r < 0 || r > 52 ? undefined : l * 2 ** r),
+  '**': (l, r) => (r < 0 || r > 64 ? undefined : l ** r),
+  '|': (l, r) => l | r,
+  '&': (l, r) => l & r,
+  '^': (l, r) => l ^ r,
+};
+
+/**
+ * Resolves the leaves a caller knows beyond integer literals and names (float literals, `stat.S_I*`,
+ * `timedelta(...)`): a number, `undefined` to give up, or `null` for "not mine, fold it the usual way".
+ */
+export type NumberLeaf = (node: Node, fold: (n: Node) => number | undefined) => number | undefined | null;
+
+/**
+ * Folds a constant numeric expression: integer literals, names bound to constants, unary `-`/`+` (and `~` when
+ * the operator set has it), and the binary operators the caller allows, so each rule keeps its own notion
+ * of what a constant number is while the folding itself is written once.
+ */
+export function foldNumber(
+  node: Node,
+  bindingValue: BindingValue,
+  operators: ReadonlySet<string>,
+  leaf?: NumberLeaf,
+  depth = 0,
+): number | undefined {
+  if (depth > MAX_FOLD_DEPTH) return undefined;
+  const n = unparen(node);
+  const fold = (x: Node | null): number | undefined => (x ? foldNumber(x, bindingValue, operators, leaf, depth + 1) : undefined);
+  if (leaf) {
+    const v = leaf(n, fold);
+    if (v !== null) return v;
+  }
+  switch (n.type) {
+    case 'integer':
+      return pythonInt(n.text);
+    case 'identifier': {
+      const value = bindingValue(n);
+      return value ? fold(value) : undefined;
+    }
+    case 'unary_operator': {
+      const v = fold(n.childForFieldName('argument'));
+      if (v === undefined) return undefined;
+      const op = n.childForFieldName('operator')?.type;
+      if (op === '-') return -v;
+      if (op === '+') return v;
+      return op === '~' && operators.has('~') ? ~v : undefined;
+    }
+    case 'binary_operator': {
+      const op = n.childForFieldName('operator')?.type ?? '';
+      if (!operators.has(op)) return undefined;
+      const l = fold(n.childForFieldName('left'));
+      const r = fold(n.childForFieldName('right'));
+      return l === undefined || r === undefined ? undefined : BINARY_NUMBER_OPS[op]?.(l, r);
+    }
+    default:
+      return undefined;
+  }
+}

@@ -1,7 +1,7 @@
 import type { Node, Query, Tree } from 'web-tree-sitter';
 import { dottedName, unparen } from '../syntax/nodes.js';
 import { PYTHON_BUILTINS } from './builtins.js';
-import { foldString, isConstantExpression } from './constants.js';
+import { foldNumber, foldString, isConstantExpression, type NumberLeaf } from './constants.js';
 import type { Assignment, Binding, CallSite, FunctionInfo, ImportRecord, Scope, ScopeKind } from './model.js';
 import { RETURN_TYPES } from './return-types.js';
 
@@ -588,6 +588,11 @@ export class ModuleModel {
     const value = foldString(node, (id) => this.constantBindingValue(id));
     this.foldCache.set(node.id, value ?? null);
     return value;
+  }
+
+  /** The number a constant expression evaluates to, folding only `operators` (see `foldNumber`). */
+  constantNumber(node: Node, operators: ReadonlySet<string>, leaf?: NumberLeaf): number | undefined {
+    return foldNumber(node, (id) => this.constantBindingValue(id), operators, leaf);
   }
 
   /** True when the expression has one value whatever the input (literals, constant strings, tuples of them). */

@@ -88,3 +88,18 @@ describe('blocks that always run', () => {
     expect(args).toEqual(['x', 'y']);
   });
 });
+
+describe('numeric folding', () => {
+  it('folds only the operators the caller allows, with names and leaves', async () => {
+    const m = await modelOf('K = 1 << 10\nx = K * 2\ny = 0o777 | 2\nz = ~0o022\nw = 3 / 2\nv = n + 1\n');
+    const arith = new Set(['+', '-', '*', '//', '<<', '**']);
+    expect(m.constantNumber(assignedValue(m, 'x'), arith)).toBe(2048);
+    expect(m.constantNumber(assignedValue(m, 'y'), arith)).toBeUndefined();
+    expect(m.constantNumber(assignedValue(m, 'y'), new Set(['|']))).toBe(0o777);
+    expect(m.constantNumber(assignedValue(m, 'z'), new Set(['~']))).toBe(~0o022);
+    expect(m.constantNumber(assignedValue(m, 'w'), new Set(['/']))).toBe(1.5);
+    expect(m.constantNumber(assignedValue(m, 'v'), arith)).toBeUndefined();
+    const leaf = (n: { type: string }) => (n.type === 'identifier' ? 7 : null);
+    expect(m.constantNumber(assignedValue(m, 'v'), arith, leaf)).toBe(8);
+  });
+});

@@ -14,52 +14,14 @@ export function nameWords(name: string): string[] {
     .filter((w) => w.length > 0);
 }
 
+const INT_OPERATORS: ReadonlySet<string> = new Set(['+', '-', '*', '//', '<<', '**']);
+
 /**
  * The integer an expression always evaluates to: literals (with `_`), names bound to them, and `+ - * // << **`
  * of those (`1 << 10`, `512 * 2`).
  */
-export function constantInt(node: Node, model: ModuleModel, depth = 0): number | undefined {
-  if (depth > 16) return undefined;
-  const n = boundValue(node, model);
-  switch (n.type) {
-    case 'integer': {
-      const t = n.text.replace(/_/g, '').toLowerCase();
-      if (/^0[xob]/.test(t)) return Number(t);
-      return /^\d+$/.test(t) ? Number(t) : undefined;
-    }
-    case 'unary_operator': {
-      const arg = n.childForFieldName('argument');
-      const v = arg ? constantInt(arg, model, depth + 1) : undefined;
-      if (v === undefined) return undefined;
-      const op = n.childForFieldName('operator')?.type;
-      return op === '-' ? -v : op === '+' ? v : undefined;
-    }
-    case 'binary_operator': {
-      const left = n.childForFieldName('left');
-      const right = n.childForFieldName('right');
-      const l = left ? constantInt(left, model, depth + 1) : undefined;
-      const r = right ? constantInt(right, model, depth + 1) : undefined;
-      if (l === undefined || r === undefined) return undefined;
-      switch (n.childForFieldName('operator')?.type) {
-        case '+':
-          return l + r;
-        case '-':
-          return l - r;
-        case '*':
-          return l * r;
-        case '//':
-          return r === 0 ? undefined : Math.floor(l / r);
-        case '<<':
-          return r < 0 || r > 52 ? undefined : l * 2 ** r;
-        case '**':
-          return r < 0 || r > 64 ? undefined : l ** r;
-        default:
-          return undefined;
-      }
-    }
-    default:
-      return undefined;
-  }
+export function constantInt(node: Node, model: ModuleModel): number | undefined {
+  return model.constantNumber(node, INT_OPERATORS);
 }
 
 /** Calls that turn constant arguments into constant bytes (`bytes(16)`, `bytes.fromhex("00…")`, `unhexlify(…)`). */

@@ -225,83 +225,47 @@ const TIMEDELTA_UNITS: [string, number][] = [
  * The number a constant numeric expression always evaluates to: literals, arithmetic, names bound to
  * constants, and `timedelta(...)` (as seconds). Undefined for anything read at run time.
  */
-export function constantNumber(node: Node, model: ModuleModel, depth = 0): number | undefined {
-  if (depth > 24) return undefined;
-  const n = unparen(node);
-  const num = (x: Node | null) => (x ? constantNumber(x, model, depth + 1) : undefined);
-  switch (n.type) {
-    case 'integer': {
-      const t = n.text.replace(/_/g, '').toLowerCase();
-      const v = t.startsWith('0o') ? Number.parseInt(t.slice(2), 8) : t.startsWith('0b') ? Number.parseInt(t.slice(2), 2) : Number(t.replace(/l$/, ''));
-      return Number.isFinite(v) ? v : undefined;
-    }
-    case 'float': {
-      const v = Number(n.text.replace(/_/g, ''));
-      return Number.isFinite(v) ? v : undefined;
-    }
-    case 'unary_operator': {
-      const v = num(n.childForFieldName('argument'));
-      if (v === undefined) return undefined;
-      const op = n.childForFieldName('operator')?.type;
-      return op === '-' ? -v : op === '+' ? v : undefined;
-    }
-    case 'binary_operator': {
-      const l = num(n.childForFieldName('left'));
-      const r = num(n.childForFieldName('right'));
-      if (l === undefined || r === undefined) return undefined;
-      switch (n.childForFieldName('operator')?.type) {
-        case '+':
-          return l + r;
-        case '-':
-          return l - r;
-        case '*':
-          return l * r;
-        case '/':
-          return r === 0 ? undefined : l / r;
-        case '//':
-          return r === 0 ? undefined : Math.floor(l / r);
-        case '**':
-          return l ** r;
-        default:
-          return undefined;
-      }
-    }
-    case 'identifier': {
-      const b = model.lookup(n.text, n.startIndex);
-      return b?.kind === 'assign' && b.value ? num(b.value) : undefined;
-    }
-    case 'call': {
-      const callee = calleeOf(n, model);
-      if (!callee) return undefined;
-      if (callee === 'int' || callee === 'float') {
-        const args = n.childForFieldName('arguments')?.namedChildren.filter((c) => c && c.type !== 'comment') ?? [];
-        return args.length === 1 && args[0] ? num(args[0]) : undefined;
-      }
-      if (!TIMEDELTA.has(callee)) return undefined;
-      let total = 0;
-      let position = 0;
-      for (const a of n.childForFieldName('arguments')?.namedChildren ?? []) {
-        if (!a || a.type === 'comment') continue;
-        if (a.type === 'keyword_argument') {
-          const unit = TIMEDELTA_UNITS.find(([u]) => u === a.childForFieldName('name')?.text);
-          const v = num(a.childForFieldName('value'));
-          if (!unit || v === undefined) return undefined;
-          total += v * unit[1];
-        } else if (a.type === 'list_splat' || a.type === 'dictionary_splat') {
-          return undefined;
-        } else {
-          // Positional order: days, seconds, microseconds, milliseconds, minutes, hours, weeks.
-          const unit = TIMEDELTA_UNITS[position++];
-          const v = num(a);
-          if (!unit || v === undefined) return undefined;
-          total += v * unit[1];
-        }
-      }
-      return total;
-    }
-    default:
-      return undefined;
+export function constantNumber(node: Node, model: ModuleModel): number | undefined {
+  return model.constantNumber(node, NUMBER_OPERATORS, (n, num) => numberLeaf(n, model, num));
+}
+
+const NUMBER_OPERATORS: ReadonlySet<string> = new Set(['+', '-', '*', '/', '//', '**']);
+
+/** Floats, `int(...)`/`float(...)` of constants, and `timedelta(...)` in seconds; `null` leaves the rest to the folding. */
+function numberLeaf(n: Node, model: ModuleModel, num: (x: Node) => number | undefined): number | undefined | null {
+  if (n.type === 'float') {
+    const v = Number(n.text.replace(/_/g, ''));
+    return Number.isFinite(v) ? v : undefined;
   }
+  if (n.type !== 'call') return null;
+  const callee = calleeOf(n, model);
+  if (!callee) return undefined;
+  if (callee === 'int' || callee === 'float') {
+    const args = n.childForFieldName('arguments')?.namedChildren.filter((c) => c && c.type !== 'comment') ?? [];
+    return args.length === 1 && args[0] ? num(args[0]) : undefined;
+  }
+  if (!TIMEDELTA.has(callee)) return undefined;
+  let total = 0;
+  let position = 0;
+  for (const a of n.childForFieldName('arguments')?.namedChildren ?? []) {
+    if (!a || a.type === 'comment') continue;
+    if (a.type === 'keyword_argument') {
+      const unit = TIMEDELTA_UNITS.find(([u]) => u === a.childForFieldName('name')?.text);
+      const value = a.childForFieldName('value');
+      const v = value ? num(value) : undefined;
+      if (!unit || v === undefined) return undefined;
+      total += v * unit[1];
+    } else if (a.type === 'list_splat' || a.type === 'dictionary_splat') {
+      return undefined;
+    } else {
+      // Positional order: days, seconds, microseconds, milliseconds, minutes, hours, weeks.
+      const unit = TIMEDELTA_UNITS[position++];
+      const v = num(a);
+      if (!unit || v === undefined) return undefined;
+      total += v * unit[1];
+    }
+  }
+  return total;
 }
 
 // ---- reading configuration from the environment -----------------------------------------------------------
