@@ -2,7 +2,9 @@ import type { Node } from 'web-tree-sitter';
 import { argument, type CallSite } from '../../semantics/model.js';
 import type { ModuleModel } from '../../semantics/module.js';
 import { unparen } from '../../syntax/nodes.js';
-import { calleeOf } from '../helpers.js';
+import type { Confidence } from '../../findings/types.js';
+import { calleeOf, excerpt } from '../helpers.js';
+import { isTestModule, staticValue } from './shared.js';
 
 /**
  * Where the ciphers of PyCryptodome, `cryptography` and PyNaCl take their IV or nonce. Shared by `static-iv`
@@ -137,4 +139,23 @@ export function selfCipherCalls(model: ModuleModel): { call: CallSite; callee: s
     if (callee && IV_CALLEES.includes(callee) && call.callee !== callee) out.push({ call, callee });
   }
   return out;
+}
+
+/** A static IV or nonce at a cipher call: the use, and the wording and confidence both rules report it with. */
+export interface StaticUse {
+  use: NonNullable<ReturnType<typeof ivUse>>;
+  /** "b'...' is a constant", or where the value was generated once. */
+  what: string;
+  confidence: Confidence;
+}
+
+export function staticUse(call: CallSite, model: ModuleModel, role: 'iv' | 'nonce', callee?: string): StaticUse | undefined {
+  const use = ivUse(call, model, callee);
+  if (use?.role !== role) return undefined;
+  const reuse = staticValue(use.value, model);
+  if (!reuse) return undefined;
+  // Known-answer test vectors use fixed IVs on purpose.
+  const confidence: Confidence = isTestModule(model.relPath) ? 'low' : reuse.kind === 'constant' ? 'high' : 'medium';
+  const what = reuse.kind === 'constant' ? `${excerpt(use.value, 30)} is a constant` : reuse.where;
+  return { use, what, confidence };
 }

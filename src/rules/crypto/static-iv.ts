@@ -1,22 +1,14 @@
-import type { Confidence } from '../../findings/types.js';
-import { excerpt } from '../helpers.js';
 import type { CallSite } from '../../semantics/model.js';
 import type { Rule, RuleContext } from '../types.js';
-import { IV_CALLEES, ivUse } from './iv-nonce.js';
-import { isTestModule, staticValue } from './shared.js';
+import { IV_CALLEES, staticUse } from './iv-nonce.js';
 
 function check(call: CallSite, ctx: RuleContext): void {
-  const use = ivUse(call, ctx.model);
-  if (use?.role !== 'iv') return;
-  const reuse = staticValue(use.value, ctx.model);
-  if (!reuse) return;
-  let confidence: Confidence = reuse.kind === 'constant' ? 'high' : 'medium';
-  if (isTestModule(ctx.model.relPath)) confidence = 'low';
-  const what = reuse.kind === 'constant' ? `${excerpt(use.value, 30)} is a constant` : reuse.where;
+  const found = staticUse(call, ctx.model, 'iv');
+  if (!found) return;
   ctx.report({
     node: call.node,
-    message: `${use.mode} with a static IV: ${what}, so equal plaintexts encrypt alike and the IV is predictable; generate 16 random bytes (os.urandom) per message and store them with the ciphertext`,
-    confidence,
+    message: `${found.use.mode} with a static IV: ${found.what}, so equal plaintexts encrypt alike and the IV is predictable; generate 16 random bytes (os.urandom) per message and store them with the ciphertext`,
+    confidence: found.confidence,
   });
 }
 

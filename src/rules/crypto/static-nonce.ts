@@ -1,22 +1,14 @@
-import type { Confidence } from '../../findings/types.js';
-import { excerpt } from '../helpers.js';
 import type { CallSite } from '../../semantics/model.js';
 import type { Rule, RuleContext } from '../types.js';
-import { IV_CALLEES, ivUse, selfCipherCalls } from './iv-nonce.js';
-import { isTestModule, staticValue } from './shared.js';
+import { IV_CALLEES, selfCipherCalls, staticUse } from './iv-nonce.js';
 
 function check(call: CallSite, ctx: RuleContext, callee?: string): void {
-  const use = ivUse(call, ctx.model, callee);
-  if (use?.role !== 'nonce') return;
-  const reuse = staticValue(use.value, ctx.model);
-  if (!reuse) return;
-  let confidence: Confidence = reuse.kind === 'constant' ? 'high' : 'medium';
-  if (isTestModule(ctx.model.relPath)) confidence = 'low';
-  const what = reuse.kind === 'constant' ? `${excerpt(use.value, 30)} is a constant` : reuse.where;
+  const found = staticUse(call, ctx.model, 'nonce', callee);
+  if (!found) return;
   ctx.report({
     node: call.node,
-    message: `${use.mode} with a reused ${/^(CFB|CFB8|OFB|OPENPGP)$/.test(use.mode) ? 'IV' : 'nonce'}: ${what}, so every message shares one keystream${use.mode.includes('GCM') ? ' and forgeries become possible' : ''}; draw a fresh random nonce (os.urandom) per message and send it with the ciphertext`,
-    confidence,
+    message: `${found.use.mode} with a reused ${/^(CFB|CFB8|OFB|OPENPGP)$/.test(found.use.mode) ? 'IV' : 'nonce'}: ${found.what}, so every message shares one keystream${found.use.mode.includes('GCM') ? ' and forgeries become possible' : ''}; draw a fresh random nonce (os.urandom) per message and send it with the ciphertext`,
+    confidence: found.confidence,
   });
 }
 
