@@ -1,5 +1,5 @@
 import type { Node, Query, Tree } from 'web-tree-sitter';
-import { dottedName, unparen } from '../syntax/nodes.js';
+import { unparen } from '../syntax/nodes.js';
 import { PYTHON_BUILTINS } from './builtins.js';
 import { foldNumber, foldString, isConstantExpression, type NumberLeaf } from './constants.js';
 import type { Assignment, Binding, CallSite, FunctionInfo, ImportRecord, Scope, ScopeKind } from './model.js';
@@ -388,11 +388,6 @@ export class ModuleModel {
 
   // ---- queries ----------------------------------------------------------------------------------------
 
-  /** Call sites whose callee is written with this last name (`execute` finds `cur.execute(...)`), in source order. */
-  callsNamed(name: string): readonly CallSite[] {
-    return this.callsByName.get(name) ?? [];
-  }
-
   /** Call sites whose callee resolves to `qualified`. */
   callsTo(qualified: string): readonly CallSite[] {
     // Rules ask for hundreds of names per module and almost all miss: answer a miss without allocating.
@@ -609,10 +604,6 @@ export class ModuleModel {
     return b?.kind === 'assign' ? b.value : undefined;
   }
 
-  /** The dotted source text of a name or attribute chain, unresolved (`self.request.args`). */
-  dotted(node: Node): string | undefined {
-    return dottedName(node);
-  }
 }
 
 /** A function definition; decorators and `async` are read only when a rule asks. */
