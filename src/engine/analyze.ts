@@ -58,6 +58,8 @@ interface DispatchPlan {
   byLast: Map<string, { rule: Rule; qualified: string }[]>;
   /** qualified name → rules, for calls made through an alias name */
   byQualified: Map<string, Rule[]>;
+  /** call last name as written → rules that declared it in `callNames` */
+  byName: Map<string, Rule[]>;
 }
 
 const plans = new WeakMap<AnalyzerSetup, DispatchPlan>();
@@ -65,8 +67,15 @@ const plans = new WeakMap<AnalyzerSetup, DispatchPlan>();
 function dispatchPlan(setup: AnalyzerSetup): DispatchPlan {
   let plan = plans.get(setup);
   if (!plan) {
-    plan = { byLast: new Map(), byQualified: new Map() };
+    plan = { byLast: new Map(), byQualified: new Map(), byName: new Map() };
     for (const rule of setup.rules) {
+      if (rule.call && rule.callNames) {
+        for (const name of new Set(rule.callNames)) {
+          const rules = plan.byName.get(name);
+          if (rules) rules.push(rule);
+          else plan.byName.set(name, [rule]);
+        }
+      }
       if (!rule.call || !rule.callees) continue;
       for (const qualified of new Set(rule.callees)) {
         const last = qualified.slice(qualified.lastIndexOf('.') + 1);
@@ -124,6 +133,10 @@ export function runRules(model: ModuleModel, setup: AnalyzerSetup, suppressions:
   // callee list (thousands of names, nearly all absent).
   const plan = dispatchPlan(setup);
   for (const [name, calls] of model.callNames()) {
+    for (const rule of plan.byName.get(name) ?? []) {
+      const run = runOf(rule);
+      if (run.allowed()) for (const call of calls) rule.call?.(call, run.ctx);
+    }
     const wants = plan.byLast.get(name);
     if (!wants) continue;
     for (const { rule, qualified } of wants) {
@@ -141,10 +154,14 @@ export function runRules(model: ModuleModel, setup: AnalyzerSetup, suppressions:
       const run = runOf(rule);
       if (run.allowed()) rule.call?.(call, run.ctx);
     }
+    for (const rule of plan.byName.get(qualified.slice(qualified.lastIndexOf('.') + 1)) ?? []) {
+      const run = runOf(rule);
+      if (run.allowed()) rule.call?.(call, run.ctx);
+    }
   }
 
   for (const rule of setup.rules) {
-    if (rule.call && !rule.callees) {
+    if (rule.call && !rule.callees && !rule.callNames) {
       const run = runOf(rule);
       if (run.allowed()) for (const call of model.calls) rule.call(call, run.ctx);
     }

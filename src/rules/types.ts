@@ -83,6 +83,13 @@ export interface Rule {
    */
   callees?: string[];
   /**
+   * Last names of the calls this rule's `call` inspects, as written (`execute` for `cur.execute(...)`), for
+   * rules that look at methods whose object cannot be resolved. `call` then runs only for call sites of these
+   * names, and for calls through an alias that resolves to one of them: an index lookup instead of a text
+   * search of every module.
+   */
+  callNames?: string[];
+  /**
    * A pattern the module's source must contain for the rule to be able to fire (`/shell/` for a rule about
    * `shell=True`). Rules that look at every call or assignment use it to skip most modules for the price
    * of one text search.

@@ -208,7 +208,6 @@ export const assertGuard: Rule = {
         'Glob patterns (relative to the scan root) of test files, where assertions are not reported; a pattern starting with `!` takes matching paths back out.',
     },
   },
-  textHint: /\bassert\b/,
   nodeTypes: ['assert_statement'],
   node(node, ctx) {
     const model = ctx.model;

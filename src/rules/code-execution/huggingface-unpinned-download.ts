@@ -115,7 +115,7 @@ export const huggingfaceUnpinnedDownload: Rule = {
       'https://huggingface.co/docs/transformers/main_classes/model#transformers.PreTrainedModel.from_pretrained',
     ],
   },
-  textHint: /from_pretrained|hf_hub_download|snapshot_download|SentenceTransformer|pipeline/,
+  callNames: ['from_pretrained', 'hf_hub_download', 'snapshot_download', 'SentenceTransformer', 'pipeline'],
   call(call, ctx) {
     const model = ctx.model;
     const found = download(call, model);

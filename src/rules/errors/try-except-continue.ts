@@ -45,7 +45,6 @@ export const tryExceptContinue: Rule = {
       '    return ports\n',
     references: ['https://cwe.mitre.org/data/definitions/703.html', 'https://docs.python.org/3/tutorial/errors.html#handling-exceptions'],
   },
-  textHint: /except/,
   nodeTypes: ['except_clause'],
   node(node, ctx) {
     reportSwallowed(node, ctx, (s) => s.type === 'continue_statement', 'with only `continue`', 'catch the exceptions that mean "skip this item", and log the others');

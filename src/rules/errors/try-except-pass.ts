@@ -55,7 +55,6 @@ export const tryExceptPass: Rule = {
       'https://docs.python.org/3/library/contextlib.html#contextlib.suppress',
     ],
   },
-  textHint: /except/,
   nodeTypes: ['except_clause'],
   node(node, ctx) {
     reportSwallowed(node, ctx, isPass, 'with only `pass`', 'catch the specific exceptions you expect, or at least log the error');

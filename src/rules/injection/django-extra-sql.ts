@@ -86,7 +86,7 @@ export const djangoExtraSql: Rule = {
       'https://docs.djangoproject.com/en/stable/topics/security/#sql-injection-protection',
     ],
   },
-  textHint: /\.extra\s*\(/,
+  callNames: ['extra'],
   call(call, ctx) {
     // `call.name` (the attribute as written, a plain string) first: other calls are not read from the tree.
     if (call.name !== 'extra') return;

@@ -93,7 +93,7 @@ export const sqlFormattedQuery: Rule = {
       'https://docs.djangoproject.com/en/stable/topics/security/#sql-injection-protection',
     ],
   },
-  textHint: /execute|read_sql|raw|fetch|text\s*\(|TextClause|iterate|query|sql/,
+  callNames: [...SQL_METHODS, ...MAYBE_SQL_METHODS, 'text', 'TextClause', 'read_sql_table'],
   call(call, ctx) {
     // `call.name` is the callee's last name as written (the attribute, or the identifier): a plain string,
     // so calls of any other name are skipped before the tree is read.

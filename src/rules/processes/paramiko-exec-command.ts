@@ -57,7 +57,7 @@ export const paramikoExecCommand: Rule = {
       'https://docs.python.org/3/library/shlex.html#shlex.quote',
     ],
   },
-  textHint: /exec_command/,
+  callNames: ['exec_command'],
   call(call, ctx) {
     // `call.name` (the attribute as written, a plain string) first: other calls are not read from the tree.
     if (call.name !== 'exec_command') return;

@@ -43,7 +43,7 @@ export const snmpCommunity: Rule = {
       'https://pysnmp.readthedocs.io/en/latest/docs/api-reference.html#security-parameters',
     ],
   },
-  textHint: /CommunityData/,
+  callNames: ['CommunityData'],
   call(call, ctx) {
     if (!isPysnmp(call, 'CommunityData')) return;
     const model = argument(call, 2, 'mpModel');

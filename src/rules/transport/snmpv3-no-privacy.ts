@@ -40,7 +40,7 @@ export const snmpv3NoPrivacy: Rule = {
       'https://pysnmp.readthedocs.io/en/latest/docs/api-reference.html#security-parameters',
     ],
   },
-  textHint: /UsmUserData/,
+  callNames: ['UsmUserData'],
   call(call, ctx) {
     if (!isPysnmp(call, 'UsmUserData') || call.hasStarArgs || call.hasStarKwargs) return;
     const a = usmArguments(call, ctx.model);

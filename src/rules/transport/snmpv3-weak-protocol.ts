@@ -45,7 +45,7 @@ export const snmpv3WeakProtocol: Rule = {
       'https://pysnmp.readthedocs.io/en/latest/docs/api-reference.html#security-parameters',
     ],
   },
-  textHint: /UsmUserData/,
+  callNames: ['UsmUserData'],
   call(call, ctx) {
     if (!isPysnmp(call, 'UsmUserData') || call.hasStarArgs || call.hasStarKwargs) return;
     const a = usmArguments(call, ctx.model);

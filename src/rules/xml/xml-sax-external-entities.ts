@@ -56,7 +56,7 @@ export const xmlSaxExternalEntities: Rule = {
       'https://cheatsheetseries.owasp.org/cheatsheets/XML_External_Entity_Prevention_Cheat_Sheet.html#python',
     ],
   },
-  textHint: /external[-_](ges|pes|general|parameter)/,
+  callNames: ['setFeature'],
   call(call, ctx) {
     // `call.name` (the attribute as written, a plain string) first: other calls are not read from the tree.
     if (call.name !== 'setFeature') return;
