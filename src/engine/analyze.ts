@@ -4,6 +4,7 @@ import { collectSuppressions, findSuppression, mayHaveSuppressions, type Suppres
 import type { Finding, Location, Notice } from '../findings/types.js';
 import type { ReportInput, Rule, RuleContext, RuleOptions } from '../rules/types.js';
 import { ModuleModel } from '../semantics/module.js';
+import { HintScanner } from './hints.js';
 import { enclosingStatement, statementHeaderRows } from '../syntax/nodes.js';
 import { parsePython } from '../syntax/parser.js';
 
@@ -63,6 +64,16 @@ interface DispatchPlan {
 }
 
 const plans = new WeakMap<AnalyzerSetup, DispatchPlan>();
+const scanners = new WeakMap<AnalyzerSetup, HintScanner>();
+
+function hintScanner(setup: AnalyzerSetup): HintScanner {
+  let scanner = scanners.get(setup);
+  if (!scanner) {
+    scanner = new HintScanner(setup.rules);
+    scanners.set(setup, scanner);
+  }
+  return scanner;
+}
 
 function dispatchPlan(setup: AnalyzerSetup): DispatchPlan {
   let plan = plans.get(setup);
@@ -103,6 +114,11 @@ export function runRules(model: ModuleModel, setup: AnalyzerSetup, suppressions:
   const raw: { rule: Rule; input: ReportInput }[] = [];
   const seen = new Set<string>();
   const runs = new Map<Rule, RuleRun>();
+  let hintAnswers: ((rule: Rule) => boolean) | undefined;
+  const hintsOf = () => {
+    hintAnswers ??= hintScanner(setup).scan(model.text);
+    return hintAnswers;
+  };
   const runOf = (rule: Rule): RuleRun => {
     let run = runs.get(rule);
     if (!run) {
@@ -120,7 +136,7 @@ export function runRules(model: ModuleModel, setup: AnalyzerSetup, suppressions:
           },
         },
         allowed: () => {
-          hint ??= !rule.textHint || rule.textHint.test(model.text);
+          hint ??= !rule.textHint || hintsOf()(rule);
           return hint;
         },
       };

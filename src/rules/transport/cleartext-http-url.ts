@@ -49,7 +49,7 @@ export const cleartextHttpUrl: Rule = {
       'https://https.cio.gov/everything/',
     ],
   },
-  textHint: /\b(http|ws):\/\/|HTTPConnection/i,
+  textHint: /http:\/\/|ws:\/\/|HTTPConnection/i,
   callees: [...URL_CALLS.keys(), ...HTTP_CONNECTIONS.keys()],
   call(call, ctx) {
     const model = ctx.model;

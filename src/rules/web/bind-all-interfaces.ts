@@ -214,7 +214,7 @@ export const bindAllInterfaces: Rule = {
       'https://flask.palletsprojects.com/en/latest/api/#flask.Flask.run',
     ],
   },
-  textHint: /0\.0\.0\.0|::|["']{2}|\bbind\b|listen/,
+  textHint: /0\.0\.0\.0|::|""|''|bind|listen/,
   callees: [...BIND_CALLS.keys()],
   call(call, ctx) {
     const specs = BIND_CALLS.get(call.callee ?? '');

@@ -46,7 +46,7 @@ export const cookieWithoutHttponly: Rule = {
       'https://docs.djangoproject.com/en/stable/ref/settings/#session-cookie-httponly',
     ],
   },
-  textHint: /set_(signed_|secure_)?cookie|COOKIE_HTTPONLY/,
+  textHint: /set_cookie|set_signed_cookie|set_secure_cookie|COOKIE_HTTPONLY/,
   module(ctx) {
     const model = ctx.model;
     for (const cookie of cookieCalls(model)) {

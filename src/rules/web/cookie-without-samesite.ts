@@ -62,7 +62,7 @@ export const cookieWithoutSamesite: Rule = {
       'https://docs.djangoproject.com/en/stable/ref/settings/#session-cookie-samesite',
     ],
   },
-  textHint: /set_(signed_|secure_)?cookie|COOKIE_SAMESITE/,
+  textHint: /set_cookie|set_signed_cookie|set_secure_cookie|COOKIE_SAMESITE/,
   module(ctx) {
     const model = ctx.model;
     for (const cookie of cookieCalls(model)) {

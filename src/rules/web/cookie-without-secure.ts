@@ -56,7 +56,7 @@ export const cookieWithoutSecure: Rule = {
       'https://flask.palletsprojects.com/en/latest/security/#set-cookie-options',
     ],
   },
-  textHint: /set_(signed_|secure_)?cookie|COOKIE_SECURE|DEBUG/,
+  textHint: /set_cookie|set_signed_cookie|set_secure_cookie|COOKIE_SECURE|DEBUG/,
   module(ctx) {
     const model = ctx.model;
     for (const cookie of cookieCalls(model)) {

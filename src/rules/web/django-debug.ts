@@ -46,7 +46,7 @@ export const djangoDebug: Rule = {
       'https://docs.djangoproject.com/en/stable/howto/deployment/checklist/#debug',
     ],
   },
-  textHint: /\bDEBUG\b/,
+  textHint: /DEBUG/,
   callees: ['django.conf.settings.configure'],
   call(call, ctx) {
     const value = call.keywords.get('DEBUG');
