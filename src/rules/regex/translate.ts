@@ -138,7 +138,7 @@ class Translator {
     return {
       source,
       flags: jsFlags,
-      nestedRepetition: nestedRepetition(tree),
+      nestedRepetition: nestedRepetition(tree, jsFlags),
       unbounded: countUnbounded(tree),
       asciiWitness: t.asciiWitness,
       needsFuzzing: /\(\?<?[=!]/.test(source) || t.backrefCount > 0,
@@ -679,18 +679,18 @@ function checkBackrefs(tree: Re): void {
  * fixed run of them (`(\\\\)*`, `(\.\d\d)+`), or alternatives of such runs that start with distinct literal
  * characters (`(a|bc|d\d)*`): each of these consumes a given string in exactly one way.
  */
-function nestedRepetition(re: Re): boolean {
+function nestedRepetition(re: Re, flags: string): boolean {
   switch (re.t) {
     case 'seq':
-      return re.items.some(nestedRepetition);
+      return re.items.some((i) => nestedRepetition(i, flags));
     case 'alt':
-      return re.alts.some(nestedRepetition);
+      return re.alts.some((a) => nestedRepetition(a, flags));
     case 'group':
     case 'look':
-      return nestedRepetition(re.body);
+      return nestedRepetition(re.body, flags);
     case 'quant':
-      if (re.max >= 2 && !uniquelyIterable(re.body)) return true;
-      return nestedRepetition(re.body);
+      if (re.max >= 2 && !uniquelyIterable(re.body, flags)) return true;
+      return nestedRepetition(re.body, flags);
     default:
       return false;
   }
@@ -715,24 +715,103 @@ function charRun(re: Re): Re[] | undefined {
   return atoms.length > 0 ? atoms : undefined;
 }
 
-/** A literal character atom's spelling (a one-character string or an escape of one), undefined for classes. */
-function literalAtom(re: Re): string | undefined {
+const CONTROL_ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', f: '\f', v: '\v', '0': '\0' };
+
+/** The character a literal atom stands for, undefined for classes and anything unusual. */
+function literalChar(re: Re): string | undefined {
   if (re.t !== 'char') return undefined;
-  return /^(?:[^\\[]|\\[^dDwWsSpPbB]|\\x[0-9a-f]{2}|\\u[0-9a-f]{4})$/.test(re.js) ? re.js : undefined;
+  const js = re.js;
+  if (js.length === 1) return js === '.' || js === '^' || js === '$' ? undefined : js;
+  const hex = /^\\(?:x([0-9a-fA-F]{2})|u([0-9a-fA-F]{4}))$/.exec(js);
+  if (hex) return String.fromCharCode(Number.parseInt(hex[1] ?? hex[2], 16));
+  if (js.length !== 2 || js[0] !== '\\') return undefined;
+  const c = js[1];
+  if (c in CONTROL_ESCAPES) return CONTROL_ESCAPES[c];
+  return /[A-Za-z1-9]/.test(c) ? undefined : c;
 }
 
-function uniquelyIterable(body: Re): boolean {
+const atomPatterns = new Map<string, RegExp>();
+
+/** Whether a single-character atom matches the character `c`, asked of JavaScript's own engine. */
+function atomMatches(atom: Re, c: string, flags: string): boolean {
+  if (atom.t !== 'char') return true;
+  const key = `${flags}/${atom.js}`;
+  let re = atomPatterns.get(key);
+  if (!re) {
+    re = new RegExp(`^(?:${atom.js})$`, flags);
+    atomPatterns.set(key, re);
+  }
+  return re.test(c);
+}
+
+/**
+ * True when a repetition's body splits a string into iterations in exactly one way, so repeating it cannot
+ * backtrack exponentially: a fixed run of characters (`(\.\d\d)+` in JavaScript spelling); a run led by a
+ * literal that nothing after it in the body can match, with at most one variable part (`(\.[a-z_]\w*)*`:
+ * every iteration starts at a dot and the rest cannot cross one); or alternatives of fixed runs whose first
+ * characters exclude each other (`(a|bc|d\d)*`, `(?:[^"\\]|\\.)*`).
+ */
+function uniquelyIterable(body: Re, flags: string): boolean {
   if (charRun(body)) return true;
   const n = stripGroups(body);
-  if (n.t !== 'alt') return false;
-  const firsts = new Set<string>();
-  for (const a of n.alts) {
+  const alts = n.t === 'alt' ? n.alts : [n];
+  // Each alternative: a fixed run, or a run led by a literal (then its variable part must not reach any lead).
+  const leads: { atom: Re; char: string }[] = [];
+  let open: Re | undefined;
+  const delimited: Re[][] = [];
+  for (const a of alts) {
     const run = charRun(a);
-    const first = run ? literalAtom(run[0]) : undefined;
-    if (first === undefined || firsts.has(first)) return false;
-    firsts.add(first);
+    if (run) {
+      const char = literalChar(run[0]);
+      if (char === undefined) {
+        // One alternative may start with a class, as long as it matches none of the others' first characters.
+        if (open || alts.length === 1) return false;
+        open = run[0];
+        continue;
+      }
+      if (leads.some((l) => atomMatches(l.atom, char, flags) || atomMatches(run[0], l.char, flags))) return false;
+      leads.push({ atom: run[0], char });
+      continue;
+    }
+    const tail = delimitedTail(a);
+    if (!tail) return false;
+    if (leads.some((l) => atomMatches(l.atom, tail.char, flags) || atomMatches(tail.lead, l.char, flags))) return false;
+    leads.push({ atom: tail.lead, char: tail.char });
+    delimited.push(tail.after);
   }
-  return true;
+  const cls = open;
+  if (cls && leads.some((l) => atomMatches(cls, l.char, flags))) return false;
+  // A variable part that can match a lead could end an iteration in more than one place.
+  return delimited.every((after) => after.every((atom) => leads.every((l) => !atomMatches(atom, l.char, flags))));
+}
+
+/**
+ * A run led by a literal character, with single-character atoms and at most one variable repetition after it
+ * (`\.[a-z_]\w*`); look-arounds only restrict, so they are skipped. Returns the lead and the atoms from the
+ * variable one on: the ones that decide where an iteration ends.
+ */
+function delimitedTail(re: Re): { lead: Re; char: string; after: Re[] } | undefined {
+  const n = stripGroups(re);
+  if (n.t !== 'seq') return undefined;
+  const items = n.items.map(stripGroups).filter((i) => i.t !== 'look' && i.t !== 'assert' && i.t !== 'dollar');
+  const lead = items[0];
+  const char = lead ? literalChar(lead) : undefined;
+  if (!lead || char === undefined) return undefined;
+  const after: Re[] = [];
+  let variable = false;
+  for (const i of items.slice(1)) {
+    let atom: Re;
+    if (i.t === 'char') atom = i;
+    else if (i.t === 'quant' && stripGroups(i.body).t === 'char') {
+      atom = stripGroups(i.body);
+      if (i.min !== i.max) {
+        if (variable) return undefined;
+        variable = true;
+      }
+    } else return undefined;
+    if (variable) after.push(atom);
+  }
+  return { lead, char, after };
 }
 
 function atomCount(re: Re): number {
