@@ -43,6 +43,13 @@ export function isTestPath(relPath: string, patterns: readonly string[] = DEFAUL
   return m.include(relPath) && !m.exclude(relPath);
 }
 
+const TEST_FILE_NAME = /(^|\/)(conftest|test_[^/]*|[^/]*_tests?)\.pyw?$/;
+
+/** True when the file's own name says test (`test_*.py`, `*_test.py`, `conftest.py`), wherever it lives. */
+export function isTestFileName(relPath: string): boolean {
+  return TEST_FILE_NAME.test(relPath);
+}
+
 /** The patterns a rule option holds, or the defaults when it is absent or malformed. */
 export function testPatternsOption(value: unknown): readonly string[] {
   return Array.isArray(value) && value.every((v) => typeof v === 'string') ? value : DEFAULT_TEST_PATTERNS;

@@ -4,7 +4,8 @@ import type { ModuleModel } from '../../semantics/module.js';
 import { unparen } from '../../syntax/nodes.js';
 import type { Confidence } from '../../findings/types.js';
 import { calleeOf, excerpt } from '../helpers.js';
-import { isTestModule, staticValue } from './shared.js';
+import { isTestPath } from '../auth/test-code.js';
+import { staticValue } from './shared.js';
 
 /**
  * Where the ciphers of PyCryptodome, `cryptography` and PyNaCl take their IV or nonce. Shared by `static-iv`
@@ -155,7 +156,8 @@ export function staticUse(call: CallSite, model: ModuleModel, role: 'iv' | 'nonc
   const reuse = staticValue(use.value, model);
   if (!reuse) return undefined;
   // Known-answer test vectors use fixed IVs on purpose.
-  const confidence: Confidence = isTestModule(model.relPath) ? 'low' : reuse.kind === 'constant' ? 'high' : 'medium';
+  // Known-answer test vectors use fixed IVs and nonces on purpose.
+  const confidence: Confidence = isTestPath(model.relPath) ? 'low' : reuse.kind === 'constant' ? 'high' : 'medium';
   const what = reuse.kind === 'constant' ? `${excerpt(use.value, 30)} is a constant` : reuse.where;
   return { use, what, confidence };
 }

@@ -155,8 +155,3 @@ export function staticValue(node: Node, model: ModuleModel): Reuse | undefined {
   }
   return undefined;
 }
-
-/** File names that hold tests by convention; known-answer test vectors use fixed IVs and nonces on purpose. */
-export function isTestModule(relPath: string): boolean {
-  return /(^|\/)(tests?|testing)\//.test(relPath) || /(^|\/)(test_[^/]*|[^/]*_tests?|conftest)\.py$/.test(relPath);
-}

@@ -1,3 +1,4 @@
+import { isTestFileName } from '../auth/test-code.js';
 import type { Node } from 'web-tree-sitter';
 import type { Confidence } from '../../findings/types.js';
 import type { CallSite } from '../../semantics/model.js';
@@ -61,8 +62,6 @@ function isNotAResponse(call: CallSite): boolean {
   return /cookiejar|CookieJar|\.testing\.|\.test\.|Client\b|^requests\./.test(q);
 }
 
-const TEST_FILE = /(^|\/)(conftest|test_[^/]*|[^/]*_tests?)\.pyw?$/;
-
 export interface CookieCall {
   call: CallSite;
   /** The cookie name when constant. */
@@ -92,7 +91,7 @@ export function cookieCalls(model: ModuleModel): CookieCall[] {
   let out = cookieCallsCache.get(model);
   if (out) return out;
   out = [];
-  if (!TEST_FILE.test(model.relPath)) {
+  if (!isTestFileName(model.relPath)) {
     const starletteModule = importsAny(model, ['fastapi', 'starlette']) && !importsAny(model, ['flask', 'django', 'werkzeug', 'aiohttp', 'tornado']);
     for (const call of model.calls) {
       // `call.name` is the attribute as written: other methods are skipped before the tree is read.

@@ -1,3 +1,4 @@
+import { isTestFileName } from '../auth/test-code.js';
 import type { Node } from 'web-tree-sitter';
 import type { Confidence } from '../../findings/types.js';
 import type { Assignment, CallSite } from '../../semantics/model.js';
@@ -190,15 +191,13 @@ export function configEntries(model: ModuleModel): ConfigEntry[] {
   return entries;
 }
 
-const TEST_FILE = /(^|\/)(conftest|test_[^/]*|[^/]*_tests?)\.pyw?$/;
-
 /**
  * True for a configuration entry that belongs to a test profile: a test file (`conftest.py`, `test_*.py`),
  * a class or function whose name says test (`class TestingConfig`, `def test_login`), or the same class or
  * `update(...)` call also setting `TESTING = True`.
  */
 export function isTestContext(entry: Pick<ConfigEntry, 'node' | 'siblings'>, model: ModuleModel): boolean {
-  if (TEST_FILE.test(model.relPath)) return true;
+  if (isTestFileName(model.relPath)) return true;
   for (let p = entry.node.parent; p; p = p.parent) {
     if (p.type !== 'class_definition' && p.type !== 'function_definition') continue;
     const name = p.childForFieldName('name')?.text ?? '';
