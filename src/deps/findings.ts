@@ -65,7 +65,7 @@ function describe(adv: Advisory): DependencyAdvisory {
     aliases: adv.aliases,
     summary: adv.summary,
     ...(cvss ? { cvss } : {}),
-    affected: describeRanges(adv),
+    affected: [...new Set(describeRanges(adv))],
     fixed: fixedVersions(adv),
     url: adv.url,
   };

@@ -164,7 +164,15 @@ export function saferSpecifier(specifier: string, advisories: Advisory[]): strin
   }
   const sorted = [...candidates].sort(compareVersions);
   const finals = sorted.filter((v) => !isPrerelease(v));
-  const kept = clausesOf(specifier).filter((c) => ['<', '<=', '!='].includes(c.op));
+  // Upper bounds and exclusions stay; `~=5.3` keeps its upper bound as `==5.*` once its lower bound is replaced.
+  const kept: Clause[] = [];
+  for (const c of clausesOf(specifier)) {
+    if (['<', '<=', '!='].includes(c.op) || (c.op === '==' && c.version.endsWith('.*'))) kept.push(c);
+    else if (c.op === '~=' && isValidVersion(c.version)) {
+      const rel = releaseOf(c.version);
+      if (rel.length >= 2) kept.push({ op: '==', version: `${rel.slice(0, -1).join('.')}.*` });
+    }
+  }
   for (const list of [finals, sorted]) {
     for (const bound of list) {
       for (const clauses of [[{ op: '>=', version: bound }, ...kept], [{ op: '>=', version: bound }]]) {
