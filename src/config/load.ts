@@ -272,7 +272,7 @@ function pathSetting(): Validator<string> {
   };
 }
 
-const ADVISORY_ID = /^[A-Za-z][A-Za-z0-9]*-[A-Za-z0-9._:-]+$/;
+const ADVISORY_ID = /^[A-Za-z][A-Za-z0-9_]*-[A-Za-z0-9._:-]+$/;
 
 const depsIgnore: Validator<NonNullable<DepsConfig['ignore']>> = (value, at, ctx) => {
   if (!Array.isArray(value)) throw ctx.error(at, `expected an array of { id, reason, expires } tables, got ${describe(value)}`);

@@ -6,8 +6,8 @@ import { audit, type AuditRequest } from '../../src/deps/audit.js';
 import type { Finding } from '../../src/findings/types.js';
 import { makeTree } from '../helpers/cli.js';
 import { closedPort } from './osv-server.js';
+import { advisoryFixtures } from './shared-data.js';
 
-export const advisoryFixtures = path.resolve(import.meta.dirname, '../fixtures/deps/advisories');
 
 function request(root: string, manifests: string[], extra: Partial<AuditRequest> = {}): AuditRequest {
   return {
@@ -46,11 +46,11 @@ describe('auditing pins and locks', () => {
       // 5.3.1) does not affect 5.3.1.
       'requirements.txt:1 K801 GHSA-8q59-q68h-6hv4 critical/high',
       // CVSS v4 9.3.
-      'requirements.txt:2 K801 KRAIT-2024-1 critical/high',
-      // last_affected 2.1.3 covers 2.1.2; CVSS 3.1 4.3 is medium. KRAIT-2024-1 was fixed in 2.1.1.
-      'requirements.txt:3 K801 KRAIT-2024-2 medium/high',
+      'requirements.txt:2 K801 x_KRAIT-2024-1 critical/high',
+      // last_affected 2.1.3 covers 2.1.2; CVSS 3.1 4.3 is medium. x_KRAIT-2024-1 was fixed in 2.1.1.
+      'requirements.txt:3 K801 x_KRAIT-2024-2 medium/high',
       'requirements.txt:4 K803 MAL-0000-0001 critical/high',
-      'requirements.txt:6 K801 KRAIT-2024-2 medium/high',
+      'requirements.txt:6 K801 x_KRAIT-2024-2 medium/high',
     ]);
     const yaml = r.findings[0];
     expect(yaml.dependency).toMatchObject({ package: 'PyYAML', name: 'pyyaml', version: '5.3.1', fixVersion: '5.4' });
@@ -84,7 +84,7 @@ describe('auditing pins and locks', () => {
         kind: 'advisory-data',
         path: 'requirements.txt',
         line: 5,
-        message: 'KRAIT-2024-3: its ranges for krait-odd are not PEP 440 and it lists no versions; 1.0 not checked against it',
+        message: 'x_KRAIT-2024-3: its ranges for krait-odd are not PEP 440 and it lists no versions; 1.0 not checked against it',
         skipped: false,
       },
     ]);
@@ -98,7 +98,7 @@ describe('auditing pins and locks', () => {
   it('pre-releases and post-releases are ordered, not skipped', async () => {
     const pre = makeTree({ 'requirements.txt': 'krait-web==1.4.2rc1\nkrait-web==1.4.2.post1\nPyYAML==5.4b2\n' });
     const got = (await audit(request(pre, ['requirements.txt']))).findings.map(brief);
-    expect(got).toEqual(['requirements.txt:1 K801 KRAIT-2024-1 critical/high', 'requirements.txt:3 K801 GHSA-8q59-q68h-6hv4 critical/high']);
+    expect(got).toEqual(['requirements.txt:1 K801 x_KRAIT-2024-1 critical/high', 'requirements.txt:3 K801 GHSA-8q59-q68h-6hv4 critical/high']);
   });
 });
 
@@ -108,7 +108,7 @@ describe('auditing ranges', () => {
     const r = await audit(request(root, ['requirements.in']));
     expect(r.findings.map(brief)).toEqual([
       'requirements.in:1 K802 GHSA-8q59-q68h-6hv4+GHSA-rprw-h62v-c2w7 critical/low',
-      'requirements.in:2 K802 KRAIT-2024-1 critical/low',
+      'requirements.in:2 K802 x_KRAIT-2024-1 critical/low',
       'requirements.in:4 K802 GHSA-8q59-q68h-6hv4+GHSA-rprw-h62v-c2w7 critical/low',
       'requirements.in:5 K803 MAL-0000-0001 critical/high',
     ]);
@@ -123,7 +123,7 @@ describe('auditing ranges', () => {
   it('says when no fixed release clears every advisory', async () => {
     const root = makeTree({ 'requirements.in': 'krait-web>=1.0,<3\n' });
     const [f] = (await audit(request(root, ['requirements.in']))).findings;
-    expect(f.dependency?.advisories.map((a) => a.id)).toEqual(['KRAIT-2024-1', 'KRAIT-2024-2']);
+    expect(f.dependency?.advisories.map((a) => a.id)).toEqual(['x_KRAIT-2024-1', 'x_KRAIT-2024-2']);
     expect(f.dependency?.suggestedSpecifier).toBeUndefined();
     expect(f.fix?.description).toBe('no fixed release clears every advisory; pin a reviewed version or replace the package');
   });

@@ -1,18 +1,52 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { audit } from '../../src/deps/audit.js';
+import type { Finding } from '../../src/findings/types.js';
 import { ruleMarkdown } from '../../src/rules/docs.js';
 import { ALL_RULES } from '../../src/rules/registry.js';
+import type { Rule } from '../../src/rules/types.js';
 import { analyze } from '../helpers/analyze.js';
+
+const advisories = path.resolve(import.meta.dirname, '../fixtures/deps/advisories');
+
+/**
+ * Findings for a rule's example. Python examples are analysed; manifest examples (dependency rules) are written
+ * as the file they name and audited against the small advisory set in test/fixtures/deps/advisories.
+ */
+async function findingsOf(rule: Rule, example: string): Promise<Finding[]> {
+  const file = rule.docs.exampleFile;
+  if (!file) return (await analyze(example, { rules: [rule] })).findings;
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'krait-doc-example-'));
+  fs.writeFileSync(path.join(root, file), example);
+  const r = await audit({
+    root,
+    manifests: [file],
+    online: false,
+    osvDb: advisories,
+    cacheDir: path.join(root, '.cache'),
+    ttlSeconds: 60,
+    apiUrl: 'http://127.0.0.1:47',
+    timeoutMs: 1000,
+    retries: 0,
+    backoffMs: 0,
+    ignore: [],
+    today: new Date(),
+    enabled: (id) => id === rule.meta.id,
+  });
+  expect(r.stats.requirements).toBeGreaterThan(0);
+  return r.findings;
+}
 
 describe("every rule's documented examples", () => {
   for (const rule of ALL_RULES) {
     describe(`${rule.meta.id} ${rule.meta.name}`, () => {
       it('the bad example is reported', async () => {
-        const r = await analyze(rule.docs.bad, { rules: [rule] });
-        expect(r.findings.map((f) => f.ruleId)).toContain(rule.meta.id);
+        expect((await findingsOf(rule, rule.docs.bad)).map((f) => f.ruleId)).toContain(rule.meta.id);
       });
       it('the good example is not', async () => {
-        const r = await analyze(rule.docs.good, { rules: [rule] });
-        expect(r.findings).toEqual([]);
+        expect(await findingsOf(rule, rule.docs.good)).toEqual([]);
       });
       it('has complete metadata and documentation', () => {
         expect(rule.meta.id).toMatch(/^K\d{3}$/);
