@@ -105,16 +105,21 @@ describe('OSV records against the OSV schema', () => {
     const { records } = readExport(pypaZip);
     const sample = records.filter((_, i) => i % 10 === 0);
     expect(sample.length).toBeGreaterThan(250);
-    // Real data: some PYSEC records write `modified` / `published` without the schema's exact RFC 3339 shape
-    // (krait never reads them as dates). Those are counted; any other violation fails.
-    let timestampOnly = 0;
+    // Real data predates parts of today's schema: some PYSEC records write `modified` / `published` without its
+    // exact RFC 3339 shape, and some GIT ranges carry short commit hashes. krait reads neither (timestamps are
+    // compared as strings, GIT ranges are skipped), so those are counted; any other violation fails.
+    let tolerated = 0;
     for (const r of sample) {
       if (validate(r)) continue;
-      const other = (validate.errors ?? []).filter((e) => !(e.keyword === 'pattern' && ['/modified', '/published', '/withdrawn'].includes(e.instancePath)));
+      const other = (validate.errors ?? []).filter((e) => {
+        if (e.keyword === 'pattern' && ['/modified', '/published', '/withdrawn'].includes(e.instancePath)) return false;
+        const m = /^\/affected\/(\d+)\/ranges\/(\d+)/.exec(e.instancePath);
+        return !(m && r.affected?.[Number(m[1])]?.ranges?.[Number(m[2])]?.type === 'GIT');
+      });
       expect(other, r.id).toEqual([]);
-      timestampOnly++;
+      tolerated++;
     }
-    expect(timestampOnly).toBeLessThan(sample.length / 2);
+    expect(tolerated).toBeLessThan(sample.length / 2);
     expect(validate({ id: 'X-1', affected: [{ ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: 0 }] }] }] })).toBe(false);
   });
 });

@@ -41,7 +41,7 @@ export async function startFakeOsv(opts: FakeOsvOptions): Promise<FakeOsv> {
   for (const r of opts.records) {
     byId.set(r.id, r);
     for (const a of r.affected ?? []) {
-      const name = a.package?.name;
+      const name = a.package?.name?.toLowerCase().replace(/[-_.]+/g, '-');
       if (!name || a.package?.ecosystem !== 'PyPI') continue;
       const list = byPackage.get(name) ?? [];
       if (!list.includes(r)) list.push(r);
