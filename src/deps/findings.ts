@@ -43,6 +43,7 @@ export function mergeAliases(advisories: Advisory[]): Advisory[] {
       severityLabel: lead.severityLabel ?? g.find((a) => a.severityLabel)?.severityLabel,
       ranges: g.flatMap((a) => a.ranges),
       versions: [...new Set(g.flatMap((a) => a.versions))],
+      versionKeys: g.every((a) => a.versionKeys || a.versions.length === 0) ? [...new Set(g.flatMap((a) => a.versionKeys ?? []))] : undefined,
     };
   });
 }

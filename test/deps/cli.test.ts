@@ -18,7 +18,7 @@ const cli = path.join(repoRoot, 'dist/cli/main.js');
 /** The CLI in a child process without blocking this one, so a server in this process can answer it. */
 function runAsync(args: string[], opts: { cwd?: string; env?: Record<string, string> } = {}): Promise<{ status: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const env = { ...process.env, XDG_CACHE_HOME: tmp(), KRAIT_OSV_API_URL: 'http://127.0.0.1:47', ...opts.env };
+    const env: NodeJS.ProcessEnv = { ...process.env, XDG_CACHE_HOME: tmp(), KRAIT_OSV_API_URL: 'http://127.0.0.1:47', ...opts.env };
     delete env.NO_COLOR;
     delete env.FORCE_COLOR;
     const child = spawn(process.execPath, [cli, ...args], { cwd: opts.cwd ?? repoRoot, env });

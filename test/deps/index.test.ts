@@ -110,7 +110,8 @@ describe('OSV records against the OSV schema', () => {
     // compared as strings, GIT ranges are skipped), so those are counted; any other violation fails.
     let tolerated = 0;
     for (const r of sample) {
-      if (validate(r)) continue;
+      const valid: boolean = validate(r);
+      if (valid) continue;
       const other = (validate.errors ?? []).filter((e) => {
         if (e.keyword === 'pattern' && ['/modified', '/published', '/withdrawn'].includes(e.instancePath)) return false;
         const m = /^\/affected\/(\d+)\/ranges\/(\d+)/.exec(e.instancePath);

@@ -1,6 +1,7 @@
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { writeAtomic } from '../cache.js';
 import { advisoriesOf } from '../osv/advisory.js';
+import { listKey } from '../osv/match.js';
 import type { Advisory } from '../osv/types.js';
 import { type ExportProblem, readExport } from './export.js';
 
@@ -18,7 +19,7 @@ import { type ExportProblem, readExport } from './export.js';
  * from source) or Node 22 (node:sqlite), and a keyed read of a prebuilt slice is all the audit needs.
  */
 const MAGIC = 'KRAIT-OSV-INDEX';
-const FORMAT = 1;
+const FORMAT = 2;
 
 export interface IndexSource {
   path: string;
@@ -55,6 +56,7 @@ export function buildIndex(exportPath: string, indexPath: string | undefined, re
   for (const record of records) {
     if (record.withdrawn) withdrawn++;
     for (const [name, adv] of advisoriesOf(record)) {
+      if (adv.versions.length > 0) adv.versionKeys = adv.versions.map(listKey);
       let list = byPackage.get(name);
       if (!list) byPackage.set(name, (list = []));
       list.push(adv);
@@ -133,6 +135,11 @@ export class OsvIndex {
   }
   get builtAt(): Date {
     return new Date(this.header.builtAt);
+  }
+
+  /** Every package the index holds advisories for, sorted. */
+  packageNames(): string[] {
+    return Object.keys(this.header.packages);
   }
 
   /** Advisories naming the package (PEP 503 name), withdrawn ones excluded; empty when the package has none. */

@@ -55,19 +55,27 @@ export function inRange(version: string, events: readonly Event[]): boolean {
 
 const listed = new WeakMap<readonly string[], Set<string>>();
 
-/** Membership in a `versions` list: exact string, or PEP 440 equality for strings that are versions. */
-export function isListed(version: string, versions: readonly string[]): boolean {
-  let keys = listed.get(versions);
-  if (!keys) {
-    keys = new Set<string>();
-    for (const v of versions) keys.add(versionKey(v) ?? `=${v}`);
-    listed.set(versions, keys);
+/** The key a listed version is compared by: its PEP 440 equality form, or the exact string when it is not a version. */
+export function listKey(v: string): string {
+  return versionKey(v) ?? `=${v}`;
+}
+
+/**
+ * Membership in a `versions` list: exact string, or PEP 440 equality for strings that are versions. `keys` are the
+ * list's precomputed listKeys when the offline index supplies them.
+ */
+export function isListed(version: string, versions: readonly string[], keys?: readonly string[]): boolean {
+  const source = keys ?? versions;
+  let set = listed.get(source);
+  if (!set) {
+    set = new Set(keys ?? versions.map(listKey));
+    listed.set(source, set);
   }
-  return keys.has(versionKey(version) ?? `=${version}`);
+  return set.has(listKey(version));
 }
 
 export function verdict(adv: Advisory, version: string): Verdict {
-  if (isListed(version, adv.versions)) return 'affected';
+  if (isListed(version, adv.versions, adv.versionKeys)) return 'affected';
   if (!isValidVersion(version)) return verdictByString(adv, version);
   let unknown = false;
   for (const events of adv.ranges) {

@@ -50,6 +50,11 @@ export interface Advisory {
   /** ECOSYSTEM ranges only (GIT and SEMVER ranges say nothing about PyPI versions). */
   ranges: OsvEvent[][];
   versions: string[];
+  /**
+   * `versions` in PEP 440 equality form (see versionKey), computed when the offline index is built so a lookup
+   * never parses hundreds of listed versions. Absent for advisories fresh from a record.
+   */
+  versionKeys?: string[];
   /** The advisory's own page, or its first advisory/web reference. */
   url?: string;
 }
