@@ -42,8 +42,10 @@ export function mergeAliases(advisories: Advisory[]): Advisory[] {
       severity: lead.severity.length ? lead.severity : (g.find((a) => a.severity.length)?.severity ?? []),
       severityLabel: lead.severityLabel ?? g.find((a) => a.severityLabel)?.severityLabel,
       ranges: g.flatMap((a) => a.ranges),
-      versions: [...new Set(g.flatMap((a) => a.versions))],
-      versionKeys: g.every((a) => a.versionKeys || a.versions.length === 0) ? [...new Set(g.flatMap((a) => a.versionKeys ?? []))] : undefined,
+      // Mixed spellings (a normalized index entry with a raw API record) are brought to one form.
+      ...(g.every((a) => a.versionsNormalized || a.versions.length === 0)
+        ? { versions: [...new Set(g.flatMap((a) => a.versions))], versionsNormalized: true }
+        : { versions: [...new Set(g.flatMap((a) => (a.versionsNormalized ? a.versions.map((v) => (v.startsWith('=') ? v.slice(1) : v)) : a.versions)))], versionsNormalized: false }),
     };
   });
 }

@@ -17,10 +17,23 @@ export function isValidVersion(v: string): boolean {
   return ok;
 }
 
-/** Version order (PEP 440). Both sides must be valid; callers check with isValidVersion first. */
+const compareCache = new Map<string, number>();
+
+/**
+ * Version order (PEP 440). Both sides must be valid; callers check with isValidVersion first. The library parses
+ * both strings on every call, and an audit compares the same few pairs (a pin against each advisory's events)
+ * many times, so answers are kept.
+ */
 export function compareVersions(a: string, b: string): number {
   if (a === b) return 0;
-  return libCompare(a, b);
+  const key = `${a}\0${b}`;
+  let c = compareCache.get(key);
+  if (c === undefined) {
+    c = libCompare(a, b);
+    if (compareCache.size > 200_000) compareCache.clear();
+    compareCache.set(key, c);
+  }
+  return c;
 }
 
 export function versionsEqual(a: string, b: string): boolean {
@@ -32,8 +45,9 @@ export function versionsEqual(a: string, b: string): boolean {
 const keyCache = new Map<string, string | null>();
 
 /**
- * A string equal for exactly the versions PEP 440 calls equal (`1.0` = `1.0.0` = `v1.0`, `1.0.beta` = `1.0b0`),
- * or null for a string that is not a version. Lets a `versions` list become a set instead of a scan.
+ * The canonical spelling of a version: equal strings for exactly the versions PEP 440 calls equal (`1.0` =
+ * `1.0.0` = `v1.0` → `1`, `1.0.beta` → `1b0`), itself a valid version; null for a string that is not one. Lets a
+ * `versions` list become a set of strings instead of a scan with comparisons.
  */
 export function versionKey(v: string): string | null {
   let key = keyCache.get(v);
@@ -43,7 +57,13 @@ export function versionKey(v: string): string | null {
   else {
     const release = [...e.release];
     while (release.length > 1 && release[release.length - 1] === 0) release.pop();
-    key = [e.epoch, release.join('.'), String(e.pre ?? ''), String(e.post ?? ''), String(e.dev ?? ''), String(e.local ?? '')].join('|');
+    key =
+      (e.epoch ? `${e.epoch}!` : '') +
+      release.join('.') +
+      (e.pre ? `${e.pre[0]}${e.pre[1]}` : '') +
+      (e.post !== null ? `.post${e.post}` : '') +
+      (e.dev !== null ? `.dev${e.dev}` : '') +
+      (e.local ? `+${e.local}` : '');
   }
   keyCache.set(v, key);
   return key;

@@ -76,7 +76,8 @@ export async function startFakeOsv(opts: FakeOsvOptions): Promise<FakeOsv> {
         if (opts.dropResults) return send(200, '{"results": []}');
         const size = opts.pageSize ?? 1000;
         const results = queries.map((q) => {
-          const all = (byPackage.get(q.package.name) ?? []).filter((r) => !q.version);
+          // The client asks by package only; a versioned query would need matching this stand-in does not do.
+          const all = q.version ? [] : (byPackage.get(q.package.name) ?? []);
           const start = q.page_token ? Number(q.page_token) : 0;
           const page = all.slice(start, start + size);
           const out: { vulns?: { id: string; modified?: string }[]; next_page_token?: string } = {};

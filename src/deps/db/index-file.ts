@@ -19,7 +19,7 @@ import { type ExportProblem, readExport } from './export.js';
  * from source) or Node 22 (node:sqlite), and a keyed read of a prebuilt slice is all the audit needs.
  */
 const MAGIC = 'KRAIT-OSV-INDEX';
-const FORMAT = 2;
+const FORMAT = 3;
 
 export interface IndexSource {
   path: string;
@@ -56,9 +56,12 @@ export function buildIndex(exportPath: string, indexPath: string | undefined, re
   for (const record of records) {
     if (record.withdrawn) withdrawn++;
     for (const [name, adv] of advisoriesOf(record)) {
-      if (adv.versions.length > 0) adv.versionKeys = adv.versions.map(listKey);
-      let list = byPackage.get(name);
-      if (!list) byPackage.set(name, (list = []));
+      if (adv.versions.length > 0) {
+        adv.versions = [...new Set(adv.versions.map(listKey))];
+        adv.versionsNormalized = true;
+      }
+      const list = byPackage.get(name) ?? [];
+      byPackage.set(name, list);
       list.push(adv);
     }
   }

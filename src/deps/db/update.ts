@@ -1,7 +1,7 @@
 import { renameSync } from 'node:fs';
 import { KraitError } from '../../errors.js';
 import { writeAtomic } from '../cache.js';
-import { type ExportProblem } from './export.js';
+import type { ExportProblem } from './export.js';
 import { buildIndex } from './index-file.js';
 
 export interface UpdateRequest {

@@ -118,8 +118,8 @@ export function collectRequirements(files: string[], source: ManifestSource): Co
       if (r.kind === 'range') continue;
       const table = m.isLock ? lockedByDir : pinnedByDir;
       const dir = path.posix.dirname(m.file);
-      let set = table.get(dir);
-      if (!set) table.set(dir, (set = new Set()));
+      const set = table.get(dir) ?? new Set<string>();
+      table.set(dir, set);
       set.add(r.name);
     }
   }

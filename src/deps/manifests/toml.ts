@@ -30,15 +30,22 @@ export class LineFinder {
     this.lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
   }
 
+  private headers: Map<string, number[]> | undefined;
+
   /** 1-based line of a table header like `[tool.poetry.dependencies]` or `[[package]]` (the nth one), or 0. */
   header(name: string, nth = 0): number {
-    const want = name.replace(/\s+/g, '');
-    let seen = 0;
-    for (let i = 0; i < this.lines.length; i++) {
-      const t = this.lines[i].replace(/#.*$/, '').replace(/\s+/g, '').replace(/["']/g, '');
-      if (t === want && seen++ === nth) return i + 1;
+    if (!this.headers) {
+      // One pass over the file: a lock file asks for the nth `[[package]]` once per package.
+      this.headers = new Map();
+      this.lines.forEach((line, i) => {
+        if (!/^\s*\[/.test(line)) return;
+        const t = line.replace(/#.*$/, '').replace(/\s+/g, '').replace(/["']/g, '');
+        const list = this.headers?.get(t) ?? [];
+        list.push(i + 1);
+        this.headers?.set(t, list);
+      });
     }
-    return 0;
+    return this.headers.get(name.replace(/\s+/g, ''))?.[nth] ?? 0;
   }
 
   /** First line at or after `from` (1-based) matching, before the next table header; 0 when none. */

@@ -13,7 +13,7 @@ export function advisoriesOf(record: OsvRecord): Map<string, Advisory> {
   const label = typeof record.database_specific?.severity === 'string' ? record.database_specific.severity : undefined;
   for (const affected of record.affected ?? []) {
     const pkg = affected.package;
-    if (!pkg || pkg.ecosystem !== 'PyPI' || typeof pkg.name !== 'string') continue;
+    if (pkg?.ecosystem !== 'PyPI' || typeof pkg.name !== 'string') continue;
     const name = normalizeName(pkg.name);
     let adv = out.get(name);
     if (!adv) {

@@ -1,4 +1,4 @@
-import { JsonCache, safeName } from '../cache.js';
+import { type JsonCache, safeName } from '../cache.js';
 import { advisoriesOf } from './advisory.js';
 import type { Advisory, OsvRecord } from './types.js';
 

@@ -13,8 +13,19 @@ interface Event {
   version: string;
 }
 
+const ranges = new WeakMap<OsvEvent[], Event[] | null>();
+
 /** A range with its events sorted, or null when an event does not parse (then only `versions` can answer). */
 export function parsedRange(events: OsvEvent[]): Event[] | null {
+  let parsed = ranges.get(events);
+  if (parsed === undefined) {
+    parsed = parseRange(events);
+    ranges.set(events, parsed);
+  }
+  return parsed;
+}
+
+function parseRange(events: OsvEvent[]): Event[] | null {
   const out: Event[] = [];
   for (const raw of events) {
     const entry = Object.entries(raw ?? {})[0];
@@ -61,21 +72,20 @@ export function listKey(v: string): string {
 }
 
 /**
- * Membership in a `versions` list: exact string, or PEP 440 equality for strings that are versions. `keys` are the
- * list's precomputed listKeys when the offline index supplies them.
+ * Membership in a `versions` list: exact string, or PEP 440 equality for strings that are versions. `normalized`
+ * says the list already holds listKeys (as the offline index stores it).
  */
-export function isListed(version: string, versions: readonly string[], keys?: readonly string[]): boolean {
-  const source = keys ?? versions;
-  let set = listed.get(source);
+export function isListed(version: string, versions: readonly string[], normalized = false): boolean {
+  let set = listed.get(versions);
   if (!set) {
-    set = new Set(keys ?? versions.map(listKey));
-    listed.set(source, set);
+    set = new Set(normalized ? versions : versions.map(listKey));
+    listed.set(versions, set);
   }
   return set.has(listKey(version));
 }
 
 export function verdict(adv: Advisory, version: string): Verdict {
-  if (isListed(version, adv.versions, adv.versionKeys)) return 'affected';
+  if (isListed(version, adv.versions, adv.versionsNormalized)) return 'affected';
   if (!isValidVersion(version)) return verdictByString(adv, version);
   let unknown = false;
   for (const events of adv.ranges) {

@@ -51,10 +51,10 @@ export interface Advisory {
   ranges: OsvEvent[][];
   versions: string[];
   /**
-   * `versions` in PEP 440 equality form (see versionKey), computed when the offline index is built so a lookup
-   * never parses hundreds of listed versions. Absent for advisories fresh from a record.
+   * True when `versions` holds listKeys (canonical versions, `=raw` for strings that are not versions) rather than
+   * the record's spellings: the offline index stores them so a lookup never parses hundreds of listed versions.
    */
-  versionKeys?: string[];
+  versionsNormalized?: boolean;
   /** The advisory's own page, or its first advisory/web reference. */
   url?: string;
 }
