@@ -1,11 +1,10 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { audit } from '../src/deps/audit.js';
 import { manifestKind } from '../src/deps/manifests/index.js';
 import { ALL_RULES } from '../src/rules/registry.js';
 import { analyze, findingKeys } from './helpers/analyze.js';
+import { auditFixture } from './helpers/deps.js';
 import { compareAnnotations, parseAnnotations } from './helpers/annotations.js';
 
 const repo = path.resolve(import.meta.dirname, '..');
@@ -48,21 +47,7 @@ describe('annotated fixtures: exact set of (file, line, id)', () => {
     if (manifestFixtures.includes(file)) {
       it(rel, async () => {
         const text = fs.readFileSync(file, 'utf8');
-        const r = await audit({
-          root: path.dirname(file),
-          manifests: [path.basename(file)],
-          online: false,
-          osvDb: path.join(repo, 'test/fixtures/deps/advisories'),
-          cacheDir: path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'krait-fixture-')), 'cache'),
-          ttlSeconds: 60,
-          apiUrl: 'http://127.0.0.1:47',
-          timeoutMs: 1000,
-          retries: 0,
-          backoffMs: 0,
-          ignore: [],
-          today: new Date(),
-          enabled: () => true,
-        });
+        const r = await auditFixture(path.dirname(file), [path.basename(file)]);
         const found = r.findings.map((f) => `${f.location.startLine}:${f.ruleId}`);
         expect(compareAnnotations(found, parseAnnotations(text))).toEqual([]);
       });

@@ -1,7 +1,5 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { findConfigFile, loadConfigFile } from '../config/load.js';
-import type { KraitConfig } from '../config/types.js';
 import { downloadedDbPaths } from '../deps/audit.js';
 import { defaultCacheDir } from '../deps/cache.js';
 import { updateDatabase } from '../deps/db/update.js';
@@ -10,47 +8,34 @@ import { DEPENDENCY_RULES } from '../deps/rules.js';
 import { onlineFrom, runAudit } from '../deps/run.js';
 import { DEFAULT_MAX_FILE_SIZE } from '../engine/scan.js';
 import { UsageError } from '../errors.js';
-import type { Confidence, Severity } from '../findings/types.js';
-import { render, type OutputFormat } from '../report/index.js';
-import { ruleCatalog } from '../rules/catalog.js';
+import { render } from '../report/index.js';
 import { resolveEnabledRules } from '../rules/selectors.js';
 import { scanRoot } from '../workspace/discover.js';
+import { loadConfig, type ScanFlags, useColor } from './scan-command.js';
 
-export interface DepsFlags {
-  format: OutputFormat;
-  output?: string;
-  select?: string[];
-  ignore?: string[];
-  include?: string[];
-  exclude?: string[];
-  severity?: Severity;
-  confidence?: Confidence;
-  config?: string | false;
-  gitignore: boolean;
-  ignoreSuppressions?: boolean;
-  showSuppressed?: boolean;
-  exitZero?: boolean;
-  color?: boolean;
-  online?: boolean;
-  offline?: boolean;
-  osvDb?: string;
-  cacheDir?: string;
-}
-
-export function loadConfigFor(config: string | false | undefined, paths: string[], cwd: string): KraitConfig {
-  if (config === false) return {};
-  if (typeof config === 'string') return loadConfigFile(config, ruleCatalog());
-  const found = findConfigFile(path.resolve(cwd, paths[0] ?? '.'));
-  return found ? loadConfigFile(found, ruleCatalog()) : {};
-}
-
-function useColor(flags: { output?: string; color?: boolean }): boolean {
-  if (flags.output || flags.color === false) return false;
-  if (process.argv.includes('--color')) return true;
-  if (process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '') return false;
-  if (process.env.FORCE_COLOR !== undefined) return process.env.FORCE_COLOR !== '0';
-  return process.stdout.isTTY === true;
-}
+/** The scan flags that mean the same for `krait deps`, plus the audit's own. */
+export interface DepsFlags
+  extends Pick<
+    ScanFlags,
+    | 'format'
+    | 'output'
+    | 'select'
+    | 'ignore'
+    | 'include'
+    | 'exclude'
+    | 'severity'
+    | 'confidence'
+    | 'config'
+    | 'gitignore'
+    | 'ignoreSuppressions'
+    | 'showSuppressed'
+    | 'exitZero'
+    | 'color'
+    | 'online'
+    | 'offline'
+    | 'osvDb'
+    | 'cacheDir'
+  > {}
 
 export function writeReport(text: string, output: string | undefined): void {
   if (!output) {
@@ -69,7 +54,7 @@ export async function runDepsCommand(target: string, flags: DepsFlags): Promise<
   const started = performance.now();
   const cwd = process.cwd();
   const paths = [target];
-  const config = loadConfigFor(flags.config, paths, cwd);
+  const config = loadConfig(flags, paths, cwd);
   const root = scanRoot(paths, cwd);
   const select = flags.select ?? config.select;
   const ignore = flags.ignore ?? config.ignore;
@@ -120,7 +105,7 @@ export const PYPI_EXPORT_URL = 'https://osv-vulnerabilities.storage.googleapis.c
 /** `krait db update`: download PyPI's OSV export into the cache folder and index it. */
 export async function runDbUpdateCommand(flags: DbUpdateFlags): Promise<number> {
   const cwd = process.cwd();
-  const config = loadConfigFor(flags.config, ['.'], cwd);
+  const config = loadConfig(flags, ['.'], cwd);
   const cacheDir = flags.cacheDir ? path.resolve(cwd, flags.cacheDir) : (config.deps?.cacheDir ?? defaultCacheDir());
   const url = flags.url ?? process.env.KRAIT_OSV_DB_URL ?? PYPI_EXPORT_URL;
   const paths = downloadedDbPaths(cacheDir);

@@ -48,7 +48,7 @@ function checkSelectors(flag: string, selectors: string[] | undefined): void {
   }
 }
 
-function loadConfig(flags: ScanFlags, paths: string[], cwd: string): KraitConfig {
+export function loadConfig(flags: Pick<ScanFlags, 'config'>, paths: string[], cwd: string): KraitConfig {
   if (flags.config === false) return {};
   if (typeof flags.config === 'string') return loadConfigFile(flags.config, ruleCatalog());
   const first = path.resolve(cwd, paths[0] ?? '.');
@@ -57,7 +57,7 @@ function loadConfig(flags: ScanFlags, paths: string[], cwd: string): KraitConfig
 }
 
 /** Colour only for a terminal; an explicit flag wins over NO_COLOR / FORCE_COLOR, which win over detection. */
-function useColor(flags: ScanFlags): boolean {
+export function useColor(flags: Pick<ScanFlags, 'output' | 'color'>): boolean {
   if (flags.output || flags.color === false) return false;
   if (process.argv.includes('--color')) return true;
   if (process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '') return false;

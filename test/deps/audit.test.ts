@@ -1,31 +1,13 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { audit, type AuditRequest } from '../../src/deps/audit.js';
 import type { Finding } from '../../src/findings/types.js';
 import { makeTree } from '../helpers/cli.js';
+import { fixtureAuditRequest } from '../helpers/deps.js';
 import { closedPort } from './osv-server.js';
-import { advisoryFixtures } from './shared-data.js';
 
 
 function request(root: string, manifests: string[], extra: Partial<AuditRequest> = {}): AuditRequest {
-  return {
-    root,
-    manifests,
-    online: false,
-    osvDb: advisoryFixtures,
-    cacheDir: fs.mkdtempSync(path.join(os.tmpdir(), 'krait-deps-cache-')),
-    ttlSeconds: 3600,
-    apiUrl: 'http://127.0.0.1:9',
-    timeoutMs: 1000,
-    retries: 0,
-    backoffMs: 0,
-    ignore: [],
-    today: new Date('2025-06-01T00:00:00Z'),
-    enabled: () => true,
-    ...extra,
-  };
+  return fixtureAuditRequest(root, manifests, { today: new Date('2025-06-01T00:00:00Z'), ...extra });
 }
 
 function brief(f: Finding): string {

@@ -3,8 +3,7 @@ import path from 'node:path';
 import { it } from 'vitest';
 import { repoRoot } from '../helpers/cli.js';
 
-/** The small OSV export kept in the repository for tests and the rule examples. */
-export const advisoryFixtures = path.resolve(import.meta.dirname, '../fixtures/deps/advisories');
+export { advisoryFixtures } from '../helpers/deps.js';
 export const pypaZip = path.resolve(repoRoot, '../shared/data/osv/pypa-advisory-database.zip');
 export const osvSchemaPath = path.resolve(repoRoot, '../shared/data/schemas/osv-schema.json');
 

@@ -2,14 +2,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { audit } from '../../src/deps/audit.js';
 import type { Finding } from '../../src/findings/types.js';
 import { ruleMarkdown } from '../../src/rules/docs.js';
 import { ALL_RULES } from '../../src/rules/registry.js';
 import type { Rule } from '../../src/rules/types.js';
 import { analyze } from '../helpers/analyze.js';
-
-const advisories = path.resolve(import.meta.dirname, '../fixtures/deps/advisories');
+import { auditFixture } from '../helpers/deps.js';
 
 /**
  * Findings for a rule's example. Python examples are analysed; manifest examples (dependency rules) are written
@@ -20,21 +18,7 @@ async function findingsOf(rule: Rule, example: string): Promise<Finding[]> {
   if (!file) return (await analyze(example, { rules: [rule] })).findings;
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'krait-doc-example-'));
   fs.writeFileSync(path.join(root, file), example);
-  const r = await audit({
-    root,
-    manifests: [file],
-    online: false,
-    osvDb: advisories,
-    cacheDir: path.join(root, '.cache'),
-    ttlSeconds: 60,
-    apiUrl: 'http://127.0.0.1:47',
-    timeoutMs: 1000,
-    retries: 0,
-    backoffMs: 0,
-    ignore: [],
-    today: new Date(),
-    enabled: (id) => id === rule.meta.id,
-  });
+  const r = await auditFixture(root, [file], { enabled: (id) => id === rule.meta.id });
   expect(r.stats.requirements).toBeGreaterThan(0);
   return r.findings;
 }

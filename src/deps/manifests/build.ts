@@ -1,6 +1,6 @@
 import type { Pep508 } from './pep508.js';
-import { pinnedVersion } from './pep508.js';
-import type { Requirement } from './types.js';
+import { clip, parsePep508, pinnedVersion } from './pep508.js';
+import type { ParsedManifest, Requirement } from './types.js';
 
 export interface Place {
   file: string;
@@ -57,4 +57,28 @@ export function locked(name: string, displayName: string, version: string, place
     text: place.text,
     group,
   };
+}
+
+/**
+ * One PEP 508 requirement string into a manifest's results: a requirement, a "cannot be checked" notice for a
+ * direct URL (`name @ url`), or a notice naming the line when it does not parse.
+ */
+export function addPep508(text: string, place: Place, out: ParsedManifest, group?: string): Requirement | undefined {
+  const parsed = parsePep508(text);
+  if (!parsed.ok) {
+    out.notices.push({ file: place.file, line: place.line, kind: 'manifest-error', message: parsed.error });
+    return undefined;
+  }
+  if (parsed.value.url !== undefined) {
+    out.notices.push({
+      file: place.file,
+      line: place.line,
+      kind: 'unchecked-dependency',
+      message: `${parsed.value.displayName} @ ${clip(parsed.value.url, 50)} cannot be checked against advisories`,
+    });
+    return undefined;
+  }
+  const req = fromPep508(parsed.value, place, group);
+  out.requirements.push(req);
+  return req;
 }

@@ -1,6 +1,6 @@
 import { normalizeName } from '../names.js';
 import { isValidSpecifier } from '../pep440.js';
-import { fromPep508 } from './build.js';
+import { addPep508, fromPep508 } from './build.js';
 import { clip, parsePep508 } from './pep508.js';
 import { isTable, keyPattern, LineFinder, parseTomlManifest } from './toml.js';
 import type { ParsedManifest } from './types.js';
@@ -60,16 +60,7 @@ function pep508List(list: unknown, where: string, group: string | undefined, fil
       continue;
     }
     const line = finder.literal(item) || 1;
-    const parsed = parsePep508(item);
-    if (!parsed.ok) {
-      out.notices.push({ file, line, kind: 'manifest-error', message: parsed.error });
-      continue;
-    }
-    if (parsed.value.url !== undefined) {
-      out.notices.push({ file, line, kind: 'unchecked-dependency', message: `${parsed.value.displayName} @ ${clip(parsed.value.url, 50)} cannot be checked against advisories` });
-      continue;
-    }
-    out.requirements.push(fromPep508(parsed.value, { file, line, text: finder.text(line), anchor: item }, group));
+    addPep508(item, { file, line, text: finder.text(line), anchor: item }, out, group);
   }
 }
 

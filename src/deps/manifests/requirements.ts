@@ -1,7 +1,7 @@
 import path from 'node:path';
-import { fromPep508 } from './build.js';
-import { clip, parsePep508 } from './pep508.js';
-import type { ManifestNotice, ManifestSource, ParsedManifest, Requirement } from './types.js';
+import { addPep508 } from './build.js';
+import { clip } from './pep508.js';
+import type { ManifestNotice, ManifestSource, ParsedManifest } from './types.js';
 
 /**
  * pip requirements files (`requirements*.txt`, `*.in`): one requirement per logical line, `\` continuations,
@@ -97,17 +97,7 @@ function walk(file: string, source: ManifestSource, out: ParsedManifest, seen: S
       note('unchecked-dependency', `URL or path requirement ${clip(reqText)} cannot be checked against advisories`);
       continue;
     }
-    const parsed = parsePep508(reqText);
-    if (!parsed.ok) {
-      note('manifest-error', parsed.error);
-      continue;
-    }
-    if (parsed.value.url !== undefined) {
-      note('unchecked-dependency', `${parsed.value.displayName} @ ${clip(parsed.value.url, 50)} cannot be checked against advisories`);
-      continue;
-    }
-    const req: Requirement = fromPep508(parsed.value, { file, line: l.line, text: l.physical, anchor: parsed.value.displayName });
-    if (constraintOf !== undefined) req.group = 'constraint';
-    out.requirements.push(req);
+    const req = addPep508(reqText, { file, line: l.line, text: l.physical, anchor: reqText.split(/[\s[=<>!~;@(]/)[0] }, out);
+    if (req && constraintOf !== undefined) req.group = 'constraint';
   }
 }

@@ -1,5 +1,5 @@
-import { fromPep508 } from './build.js';
-import { clip, parsePep508 } from './pep508.js';
+import { addPep508 } from './build.js';
+import { clip } from './pep508.js';
 import type { ParsedManifest } from './types.js';
 
 /**
@@ -17,16 +17,7 @@ export function parseSetupCfg(file: string, text: string): ParsedManifest {
     for (const piece of oneLine ? splitSemicolons(cleaned) : [cleaned]) {
       const item = piece.trim();
       if (item === '') continue;
-      const parsed = parsePep508(item);
-      if (!parsed.ok) {
-        out.notices.push({ file, line, kind: 'manifest-error', message: parsed.error });
-        continue;
-      }
-      if (parsed.value.url !== undefined) {
-        out.notices.push({ file, line, kind: 'unchecked-dependency', message: `${parsed.value.displayName} @ ${clip(parsed.value.url, 50)} cannot be checked against advisories` });
-        continue;
-      }
-      out.requirements.push(fromPep508(parsed.value, { file, line, text: lines[line - 1], anchor: item }, group));
+      addPep508(item, { file, line, text: lines[line - 1], anchor: item }, out, group);
     }
   };
   for (let i = 0; i < lines.length; i++) {
