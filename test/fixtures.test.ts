@@ -1,8 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { manifestKind } from '../src/deps/manifests/index.js';
 import { ALL_RULES } from '../src/rules/registry.js';
 import { analyze, findingKeys } from './helpers/analyze.js';
+import { auditFixture } from './helpers/deps.js';
 import { compareAnnotations, parseAnnotations } from './helpers/annotations.js';
 
 const repo = path.resolve(import.meta.dirname, '..');
@@ -19,7 +21,17 @@ function pythonFiles(dir: string): string[] {
 const ruleFixtures = pythonFiles(path.join(repo, 'test/fixtures/rules'));
 // The example apps are annotated with what `krait scan examples/` shows: the default rules only.
 const exampleFiles = pythonFiles(path.join(repo, 'examples'));
-const files = [...ruleFixtures, ...exampleFiles];
+// Dependency rules are annotated in manifests (comments work there too), audited against the repository's small
+// advisory set.
+const manifestRoot = path.join(repo, 'test/fixtures/deps/annotated');
+const manifestFixtures = fs.existsSync(manifestRoot)
+  ? fs
+      .readdirSync(manifestRoot, { recursive: true, withFileTypes: true })
+      .filter((d) => d.isFile() && manifestKind(d.name) !== undefined)
+      .map((d) => path.join(d.parentPath, d.name))
+      .sort()
+  : [];
+const files = [...ruleFixtures, ...exampleFiles, ...manifestFixtures];
 const DEFAULT_RULES = ALL_RULES.filter((r) => r.meta.defaultEnabled);
 
 describe('annotated fixtures: exact set of (file, line, id)', () => {
@@ -32,6 +44,15 @@ describe('annotated fixtures: exact set of (file, line, id)', () => {
 
   for (const file of files) {
     const rel = path.relative(repo, file).split(path.sep).join('/');
+    if (manifestFixtures.includes(file)) {
+      it(rel, async () => {
+        const text = fs.readFileSync(file, 'utf8');
+        const r = await auditFixture(path.dirname(file), [path.basename(file)]);
+        const found = r.findings.map((f) => `${f.location.startLine}:${f.ruleId}`);
+        expect(compareAnnotations(found, parseAnnotations(text))).toEqual([]);
+      });
+      continue;
+    }
     it(rel, async () => {
       const text = fs.readFileSync(file, 'utf8');
       const rules = exampleFiles.includes(file) ? DEFAULT_RULES : ALL_RULES;

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { availableParallelism } from 'node:os';
 import { Command, CommanderError, Option } from 'commander';
+import { type DbUpdateFlags, type DepsFlags, runDbUpdateCommand, runDepsCommand } from './deps-command.js';
 import { runRuleCommand, runRulesCommand } from './rules-command.js';
 import { runScanCommand, type ScanFlags } from './scan-command.js';
 import { KraitError } from '../errors.js';
@@ -65,8 +66,52 @@ function buildProgram(setExit: (code: number) => void): Command {
     .option('--exit-zero', 'exit with status 0 even when there are findings')
     .option('--color', 'force colour in text output')
     .option('--no-color', 'never colour text output')
+    .option('--no-deps', 'skip the dependency audit of requirements files, pyproject.toml and lock files')
+    .option('--online', 'let the dependency audit ask the OSV API (scan uses only local advisory data by default)')
+    .option('--offline', 'dependency audit: use only the cache and the local database')
+    .option('--osv-db <path>', 'dependency audit: an OSV export (zip or folder of <ID>.json records)')
+    .option('--cache-dir <dir>', 'dependency audit: cache folder (default: $XDG_CACHE_HOME/krait or the user cache folder)')
     .action(async (paths: string[], flags: ScanFlags) => {
       setExit(await runScanCommand(paths, flags));
+    });
+
+  program
+    .command('deps')
+    .description('audit Python dependencies (requirements, pyproject.toml, lock files) for known vulnerabilities (OSV)')
+    .argument('[path]', 'project folder or manifest file', '.')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(OUTPUT_FORMATS).default('text'))
+    .option('-o, --output <file>', 'write the report to a file instead of standard output')
+    .option('--select <ids>', 'report only these rules (K801, K802, K803; comma-separated)', list)
+    .option('--ignore <ids>', 'do not report these rules (comma-separated)', list)
+    .option('--include <glob>', 'also read files matching the glob (repeatable)', list)
+    .option('--exclude <glob>', 'skip files and folders matching the glob (repeatable)', list)
+    .addOption(new Option('--severity <level>', 'report findings at or above this severity').choices(SEVERITIES))
+    .addOption(new Option('--confidence <level>', 'report findings at or above this confidence').choices(CONFIDENCES))
+    .option('-c, --config <file>', 'read settings from this file instead of searching for one')
+    .option('--no-config', 'ignore configuration files')
+    .option('--no-gitignore', 'do not honour .gitignore files')
+    .option('--offline', 'use only the cache and the local database; never the network')
+    .option('--online', 'ask the OSV API (the default for this command)')
+    .option('--osv-db <path>', 'an OSV export (zip or folder of <ID>.json records) to use instead of the API')
+    .option('--cache-dir <dir>', 'cache folder (default: $XDG_CACHE_HOME/krait or the user cache folder)')
+    .option('--ignore-suppressions', 'report findings even where the configuration ignores them (for audits)')
+    .option('--show-suppressed', 'text format: also print suppressed findings')
+    .option('--exit-zero', 'exit with status 0 even when there are findings')
+    .option('--color', 'force colour in text output')
+    .option('--no-color', 'never colour text output')
+    .action(async (target: string, flags: DepsFlags) => {
+      setExit(await runDepsCommand(target, flags));
+    });
+
+  const db = program.command('db').description('the offline advisory database');
+  db.command('update')
+    .description("download PyPI's OSV export into the cache folder and index it")
+    .option('--cache-dir <dir>', 'cache folder (default: $XDG_CACHE_HOME/krait or the user cache folder)')
+    .option('--url <url>', 'download from this URL instead of OSV\'s PyPI export')
+    .option('-c, --config <file>', 'read settings from this file instead of searching for one')
+    .option('--no-config', 'ignore configuration files')
+    .action(async (flags: DbUpdateFlags) => {
+      setExit(await runDbUpdateCommand(flags));
     });
 
   program

@@ -4,6 +4,8 @@ import path from 'node:path';
 import { findConfigFile, loadConfigFile } from '../config/load.js';
 import type { KraitConfig } from '../config/types.js';
 import { DEFAULT_MAX_FILE_SIZE, scan } from '../engine/scan.js';
+import { mergeAudit } from '../deps/merge.js';
+import { onlineFrom, runAudit } from '../deps/run.js';
 import { UsageError } from '../errors.js';
 import type { Confidence, Severity } from '../findings/types.js';
 import { render, type OutputFormat } from '../report/index.js';
@@ -29,6 +31,12 @@ export interface ScanFlags {
   showSuppressed?: boolean;
   exitZero?: boolean;
   color?: boolean;
+  /** false for --no-deps. */
+  deps?: boolean;
+  online?: boolean;
+  offline?: boolean;
+  osvDb?: string;
+  cacheDir?: string;
 }
 
 function checkSelectors(flag: string, selectors: string[] | undefined): void {
@@ -40,7 +48,7 @@ function checkSelectors(flag: string, selectors: string[] | undefined): void {
   }
 }
 
-function loadConfig(flags: ScanFlags, paths: string[], cwd: string): KraitConfig {
+export function loadConfig(flags: Pick<ScanFlags, 'config'>, paths: string[], cwd: string): KraitConfig {
   if (flags.config === false) return {};
   if (typeof flags.config === 'string') return loadConfigFile(flags.config, ruleCatalog());
   const first = path.resolve(cwd, paths[0] ?? '.');
@@ -49,7 +57,7 @@ function loadConfig(flags: ScanFlags, paths: string[], cwd: string): KraitConfig
 }
 
 /** Colour only for a terminal; an explicit flag wins over NO_COLOR / FORCE_COLOR, which win over detection. */
-function useColor(flags: ScanFlags): boolean {
+export function useColor(flags: Pick<ScanFlags, 'output' | 'color'>): boolean {
   if (flags.output || flags.color === false) return false;
   if (process.argv.includes('--color')) return true;
   if (process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '') return false;
@@ -80,6 +88,30 @@ export async function runScanCommand(paths: string[], flags: ScanFlags): Promise
     jobs: flags.jobs ?? config.jobs ?? availableParallelism(),
     ignoreSuppressions: flags.ignoreSuppressions === true,
   });
+  if (flags.deps !== false && config.deps?.enabled !== false) {
+    const audit = await runAudit({
+      paths,
+      cwd,
+      // The scan stays off the network unless asked: a code scan in CI must not wait on api.osv.dev.
+      online: onlineFrom(flags, config.deps?.online ?? false),
+      osvDb: flags.osvDb,
+      cacheDir: flags.cacheDir,
+      config: config.deps ?? {},
+      configPath: config.file,
+      select: flags.select ?? config.select,
+      ignore: flags.ignore ?? config.ignore,
+      include: [...(config.include ?? []), ...(flags.include ?? [])],
+      exclude: [...(config.exclude ?? []), ...(flags.exclude ?? [])],
+      respectGitignore: flags.gitignore === false ? false : (config.respectGitignore ?? true),
+      maxFileSize: flags.maxFileSize ?? config.maxFileSize ?? DEFAULT_MAX_FILE_SIZE,
+      severity: flags.severity ?? config.severity ?? 'low',
+      confidence: flags.confidence ?? config.confidence ?? 'low',
+      perFileIgnores: config.perFileIgnores ?? {},
+      perFileBase: config.baseDir ?? root,
+      ignoreSuppressions: flags.ignoreSuppressions === true,
+    });
+    mergeAudit(result, audit);
+  }
   const text = render(flags.format, result, { color: useColor(flags), showSuppressed: flags.showSuppressed === true });
   if (flags.output) {
     try {

@@ -5,7 +5,7 @@ import { ConfigError } from '../errors.js';
 import { CONFIDENCES, SEVERITIES } from '../findings/types.js';
 import { closestMatch, isKnownSelector, suggestSelector } from '../rules/selectors.js';
 import type { RuleMeta, RuleOptionSpec, RuleOptions } from '../rules/types.js';
-import type { KraitConfig } from './types.js';
+import type { DepsConfig, KraitConfig } from './types.js';
 
 /** What the validator needs to know about the rules: which exist, and the options each one takes. */
 export interface RuleCatalog {
@@ -77,6 +77,7 @@ export function parseConfig(data: unknown, file: string, catalog: RuleCatalog, s
   const shown = displayPath(file);
   const ctx: Context = {
     catalog,
+    baseDir: dirname(absolute),
     topLevelFile: section === '',
     error(at, message) {
       const where = [section, formatPath(at)].filter((part) => part !== '').join(' ');
@@ -97,6 +98,8 @@ type Path = readonly PathSegment[];
 
 interface Context {
   catalog: RuleCatalog;
+  /** The config file's folder: relative paths in settings are resolved against it. */
+  baseDir: string;
   /** The settings are the whole file (krait.toml), so a stray `[tool.krait]` there deserves a hint. */
   topLevelFile: boolean;
   error(at: Path, message: string): ConfigError;
@@ -261,6 +264,52 @@ function ruleOptionValue(spec: RuleOptionSpec, value: unknown, at: Path, ctx: Co
   }
 }
 
+/** A path in the config, resolved against the config file's folder so it means the same from any cwd. */
+function pathSetting(): Validator<string> {
+  return (value, at, ctx) => {
+    if (typeof value !== 'string' || value.trim() === '') throw ctx.error(at, `expected a path, got ${describe(value)}`);
+    return resolve(ctx.baseDir, value);
+  };
+}
+
+const ADVISORY_ID = /^[A-Za-z][A-Za-z0-9_]*-[A-Za-z0-9._:-]+$/;
+
+const depsIgnore: Validator<NonNullable<DepsConfig['ignore']>> = (value, at, ctx) => {
+  if (!Array.isArray(value)) throw ctx.error(at, `expected an array of { id, reason, expires } tables, got ${describe(value)}`);
+  return value.map((item, i) => {
+    const where = [...at, i];
+    const table = expectTable(item, where, ctx, 'a table { id, reason, expires }');
+    for (const key of Object.keys(table)) {
+      if (!['id', 'reason', 'expires'].includes(key)) throw ctx.error(where, unknownKeyMessage(key, ['id', 'reason', 'expires'], where, ctx));
+    }
+    const { id, reason, expires } = table;
+    if (typeof id !== 'string' || !ADVISORY_ID.test(id)) {
+      throw ctx.error([...where, 'id'], `expected an advisory id or alias like "GHSA-xxxx-xxxx-xxxx", "PYSEC-2021-1" or "CVE-2021-1234", got ${describe(id)}`);
+    }
+    if (typeof reason !== 'string' || reason.trim() === '') throw ctx.error([...where, 'reason'], 'every ignore entry needs a reason (a non-empty string)');
+    let day: string | undefined;
+    if (expires !== undefined) {
+      const text = expires instanceof Date ? expires.toISOString().slice(0, 10) : expires;
+      if (typeof text !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(text) || Number.isNaN(Date.parse(text))) {
+        throw ctx.error([...where, 'expires'], `expected a date (YYYY-MM-DD), got ${describe(expires)}`);
+      }
+      day = text;
+    }
+    return { id, reason, ...(day ? { expires: day } : {}) };
+  });
+};
+
+const depsField = fieldOf<DepsConfig>();
+const depsSection = section<DepsConfig>({
+  enabled: depsField('enabled', boolean),
+  online: depsField('online', boolean),
+  'osv-db': depsField('osvDb', pathSetting()),
+  'cache-dir': depsField('cacheDir', pathSetting()),
+  'cache-ttl': depsField('cacheTtl', positiveInteger),
+  timeout: depsField('timeout', positiveInteger),
+  ignore: depsField('ignore', depsIgnore),
+});
+
 const field = fieldOf<KraitConfig>();
 
 /** Every key krait reads, in its TOML spelling. Adding a setting is one line here (and one in KraitConfig). */
@@ -276,6 +325,7 @@ const TOP_LEVEL_KEYS: Readonly<Record<string, Field<KraitConfig>>> = {
   'max-file-size': field('maxFileSize', positiveInteger),
   'respect-gitignore': field('respectGitignore', boolean),
   jobs: field('jobs', positiveInteger),
+  deps: field('deps', depsSection),
 };
 
 const topLevel = section(TOP_LEVEL_KEYS);

@@ -21,4 +21,23 @@ export interface KraitConfig {
   maxFileSize?: number;
   respectGitignore?: boolean;
   jobs?: number;
+  /** `[tool.krait.deps]`: the dependency audit. */
+  deps?: DepsConfig;
+}
+
+export interface DepsConfig {
+  /** false turns the audit off in `krait scan` (as --no-deps does). */
+  enabled?: boolean;
+  /** Whether `krait scan` may ask the OSV API (`krait deps` does unless --offline). */
+  online?: boolean;
+  /** An OSV export (zip or folder), resolved against the config file's folder. */
+  osvDb?: string;
+  /** Cache folder, resolved against the config file's folder. */
+  cacheDir?: string;
+  /** Seconds a package's advisory list from the API stays fresh. */
+  cacheTtl?: number;
+  /** Seconds to wait for one API request. */
+  timeout?: number;
+  /** Advisories to ignore: an id or any alias, why, and an optional last day (YYYY-MM-DD). */
+  ignore?: { id: string; reason: string; expires?: string }[];
 }

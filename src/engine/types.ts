@@ -19,6 +19,17 @@ export interface ScanStats {
   suppressed: number;
   durationMs: number;
   jobs: number;
+  /** Present when the dependency audit ran. */
+  dependencies?: DependencyStats;
+}
+
+export interface DependencyStats {
+  manifests: number;
+  /** Requirements audited (pins, locks and ranges), after a lock or pin beside a range replaced it. */
+  requirements: number;
+  packages: number;
+  /** Where the advisories came from: "osv-db <path>", "OSV API", "OSV API cache", or "none". */
+  source: string;
 }
 
 export interface ScanResult {

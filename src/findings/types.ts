@@ -34,6 +34,41 @@ export interface Fix {
   description: string;
 }
 
+/** One advisory behind a dependency finding (OSV). */
+export interface DependencyAdvisory {
+  /** OSV id: PYSEC-…, GHSA-…, MAL-…. */
+  id: string;
+  /** The same vulnerability under other ids (CVE, GHSA, PYSEC). */
+  aliases: string[];
+  summary: string;
+  /** Computed from the advisory's CVSS vector, when it has one krait can score. */
+  cvss?: { version: string; vector: string; score: number };
+  /** Affected version ranges as people read them: ">=0, <5.4". */
+  affected: string[];
+  /** Versions with the fix (from `fixed` events). */
+  fixed: string[];
+  url?: string;
+}
+
+/** What a dependency finding is about. */
+export interface DependencyInfo {
+  ecosystem: 'PyPI';
+  /** The name as the manifest writes it; `name` is its PEP 503 form. */
+  package: string;
+  name: string;
+  /** The pinned or locked version, when the manifest fixes one. */
+  version?: string;
+  /** The specifier as written, for a range. */
+  specifier?: string;
+  /** Environment marker: the dependency applies only where it holds. */
+  marker?: string;
+  advisories: DependencyAdvisory[];
+  /** The smallest version that no known advisory for the package affects (pins and locks). */
+  fixVersion?: string;
+  /** The smallest change to a range that admits none of the advisories. */
+  suggestedSpecifier?: string;
+}
+
 export type SuppressionKind = 'krait' | 'nosec' | 'noqa' | 'config';
 
 export interface Suppression {
@@ -61,6 +96,8 @@ export interface Finding {
   fingerprint: string;
   /** Present when a comment or the configuration suppresses the finding. */
   suppression?: Suppression;
+  /** Dependency findings (K8xx): the package, its version or range, and the advisories. */
+  dependency?: DependencyInfo;
 }
 
 export type NoticeKind =
@@ -71,7 +108,15 @@ export type NoticeKind =
   | 'too-large'
   | 'symlink-outside-root'
   | 'symlink-loop'
-  | 'internal-error';
+  | 'internal-error'
+  /** Dependency audit: a manifest line (or file) that could not be read. */
+  | 'manifest-error'
+  /** Dependency audit: a URL, VCS, path or editable requirement, which advisories cannot be matched to. */
+  | 'unchecked-dependency'
+  /** Dependency audit: advisory data missing, stale or not evaluable (offline with no data, API down). */
+  | 'advisory-data'
+  /** Dependency audit: a configured ignore entry that has expired and no longer suppresses. */
+  | 'expired-ignore';
 
 export interface Notice {
   kind: NoticeKind;

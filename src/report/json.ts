@@ -6,7 +6,7 @@
  * leak into the output unnoticed: the key lists below are checked against the types at compile time.
  */
 import type { RuleDescriptor, ScanResult, ScanStats } from '../engine/types.js';
-import type { Finding, Fix, Location, Notice, Suppression, TraceStep } from '../findings/types.js';
+import type { DependencyAdvisory, DependencyInfo, Finding, Fix, Location, Notice, Suppression, TraceStep } from '../findings/types.js';
 import type { RuleMeta, RuleSources } from '../rules/types.js';
 
 export const JSON_SCHEMA_VERSION = 1;
@@ -33,7 +33,20 @@ const FINDING_KEYS = keys<Finding>()([
   'fix',
   'fingerprint',
   'suppression',
+  'dependency',
 ]);
+const DEPENDENCY_KEYS = keys<DependencyInfo>()([
+  'ecosystem',
+  'package',
+  'name',
+  'version',
+  'specifier',
+  'marker',
+  'advisories',
+  'fixVersion',
+  'suggestedSpecifier',
+]);
+const ADVISORY_KEYS = keys<DependencyAdvisory>()(['id', 'aliases', 'summary', 'cvss', 'affected', 'fixed', 'url']);
 const LOCATION_KEYS = keys<Location>()(['path', 'startLine', 'startColumn', 'endLine', 'endColumn']);
 const TRACE_STEP_KEYS = keys<TraceStep>()(['location', 'message']);
 const FIX_KEYS = keys<Fix>()(['description']);
@@ -48,6 +61,7 @@ const STATS_KEYS = keys<ScanStats>()([
   'suppressed',
   'durationMs',
   'jobs',
+  'dependencies',
 ]);
 const RULE_KEYS = keys<RuleMeta>()([
   'id',
@@ -95,12 +109,25 @@ function finding(f: Finding): Finding {
   if (f.trace) out.trace = f.trace.map((s) => ({ ...pick(s, TRACE_STEP_KEYS), location: location(s.location) }));
   if (f.fix) out.fix = pick(f.fix, FIX_KEYS);
   if (f.suppression) out.suppression = { ...pick(f.suppression, SUPPRESSION_KEYS), ids: [...f.suppression.ids] };
+  if (f.dependency) {
+    out.dependency = {
+      ...pick(f.dependency, DEPENDENCY_KEYS),
+      advisories: f.dependency.advisories.map((a) => ({
+        ...pick(a, ADVISORY_KEYS),
+        aliases: [...a.aliases],
+        affected: [...a.affected],
+        fixed: [...a.fixed],
+        ...(a.cvss ? { cvss: { version: a.cvss.version, vector: a.cvss.vector, score: a.cvss.score } } : {}),
+      })),
+    };
+  }
   return out;
 }
 
 function stats(s: ScanStats): ScanStats {
   const out = pick(s, STATS_KEYS);
   out.skippedByReason = { ...s.skippedByReason };
+  if (s.dependencies) out.dependencies = { ...s.dependencies };
   out.findingsBySeverity = {
     critical: s.findingsBySeverity.critical,
     high: s.findingsBySeverity.high,

@@ -89,11 +89,13 @@ function rule(r: RuleDescriptor): Json {
 }
 
 function helpMarkdown({ docs }: RuleDescriptor): string {
+  // Dependency rules' examples are manifest text, not Python.
+  const lang = docs.exampleFile ? 'text' : 'python';
   const parts = [
     docs.what.trim(),
     `## Why is this bad?\n\n${docs.why.trim()}`,
-    `## Example\n\n${codeBlock(docs.bad)}`,
-    `## Use instead\n\n${codeBlock(docs.good)}`,
+    `## Example\n\n${codeBlock(docs.bad, lang)}`,
+    `## Use instead\n\n${codeBlock(docs.good, lang)}`,
   ];
   if (docs.references.length > 0) {
     parts.push(`## References\n\n${docs.references.map((ref) => `- <${ref}>`).join('\n')}`);
@@ -119,10 +121,10 @@ function helpText({ docs }: RuleDescriptor): string {
 }
 
 /** A fence longer than any backtick run in the code, so an example containing ``` cannot close it early. */
-function codeBlock(code: string): string {
+function codeBlock(code: string, lang = 'python'): string {
   const longest = Math.max(0, ...(code.match(/`+/g) ?? []).map((run) => run.length));
   const fence = '`'.repeat(Math.max(3, longest + 1));
-  return `${fence}python\n${code.trimEnd()}\n${fence}`;
+  return `${fence}${lang}\n${code.trimEnd()}\n${fence}`;
 }
 
 function sarifResult(f: Finding, index: number | undefined): Json {
@@ -150,7 +152,51 @@ function sarifResult(f: Finding, index: number | undefined): Json {
   }
   if (f.suppression) out.suppressions = [suppression(f.suppression, f.location.path)];
   out.properties = { severity: f.severity, confidence: f.confidence, cwe: f.cwe };
+  if (f.dependency) {
+    (out.properties as Json).dependency = f.dependency;
+    const fix = dependencyFix(f);
+    if (fix) out.fixes = [fix];
+  }
   return out;
+}
+
+/**
+ * A dependency finding's fix as a SARIF replacement on the manifest line: the pinned version becomes the fixed
+ * one, or a range's specifier the suggested one, when the text to replace appears on the line as written.
+ */
+function dependencyFix(f: Finding): Json | undefined {
+  const dep = f.dependency;
+  if (!dep || !f.fix) return undefined;
+  const line = f.snippet.split(/\r\n|\r|\n/)[0] ?? '';
+  const nameAt = line.indexOf(dep.package);
+  if (nameAt < 0) return undefined;
+  let from: string | undefined;
+  let to: string | undefined;
+  if (dep.version !== undefined && dep.fixVersion !== undefined) {
+    from = dep.version;
+    to = dep.fixVersion;
+  } else if (dep.specifier && dep.suggestedSpecifier !== undefined) {
+    from = dep.specifier;
+    to = dep.suggestedSpecifier;
+  }
+  if (from === undefined || to === undefined) return undefined;
+  const at = line.indexOf(from, nameAt + dep.package.length);
+  if (at < 0) return undefined;
+  const startColumn = [...line.slice(0, at)].length + 1;
+  return {
+    description: { text: f.fix.description },
+    artifactChanges: [
+      {
+        artifactLocation: artifact(f.location.path),
+        replacements: [
+          {
+            deletedRegion: { startLine: f.location.startLine, startColumn, endLine: f.location.startLine, endColumn: startColumn + [...from].length },
+            insertedContent: { text: to },
+          },
+        ],
+      },
+    ],
+  };
 }
 
 /**

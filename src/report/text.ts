@@ -79,6 +79,18 @@ function renderFinding(f: Finding, c: Colors): string[] {
     const indent = ' '.repeat(gutter + 5);
     for (const step of f.trace) lines.push(`${indent}${position(step.location)}  ${clean(step.message)}`);
   }
+  if (f.dependency) {
+    // A range can admit dozens of advisories; the first few say enough, the JSON report lists them all.
+    const MAX_SHOWN = 5;
+    const more = f.dependency.advisories.length - MAX_SHOWN;
+    for (const adv of f.dependency.advisories.slice(0, MAX_SHOWN)) {
+      const cvss = adv.cvss ? `, CVSS ${adv.cvss.version} ${adv.cvss.score}` : '';
+      const fixed = adv.fixed.length > 0 ? `; fixed in ${adv.fixed.join(', ')}` : '; no fixed version';
+      const affected = adv.affected.length > 0 ? `affected ${adv.affected.join(' | ')}` : 'affected versions listed';
+      lines.push(note('advisory:', ` ${clean(adv.id)}${cvss}: ${clean(affected)}${clean(fixed)}${adv.url ? ` (${clean(adv.url)})` : ''}`));
+    }
+    if (more > 0) lines.push(note('advisory:', ` ... and ${more} more (--format json lists every one)`));
+  }
   if (f.fix) lines.push(note('help:', ` ${clean(f.fix.description)}`));
   if (f.suppression) lines.push(note('suppressed:', ` ${describeSuppression(f.suppression)}`));
   return lines;
@@ -318,6 +330,9 @@ function renderSummary(result: ScanResult, c: Colors): string[] {
     ['lines', String(s.lines)],
     ['findings', `${total > 0 ? c.bold(String(total)) : total} (${bySeverity})`],
     ['suppressed', String(s.suppressed)],
+    ...(s.dependencies
+      ? [['dependencies', `${s.dependencies.requirements} in ${s.dependencies.manifests} manifest${s.dependencies.manifests === 1 ? '' : 's'} (${s.dependencies.packages} packages), advisories from ${clean(s.dependencies.source)}`] as [string, string]]
+      : []),
     ['time', `${(s.durationMs / 1000).toFixed(2)}s (${s.jobs} ${s.jobs === 1 ? 'job' : 'jobs'})`],
   ];
   const labelWidth = Math.max(...rows.map(([label]) => label.length));

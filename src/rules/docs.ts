@@ -7,6 +7,8 @@ export function ruleMarkdown(rule: Rule): string {
   const m = rule.meta;
   const sources = [...(m.sources.bandit ?? []), ...(m.sources.ruff ?? []), ...(m.sources.semgrep ?? [])];
   const options = Object.entries(rule.options ?? {});
+  const lang = exampleLanguage(rule);
+  const named = rule.docs.exampleFile ? ` (\`${rule.docs.exampleFile}\`)` : '';
   const parts = [
     `# ${m.id} ${m.name}`,
     '',
@@ -26,15 +28,15 @@ export function ruleMarkdown(rule: Rule): string {
     '',
     rule.docs.why,
     '',
-    '## Example',
+    `## Example${named}`,
     '',
-    '```python',
+    `\`\`\`${lang}`,
     rule.docs.bad.trimEnd(),
     '```',
     '',
-    '## Use instead',
+    `## Use instead${named}`,
     '',
-    '```python',
+    `\`\`\`${lang}`,
     rule.docs.good.trimEnd(),
     '```',
   ];
@@ -47,6 +49,15 @@ export function ruleMarkdown(rule: Rule): string {
   return parts.join('\n');
 }
 
+
+/** The code-block language of a rule's examples: Python, or the manifest's own syntax. */
+function exampleLanguage(rule: Rule): string {
+  const file = rule.docs.exampleFile;
+  if (!file) return 'python';
+  if (file.endsWith('.toml') || file.endsWith('.lock')) return 'toml';
+  if (file.endsWith('.cfg')) return 'ini';
+  return 'text';
+}
 
 /** The rules table for the README and the reference. */
 export function rulesTable(rules: readonly Rule[] = ALL_RULES): string {

@@ -1,3 +1,4 @@
+import { DEPENDENCY_RULES } from '../deps/rules.js';
 import { AUTH_RULES } from './auth/index.js';
 import { CODE_EXECUTION_RULES } from './code-execution/index.js';
 import { CRYPTO_RULES } from './crypto/index.js';
@@ -21,6 +22,7 @@ export const ALL_RULES: readonly Rule[] = [
   ...AUTH_RULES,
   ...CODE_EXECUTION_RULES,
   ...CRYPTO_RULES,
+  ...DEPENDENCY_RULES,
   ...DESERIALIZATION_RULES,
   ...ERROR_HANDLING_RULES,
   ...FILE_RULES,

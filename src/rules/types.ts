@@ -47,6 +47,11 @@ export interface RuleDocs {
   bad: string;
   /** The fixed twin, which the rule must not report. */
   good: string;
+  /**
+   * For rules that read something other than Python (dependency manifests): the file name the examples are
+   * written as, e.g. `requirements.txt`. Absent for Python examples.
+   */
+  exampleFile?: string;
   references: string[];
 }
 

@@ -12,10 +12,27 @@ export interface CliRun {
   stderr: string;
 }
 
-/** Runs the built CLI (`npm test` builds first) as a user would, in `cwd`. */
+/**
+ * A cache folder of the test run's own, so the user's krait cache (a downloaded advisory database, say) cannot
+ * change what a test sees.
+ */
+const testCache = fs.mkdtempSync(path.join(os.tmpdir(), 'krait-test-cache-'));
+
+/**
+ * Runs the built CLI (`npm test` builds first) as a user would, in `cwd`. The OSV API points at a closed local
+ * port unless a test sets KRAIT_OSV_API_URL, so no test can reach the network.
+ */
 export function runCli(args: string[], opts: { cwd?: string; env?: Record<string, string | undefined> } = {}): CliRun {
   if (!fs.existsSync(cliPath)) throw new Error('dist/cli/main.js is missing: run `npm run build` (npm test does)');
-  const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: undefined, FORCE_COLOR: undefined, ...opts.env };
+  const env: Record<string, string | undefined> = {
+    ...process.env,
+    NO_COLOR: undefined,
+    FORCE_COLOR: undefined,
+    XDG_CACHE_HOME: testCache,
+    KRAIT_OSV_API_URL: 'http://127.0.0.1:47',
+    KRAIT_OSV_DB_URL: 'http://127.0.0.1:47/all.zip',
+    ...opts.env,
+  };
   for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
   const r = spawnSync(process.execPath, [cliPath, ...args], { cwd: opts.cwd ?? repoRoot, env: env as NodeJS.ProcessEnv, encoding: 'utf8' });
   return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };

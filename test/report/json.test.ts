@@ -20,6 +20,10 @@ const NOTICE_KINDS = Object.keys({
   'symlink-outside-root': 1,
   'symlink-loop': 1,
   'internal-error': 1,
+  'manifest-error': 1,
+  'unchecked-dependency': 1,
+  'advisory-data': 1,
+  'expired-ignore': 1,
 } satisfies Record<NoticeKind, 1>);
 
 function parse(text: string) {
