@@ -71,7 +71,9 @@ export type NoticeKind =
   | 'too-large'
   | 'symlink-outside-root'
   | 'symlink-loop'
-  | 'internal-error';
+  | 'internal-error'
+  | 'lock-file'
+  | 'minified';
 
 export interface Notice {
   kind: NoticeKind;

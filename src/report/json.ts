@@ -42,6 +42,7 @@ const NOTICE_KEYS = keys<Notice>()(['kind', 'path', 'line', 'column', 'message',
 const STATS_KEYS = keys<ScanStats>()([
   'filesScanned',
   'filesSkipped',
+  'configFilesScanned',
   'skippedByReason',
   'lines',
   'findingsBySeverity',

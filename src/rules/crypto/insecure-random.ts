@@ -4,7 +4,7 @@ import type { Scope } from '../../semantics/model.js';
 import type { ModuleModel } from '../../semantics/module.js';
 import { calleeOf } from '../helpers.js';
 import type { Rule } from '../types.js';
-import { secretWord } from './secret-names.js';
+import { secretWord } from '../../secrets/names.js';
 import { nameWords } from './shared.js';
 
 const RANDOM_FUNCTIONS = ['random', 'randint', 'choice', 'choices', 'randrange', 'getrandbits', 'sample', 'shuffle', 'uniform', 'randbytes', 'triangular'];

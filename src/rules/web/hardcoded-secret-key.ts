@@ -3,6 +3,8 @@ import type { ModuleModel } from '../../semantics/module.js';
 import { unparen } from '../../syntax/nodes.js';
 import { attributeName, calleeOf, excerpt, FLASK_CONFIG_SETTERS, isFlaskApp, isFlaskConfig, mappingEntries, subscriptKey } from '../helpers.js';
 import type { Confidence } from '../../findings/types.js';
+import type { TextSpan } from '../../secrets/detect.js';
+import { contentSpan } from '../../secrets/python.js';
 import type { Rule } from '../types.js';
 
 const NAME = 'SECRET_KEY';
@@ -27,6 +29,19 @@ const MIN_REAL_KEY = 16;
 interface Verdict {
   confidence: Confidence;
   fallback: boolean;
+  /** The key as written, when it is a literal here: masked in every output, and shared with the K6xx rules (one finding per secret). */
+  secrets?: TextSpan[];
+}
+
+/** The literal's span, when the value is written in place (not a name bound elsewhere). */
+function literalSpans(node: Node): TextSpan[] | undefined {
+  const n = unparen(node);
+  return n.type === 'string' || n.type === 'concatenated_string' ? [contentSpan(n)] : undefined;
+}
+
+function withSpans(v: Verdict | undefined, node: Node): Verdict | undefined {
+  const secrets = literalSpans(node);
+  return v && secrets ? { ...v, secrets } : v;
 }
 
 function literalVerdict(s: string, fallback: boolean): Verdict | undefined {
@@ -63,11 +78,11 @@ function fallbackOf(n: Node, model: ModuleModel): Node | undefined {
 /** Whether a value given to SECRET_KEY is a literal key (or falls back to one), and how sure that is. */
 function secretVerdict(value: Node, model: ModuleModel): Verdict | undefined {
   const direct = model.constantString(value);
-  if (direct !== undefined) return literalVerdict(direct, false);
+  if (direct !== undefined) return withSpans(literalVerdict(direct, false), value);
   const fallback = fallbackOf(unparen(value), model);
   if (!fallback) return undefined;
   const s = model.constantString(fallback);
-  return s === undefined ? undefined : literalVerdict(s, true);
+  return s === undefined ? undefined : withSpans(literalVerdict(s, true), fallback);
 }
 
 /**
@@ -142,7 +157,7 @@ export const hardcodedSecretKey: Rule = {
     for (const entry of mappingEntries(call, ctx.model)) {
       if (entry.key !== NAME) continue;
       const v = secretVerdict(entry.value, ctx.model);
-      if (v) ctx.report({ node: entry.node, message: message(NAME, v), confidence: v.confidence });
+      if (v) ctx.report({ node: entry.node, message: message(NAME, v), confidence: v.confidence, secrets: v.secrets });
     }
   },
   module(ctx) {
@@ -156,7 +171,7 @@ export const hardcodedSecretKey: Rule = {
       for (const entry of mappingEntries(call, model)) {
         if (entry.key !== NAME) continue;
         const v = secretVerdict(entry.value, model);
-        if (v) ctx.report({ node: entry.node, message: message(NAME, v), confidence: LOWER[v.confidence] });
+        if (v) ctx.report({ node: entry.node, message: message(NAME, v), confidence: LOWER[v.confidence], secrets: v.secrets });
       }
     }
   },
@@ -177,6 +192,6 @@ export const hardcodedSecretKey: Rule = {
     const v = secretVerdict(assignment.value, model);
     if (!v) return;
     const where = target.type === 'identifier' ? NAME : excerpt(target, 60);
-    ctx.report({ node: assignment.node, message: message(where, v), confidence: resolved ? v.confidence : LOWER[v.confidence] });
+    ctx.report({ node: assignment.node, message: message(where, v), confidence: resolved ? v.confidence : LOWER[v.confidence], secrets: v.secrets });
   },
 };
