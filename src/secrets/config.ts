@@ -78,6 +78,8 @@ function parseValue(raw: string, offset: number, format: ConfigFormat): { value:
     if (i >= raw.length) return undefined;
     return { value: raw.slice(1, i), start: offset + 1, end: offset + i };
   }
+  // A comment where the value would be (`KEY=  # note`): no value.
+  if (format !== 'json' && /^[#;]/.test(raw)) return undefined;
   // Arrays, tables, YAML block scalars, anchors, aliases and tags other than a vault reference.
   if (/^[[{|>&*]/.test(raw) || (raw.startsWith('!') && !raw.startsWith('!vault'))) return undefined;
   let value = raw;

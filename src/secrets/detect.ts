@@ -12,7 +12,7 @@ import type { Confidence } from '../findings/types.js';
 import { looksRandom, shannonEntropy } from './entropy.js';
 import { describesOtherThing, isPasswordName, nameWords, secretValueName } from './names.js';
 import { isChecksum, isPasswordHash, isPlaceholder, isRepeatedOrSequential, isUuid } from './placeholders.js';
-import { AWS_PAIR_LINES, AWS_SECRET_KEY, CREDENTIAL_URL, jwtHeader, type SecretFamily, TOKEN_FORMATS } from './providers.js';
+import { AWS_PAIR_LINES, AWS_SECRET_KEY, CREDENTIAL_SCHEMES, CREDENTIAL_URL, jwtHeader, type SecretFamily, TOKEN_FORMATS } from './providers.js';
 
 /** A range of the file text, in UTF-16 offsets (what JavaScript strings and tree-sitter indices use). */
 export interface TextSpan {
@@ -92,11 +92,19 @@ export function lineStartsOf(text: string): number[] {
 const TOKEN_CHAR = /[A-Za-z0-9_-]/;
 
 /**
+ * Every format's hints in one regex: one pass over a file that holds none of them (nearly every file) instead
+ * of a substring search per hint. Measured on the CPython standard library, this pass costs half of the
+ * separate searches.
+ */
+const ANY_HINT = new RegExp([...new Set(TOKEN_FORMATS.flatMap((f) => f.hints))].map((h) => h.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'));
+
+/**
  * Token formats, private keys, JWTs and credential URLs anywhere in `text`. A format's regex runs only when
  * one of its literal hints occurs in the text, so a file without any costs a few substring searches.
  */
 export function findTokens(text: string): SecretHit[] {
   const hits: SecretHit[] = [];
+  if (!ANY_HINT.test(text)) return credentialUrls(text);
   for (const format of TOKEN_FORMATS) {
     if (!format.hints.some((h) => text.includes(h))) continue;
     format.pattern.lastIndex = 0;
@@ -156,11 +164,16 @@ function privateKeyHit(text: string, m: RegExpExecArray): SecretHit {
 const EXAMPLE_HOST = /(?:^|\.)(?:example(?:\.(?:com|org|net))?|test|invalid|localdomain\.test)$|^(?:host|hostname|server|myhost|domain|your[-_]?host)$/i;
 const LOCAL_HOST = /^(?:localhost|127\.\d+\.\d+\.\d+|0\.0\.0\.0|\[::1\])$/i;
 
+/** The scheme in front of a `://`, read backwards from it. */
+const SCHEME_BEFORE = /(?:^|[^A-Za-z0-9+.-])([A-Za-z][A-Za-z0-9+.-]{1,20})$/;
+
 function credentialUrls(text: string): SecretHit[] {
-  if (!text.includes('://')) return [];
   const hits: SecretHit[] = [];
+  // The regex starts at the literal `://`, which the engine finds fast; the scheme is checked backwards.
   CREDENTIAL_URL.lastIndex = 0;
   for (let m = CREDENTIAL_URL.exec(text); m !== null; m = CREDENTIAL_URL.exec(text)) {
+    const scheme = SCHEME_BEFORE.exec(text.slice(Math.max(0, m.index - 21), m.index))?.[1].toLowerCase();
+    if (!scheme || !CREDENTIAL_SCHEMES.test(scheme)) continue;
     const { secret, host, user } = m.groups as { secret: string; host: string; user: string };
     let password: string;
     try {
@@ -172,10 +185,11 @@ function credentialUrls(text: string): SecretHit[] {
     if (EXAMPLE_HOST.test(host) || /[{}$%<]/.test(host)) continue;
     const start = m.index + m[0].lastIndexOf(`:${secret}@`) + 1;
     const local = LOCAL_HOST.test(host);
+    const from = m.index - scheme.length;
     hits.push({
       kind: 'url',
-      label: `${m.groups?.scheme?.toLowerCase()} URL`,
-      span: { start: m.index, end: m.index + m[0].length },
+      label: `${scheme.replace(/\+.*$/, '')} URL`,
+      span: { start: from, end: m.index + m[0].length },
       secret: { start, end: start + secret.length },
       // A password for a local development database is a credential too, but rarely a production one.
       confidence: local || password.length < 6 ? 'medium' : 'high',
@@ -230,14 +244,19 @@ export function awsSecretKeys(text: string, tokens: readonly SecretHit[], bound:
 function isNotAValue(value: string): boolean {
   if (/\s/.test(value.trim()) || /^\s|\s$/.test(value) || /[:?]\s*$/.test(value)) return true;
   // Identifiers and setting names (`api_key`, `DB_PASSWORD`, `auth.token`) name the secret; they are not it.
-  if (/^[a-z][a-z0-9]*(?:[._-][a-z0-9]+)+$/.test(value) || /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/.test(value)) return true;
+  if (/^[a-z]+(?:[._][a-z]+)+$/.test(value) || /^[A-Z]+(?:_[A-Z]+)+$/.test(value)) return true;
   // Paths, URLs without credentials, dotted import paths, e-mail addresses.
   if (/^(?:[./~]|[A-Za-z]:\\)/.test(value) || /^[a-z][a-z0-9+.-]*:\/\//i.test(value) || /^\w+(?:\.\w+){2,}$/.test(value)) return true;
   return /^[^@\s]+@[^@\s]+\.[a-z]{2,}$/i.test(value);
 }
 
 /** Names bound to a value that the binding itself says is an environment, vault or file lookup key. */
-const LOOKUP_NAME_WORDS = new Set(['env', 'environ', 'variable', 'var', 'vault', 'file', 'path', 'key_name', 'header', 'param', 'field', 'name', 'setting', 'option', 'label', 'prompt', 'message', 'msg', 'text', 'template', 'format', 'url']);
+const LOOKUP_NAME_WORDS = new Set([
+  'env', 'environ', 'variable', 'var', 'vault', 'file', 'path', 'header', 'param', 'field', 'name', 'setting', 'option',
+  'label', 'prompt', 'message', 'msg', 'text', 'template', 'format', 'url',
+  // digests of something, not secrets: `secret_sha256`, `token_checksum`, `key_fingerprint`
+  'sha', 'sha1', 'sha224', 'sha256', 'sha384', 'sha512', 'md5', 'checksum', 'integrity', 'etag', 'fingerprint',
+]);
 
 /**
  * A hardcoded password (K604) or a random-looking value bound to a secret name (K605), or nothing. Passwords

@@ -65,12 +65,12 @@ export function isUuid(value: string): boolean {
 }
 
 /**
- * A checksum or content hash as written in manifests and lock files (`sha256:…`, `sha512-…` integrity
- * strings, `--hash=sha256:…`) or a bare hex digest of a hash function's length.
+ * A checksum or content hash as written in manifests and lock files: `sha256:…`, `sha512-…` integrity strings,
+ * `--hash=sha256:…`. Bare hex is not one by itself: many API secrets are 32 or 40 hex digits, so a hex value is
+ * judged by the name it is bound to (`checksum`, `sha256`, `integrity` are not secret names).
  */
 export function isChecksum(value: string): boolean {
-  if (/^(?:--hash=)?(?:md5|sha1|sha224|sha256|sha384|sha512|blake2b|blake2s|sha3-\d+)[:=-][A-Za-z0-9+/=_-]+$/i.test(value)) return true;
-  return /^[0-9a-f]+$/i.test(value) && [32, 40, 56, 64, 96, 128].includes(value.length);
+  return /^(?:--hash=)?(?:md5|sha1|sha224|sha256|sha384|sha512|blake2b|blake2s|sha3-\d+)[:=-][A-Za-z0-9+/=_-]+$/i.test(value);
 }
 
 /** Hashed passwords (bcrypt, argon2, Django's and passlib's formats): stored verifiers, not the secret itself. */

@@ -221,9 +221,10 @@ export const TOKEN_FORMATS: readonly TokenFormat[] = [
     label: 'private key',
     hints: ['PRIVATE KEY'],
     bounded: false,
-    // The header, then (within a few lines) a base64 body; a lone header is a parser's constant, not a key.
+    // The header, the rest of its line, then (after armor headers) a base64 body: a lone header is a parser's
+    // constant, not a key. Bodies written with `\n` escapes or as concatenated literals count too.
     pattern:
-      /-----BEGIN (?<kind>RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP |)PRIVATE KEY(?: BLOCK)?-----(?<body>(?:\\[rn]|[\s"'+]|(?:Proc-Type|DEK-Info|Version|Comment|Hash)[^\n\\]{0,80}|\\)*[A-Za-z0-9+/]{40,})/g,
+      /-----BEGIN (?<kind>RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP |)PRIVATE KEY(?: BLOCK)?-----(?:[^\n]{0,100}\n)?(?<body>(?:\\[rn]|[\s"'+]|(?:Proc-Type|DEK-Info|Version|Comment|Hash)[^\n\\]{0,80}|\\)*[A-Za-z0-9+/]{40,})/g,
     confidence: 'high',
   },
   {
@@ -256,6 +257,8 @@ export const AWS_SECRET_KEY = /(?<![A-Za-z0-9+/])[A-Za-z0-9+/]{40}(?![A-Za-z0-9+
 /** How far (in lines) an AWS secret key may sit from its access key id and still be its pair. */
 export const AWS_PAIR_LINES = 5;
 
-/** Connection URLs whose user-info carries a password: `scheme://user:password@host`. */
-export const CREDENTIAL_URL =
-  /\b(?<scheme>postgres(?:ql)?|mysql|mariadb|mssql|oracle|mongodb(?:\+srv)?|redis|rediss|amqps?|https?|ftps?|smtps?|ldaps?)(?:\+[a-z0-9]+)?:\/\/(?<user>[^\s:@/'"`<>]*):(?<secret>[^\s@/'"`<>]+)@(?<host>[^\s/'"`<>?#:@]+)/gi;
+/** Connection URLs whose user-info carries a password: `://user:password@host` (the scheme is checked apart). */
+export const CREDENTIAL_URL = /:\/\/(?<user>[^\s:@/'"`<>]*):(?<secret>[^\s@/'"`<>]+)@(?<host>[^\s/'"`<>?#:@]+)/g;
+
+/** Schemes whose URLs carry database, broker or web credentials (a `+driver` suffix allowed). */
+export const CREDENTIAL_SCHEMES = /^(?:postgres(?:ql)?|mysql|mariadb|mssql|oracle|mongodb(?:\+srv)?|redis|rediss|amqps?|https?|ftps?|smtps?|ldaps?)(?:\+[a-z0-9]+)?$/;

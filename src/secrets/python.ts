@@ -15,9 +15,6 @@ import { awsSecretKeys, type BindingKind, type BoundValue, classifyBound, findTo
  */
 const BOUND_CANDIDATE = /(?:pass|pw|secret|token|key|cred|auth)[A-Za-z0-9_]*["']?\]?\s*(?::\s*[A-Za-z_][\w.]*\s*)?(?:[=!]=|=|:)\s*[rRbBuU]{0,2}["']/gi;
 
-/** Quick test for the candidate words, to skip files that mention none. */
-const ANY_SECRET_WORD = /pass|pw|secret|token|key|cred|auth/i;
-
 /** The literal text of a string node when it is a plain constant (f-strings with replacement fields are not). */
 function literalValue(node: Node, model: ModuleModel): string | undefined {
   return model.constantString(node);
@@ -91,7 +88,6 @@ function binding(literal: Node, model: ModuleModel): { name: string; binding: Bi
 /** Literals bound to secret-like names, found from the text and confirmed in the tree. */
 function boundValues(model: ModuleModel): BoundValue[] {
   const text = model.text;
-  if (!ANY_SECRET_WORD.test(text)) return [];
   const out: BoundValue[] = [];
   const seen = new Set<number>();
   const root = model.tree.rootNode;
