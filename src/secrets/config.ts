@@ -40,7 +40,8 @@ const EXTENSIONS: Readonly<Record<string, ConfigFormat>> = {
 /** The configuration format of a file name, or undefined when it is not a configuration file we scan. */
 export function configFormat(name: string): ConfigFormat | undefined {
   if (isLockFile(name)) return undefined;
-  if (name === '.env' || name.startsWith('.env.') || name.endsWith('.env')) return 'env';
+  // `.env`, `.env.local`, `prod.env`, `prod.env.example`
+  if (/(?:^|\.)env(?:\.[\w-]+)*$/.test(name)) return 'env';
   if (name === 'Dockerfile' || name.startsWith('Dockerfile.') || name.endsWith('.dockerfile') || name === 'Containerfile') return 'dockerfile';
   const dot = name.lastIndexOf('.');
   if (dot <= 0 && !name.startsWith('.')) return undefined;

@@ -7,6 +7,7 @@ describe('configuration files', () => {
     ['.env', 'env'],
     ['.env.production', 'env'],
     ['prod.env', 'env'],
+    ['prod.env.example', 'env'],
     ['setup.cfg', 'ini'],
     ['tox.ini', 'ini'],
     ['nginx.conf', 'ini'],
@@ -20,7 +21,7 @@ describe('configuration files', () => {
     expect(configFormat(name)).toBe(format);
   });
 
-  it.each([['poetry.lock'], ['Pipfile.lock'], ['package-lock.json'], ['uv.lock'], ['pdm.lock'], ['yarn.lock'], ['pnpm-lock.yaml'], ['app.min.json'], ['README.md'], ['app.py'], ['requirements.txt']])(
+  it.each([['poetry.lock'], ['Pipfile.lock'], ['package-lock.json'], ['uv.lock'], ['pdm.lock'], ['yarn.lock'], ['pnpm-lock.yaml'], ['app.min.json'], ['README.md'], ['app.py'], ['requirements.txt'], ['environment.py'], ['venv'], ['app.environ']])(
     '%s is not read for secrets',
     (name) => {
       expect(configFormat(name)).toBeUndefined();
