@@ -97,7 +97,7 @@ function boundValues(model: ModuleModel): BoundValue[] {
     const start = root.descendantForIndex(quote, quote + 1);
     if (start?.type !== 'string_start') continue;
     let literal = start.parent;
-    if (!literal || literal.type !== 'string') continue;
+    if (literal?.type !== 'string') continue;
     if (literal.parent?.type === 'concatenated_string') literal = literal.parent;
     if (seen.has(literal.startIndex)) continue;
     seen.add(literal.startIndex);

@@ -9,6 +9,7 @@ describe('placeholder filters', () => {
     ['xxx'],
     ['XXXXXXXXXXXX'],
     ['<your-token>'],
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the shell substitution is the value under test
     ['${DB_PASSWORD}'],
     ['$DB_PASSWORD'],
     ['%(password)s'],

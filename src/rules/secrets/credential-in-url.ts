@@ -20,6 +20,7 @@ export const credentialInUrl: Rule = {
       'or without a `+driver` suffix) and for `http`, `https`, `ftp`, `smtp` and `ldap`, in Python strings, ' +
       'comments and configuration files.\n\n' +
       'Not reported: URLs without a password (`https://user@host`), passwords that are templates or stand-ins ' +
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell substitution shown as text
       '(`${DB_PASSWORD}`, `%(password)s`, `{password}`, `<password>`, `changeme`, `password`), and documentation ' +
       'hosts (`example.com`, `*.example`, `*.test`, `*.invalid`). A password for `localhost` or a very short one ' +
       'is reported at medium confidence. Only the first characters of the password and its length are printed.',

@@ -27,6 +27,7 @@ export const hardcodedPassword: Rule = {
       'Names about a password rather than of one (`password_length`, `password_field`, `PASSWORD_RESET_URL`, ' +
       '`password_hash`) are not reported, nor are values that cannot be the password itself: empty strings, ' +
       'stand-ins (`changeme`, `xxx`, `<password>`, `your-password`, `dummy`, `example`, runs like `aaaa` or ' +
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell substitution shown as text
       '`12345678`), templates (`${DB_PASSWORD}`, `%(password)s`, `{{ password }}`, `{password}`), references to a ' +
       'vault or secret manager, prompts and labels (`"Password: "`, `"DB_PASSWORD"`), paths and hashed ' +
       'passwords (`pbkdf2_sha256$…`, `$2b$…`). Test code and configuration templates are reported one ' +
