@@ -135,7 +135,11 @@ export const hardcodedSecretKey: Rule = {
       'Placeholders such as `"changeme"` assigned directly are reported: they are keys too, and known ones. ' +
       'Not reported: an empty string, substitution templates (`"$SECRET_KEY"`, `"{{ secret_key }}"` and the braced shell form), ' +
       '`os.environ["SECRET_KEY"]`, and generated keys (`secrets.token_hex()`, `get_random_secret_key()`). ' +
-      'Messages never repeat the value.',
+      'Messages never repeat the value, and the key is masked in every output (its first characters and length ' +
+      'are kept).\n\n' +
+      'The secret rules see these keys too; one secret gets one finding: this rule reports a framework key, ' +
+      'unless the value is a provider token, a private key, a JWT or a URL with a password, which K601, K602, ' +
+      'K606 or K603 report instead. K604 and K605 stay silent on it.',
     why:
       'The secret key signs session cookies, password-reset links, CSRF tokens and anything else passed ' +
       'through the framework\'s signing helpers. Whoever knows it can forge a session for any user, often an ' +
