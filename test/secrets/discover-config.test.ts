@@ -93,6 +93,12 @@ describe('krait scan with configuration files', () => {
     expect(json.findings.map((f: { ruleId: string; location: { path: string } }) => [f.ruleId, f.location.path])).toEqual([['K604', '.env']]);
     const text = runCli(['scan', '.', '--no-color', '--exit-zero'], { cwd: root }).stdout;
     expect(text).toMatch(/files scanned\s+2 \(1 configuration, for secrets\)/);
+    fs.writeFileSync(path.join(root, 'blob.json'), Buffer.from([0x7b, 0x00, 0x01, 0x02, 0x7d]));
+    const binary = JSON.parse(runCli(['scan', '.', '--format', 'json', '--exit-zero'], { cwd: root }).stdout);
+    expect(binary.notices.map((n: { path: string; kind: string; skipped: boolean }) => [n.path, n.kind, n.skipped])).toEqual([
+      ['blob.json', 'binary', true],
+      ['uv.lock', 'lock-file', true],
+    ]);
     const without = JSON.parse(runCli(['scan', '.', '--format', 'json', '--ignore', 'K6'], { cwd: root }).stdout);
     expect(without.stats.filesScanned).toBe(1);
     expect(without.stats.configFilesScanned).toBeUndefined();
