@@ -1,24 +1,17 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type DiscoverOptions, discover } from '../../src/workspace/discover.js';
-import { runCli } from '../helpers/cli.js';
+import { makeTree, runCli } from '../helpers/cli.js';
 
 const temps: string[] = [];
 afterAll(() => {
   for (const t of temps) fs.rmSync(t, { recursive: true, force: true });
 });
 
-function tree(spec: Record<string, string | { symlink: string }>): string {
-  const root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'krait-secrets-')));
+function tree(files: Record<string, string>): string {
+  const root = makeTree(files);
   temps.push(root);
-  for (const [rel, content] of Object.entries(spec)) {
-    const abs = path.join(root, rel);
-    fs.mkdirSync(path.dirname(abs), { recursive: true });
-    if (typeof content === 'string') fs.writeFileSync(abs, content);
-    else fs.symlinkSync(content.symlink, abs);
-  }
   return root;
 }
 
@@ -71,7 +64,8 @@ describe('discovery of configuration files', () => {
 
   it('does not follow a symlinked configuration file out of the root', () => {
     const outside = tree({ 'secret.env': 'DB_PASSWORD=kraitFixture-Pw-22\n' });
-    const inside = tree({ 'app.py': 'x = 1\n', 'linked.env': { symlink: path.join(outside, 'secret.env') } });
+    const inside = tree({ 'app.py': 'x = 1\n' });
+    fs.symlinkSync(path.join(outside, 'secret.env'), path.join(inside, 'linked.env'));
     const found = discover(['.'], options, inside);
     expect(found.files.map((f) => f.relPath)).toEqual(['app.py']);
     expect(found.notices.map((n) => [n.path, n.kind])).toEqual([['linked.env', 'symlink-outside-root']]);
