@@ -5,7 +5,7 @@
  * of the tree is made.
  */
 import type { Node } from 'web-tree-sitter';
-import type { ModuleModel } from '../semantics/module.js';
+import { type ModuleModel, tupleElements } from '../semantics/module.js';
 import { unparen } from '../syntax/nodes.js';
 import { awsSecretKeys, type BindingKind, type BoundValue, classifyBound, findTokens, isTestPath, lineStartsOf, lowerConfidence, type SecretHit } from './detect.js';
 
@@ -85,6 +85,26 @@ function binding(literal: Node, model: ModuleModel): { name: string; binding: Bi
   }
 }
 
+/**
+ * `user, password = "app", "s3cret"`: the literals of a tuple assigned to as many targets, each with its
+ * target's name. The text search lands on one of them (often the first); every one is returned.
+ */
+function unpacked(literal: Node, model: ModuleModel): { literal: Node; name: string }[] {
+  const tuple = literal.parent;
+  const assignment = tuple?.parent;
+  if (!tuple || assignment?.type !== 'assignment' || assignment.childForFieldName('right')?.id !== tuple.id) return [];
+  const left = assignment.childForFieldName('left');
+  const values = tupleElements(tuple);
+  const targets = left ? tupleElements(left) : undefined;
+  if (!values || !targets || values.length !== targets.length) return [];
+  const out: { literal: Node; name: string }[] = [];
+  values.forEach((v, i) => {
+    const name = v.type === 'string' || v.type === 'concatenated_string' ? targetName(targets[i], model) : undefined;
+    if (name) out.push({ literal: v, name });
+  });
+  return out;
+}
+
 /** Literals bound to secret-like names, found from the text and confirmed in the tree. */
 function boundValues(model: ModuleModel): BoundValue[] {
   const text = model.text;
@@ -99,13 +119,14 @@ function boundValues(model: ModuleModel): BoundValue[] {
     let literal = start.parent;
     if (literal?.type !== 'string') continue;
     if (literal.parent?.type === 'concatenated_string') literal = literal.parent;
-    if (seen.has(literal.startIndex)) continue;
-    seen.add(literal.startIndex);
     const where = binding(literal, model);
-    if (!where) continue;
-    const value = literalValue(literal, model);
-    if (value === undefined) continue;
-    out.push({ name: where.name, value, span: contentSpan(literal), binding: where.binding });
+    const found = where ? [{ literal, name: where.name, binding: where.binding }] : unpacked(literal, model).map((u) => ({ ...u, binding: 'assigned' as const }));
+    for (const f of found) {
+      if (seen.has(f.literal.startIndex)) continue;
+      seen.add(f.literal.startIndex);
+      const value = literalValue(f.literal, model);
+      if (value !== undefined) out.push({ name: f.name, value, span: contentSpan(f.literal), binding: f.binding });
+    }
   }
   return out;
 }
