@@ -3,7 +3,7 @@
  * hold checksums, not secrets; minified files are generated), and how `key = value` pairs are read from each
  * format without a full parser: a secret scanner must read broken and templated files too.
  */
-import { awsSecretKeys, type BoundValue, classifyBound, findTokens, isTemplatePath, isTestPath, lineStartsOf, lowerConfidence, type SecretHit } from './detect.js';
+import { awsSecretKeys, type BoundValue, classifyBound, findTokens, isTemplatePath, isTestPath, lowerConfidence, type SecretHit } from './detect.js';
 
 export type ConfigFormat = 'env' | 'ini' | 'toml' | 'yaml' | 'json' | 'dockerfile';
 
@@ -130,8 +130,7 @@ function boundPairs(text: string, format: ConfigFormat): BoundValue[] {
 export function configSecrets(text: string, relPath: string, format: ConfigFormat): SecretHit[] {
   const tokens = findTokens(text);
   const bound = boundPairs(text, format);
-  const lineStarts = lineStartsOf(text);
-  const hits = [...tokens, ...awsSecretKeys(text, tokens, bound, lineStarts)];
+  const hits = [...tokens, ...awsSecretKeys(text, tokens, bound)];
   for (const b of bound) {
     const hit = classifyBound(b);
     if (hit) hits.push(hit);

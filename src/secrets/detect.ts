@@ -92,21 +92,35 @@ export function lineStartsOf(text: string): number[] {
 const TOKEN_CHAR = /[A-Za-z0-9_-]/;
 
 /**
- * Every format's hints in one regex: one pass over a file that holds none of them (nearly every file) instead
- * of a substring search per hint. Measured on the CPython standard library, this pass costs half of the
- * separate searches.
+ * Every format's hints in one regex, longest first (so `sk-ant-` is seen as itself, not as `sk-`): one pass over
+ * the file tells which hints occur, and only the formats with a hint present run their own regex. Measured on
+ * the CPython standard library, this costs half of a substring search per hint.
  */
-const ANY_HINT = new RegExp([...new Set(TOKEN_FORMATS.flatMap((f) => f.hints))].map((h) => h.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'));
+const ANY_HINT = new RegExp(
+  [...new Set(TOKEN_FORMATS.flatMap((f) => f.hints))]
+    .sort((a, b) => b.length - a.length)
+    .map((h) => h.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+    .join('|'),
+  'g',
+);
+
+function hintsIn(text: string): Set<string> {
+  const present = new Set<string>();
+  ANY_HINT.lastIndex = 0;
+  for (let m = ANY_HINT.exec(text); m !== null; m = ANY_HINT.exec(text)) present.add(m[0]);
+  return present;
+}
 
 /**
  * Token formats, private keys, JWTs and credential URLs anywhere in `text`. A format's regex runs only when
  * one of its literal hints occurs in the text, so a file without any costs a few substring searches.
  */
 export function findTokens(text: string): SecretHit[] {
+  const present = hintsIn(text);
+  if (present.size === 0) return credentialUrls(text);
   const hits: SecretHit[] = [];
-  if (!ANY_HINT.test(text)) return credentialUrls(text);
   for (const format of TOKEN_FORMATS) {
-    if (!format.hints.some((h) => text.includes(h))) continue;
+    if (!format.hints.some((h) => present.has(h))) continue;
     format.pattern.lastIndex = 0;
     for (let m = format.pattern.exec(text); m !== null; m = format.pattern.exec(text)) {
       if (format.bounded && m.index > 0 && TOKEN_CHAR.test(text[m.index - 1])) continue;
@@ -203,8 +217,9 @@ function credentialUrls(text: string): SecretHit[] {
  * AWS secret access keys have no prefix; a 40-character base64 string is one when an access key id sits
  * within a few lines of it, or when the name it is bound to says so.
  */
-export function awsSecretKeys(text: string, tokens: readonly SecretHit[], bound: readonly BoundValue[], lineStarts: readonly number[]): SecretHit[] {
+export function awsSecretKeys(text: string, tokens: readonly SecretHit[], bound: readonly BoundValue[]): SecretHit[] {
   const ids = tokens.filter((t) => t.label === 'AWS access key id');
+  const lineStarts = ids.length > 0 ? lineStartsOf(text) : [];
   const hits: SecretHit[] = [];
   const seen = new Set<number>();
   const add = (span: TextSpan, value: string, pairLine: number | undefined) => {

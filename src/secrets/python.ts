@@ -7,13 +7,14 @@
 import type { Node } from 'web-tree-sitter';
 import { type ModuleModel, tupleElements } from '../semantics/module.js';
 import { unparen } from '../syntax/nodes.js';
-import { awsSecretKeys, type BindingKind, type BoundValue, classifyBound, findTokens, isTestPath, lineStartsOf, lowerConfidence, type SecretHit } from './detect.js';
+import { isPasswordName, secretValueName } from './names.js';
+import { awsSecretKeys, type BindingKind, type BoundValue, classifyBound, findTokens, isTestPath, lowerConfidence, type SecretHit } from './detect.js';
 
 /**
  * A secret-like word, then the rest of the name, an optional closing quote and bracket (`d["password"]`), an
  * optional annotation (`password: str`), an assignment, comparison or mapping operator, and a string literal.
  */
-const BOUND_CANDIDATE = /(?:pass|pw|secret|token|key|cred|auth)[A-Za-z0-9_]*["']?\]?\s*(?::\s*[A-Za-z_][\w.]*\s*)?(?:[=!]=|=|:)\s*[rRbBuU]{0,2}["']/gi;
+const BOUND_CANDIDATE = /(?:pass|pw|secret|token|key|cred|auth)[A-Za-z0-9_-]*["']?\]?\s*(?::\s*[A-Za-z_][\w.]*\s*)?(?:[=!]=|=|:)\s*[rRbBuU]{0,2}["']/gi;
 
 /** The literal text of a string node when it is a plain constant (f-strings with replacement fields are not). */
 function literalValue(node: Node, model: ModuleModel): string | undefined {
@@ -105,6 +106,13 @@ function unpacked(literal: Node, model: ModuleModel): { literal: Node; name: str
   return out;
 }
 
+const NAME_CHAR = /[A-Za-z0-9_-]/;
+
+/** Names the classification can accept (see `classifyBound`): passwords, secret names, AWS secret names. */
+function mayNameSecret(name: string): boolean {
+  return isPasswordName(name) || secretValueName(name) !== undefined || /aws/i.test(name);
+}
+
 /** Literals bound to secret-like names, found from the text and confirmed in the tree. */
 function boundValues(model: ModuleModel): BoundValue[] {
   const text = model.text;
@@ -113,6 +121,15 @@ function boundValues(model: ModuleModel): BoundValue[] {
   const root = model.tree.rootNode;
   BOUND_CANDIDATE.lastIndex = 0;
   for (let m = BOUND_CANDIDATE.exec(text); m !== null; m = BOUND_CANDIDATE.exec(text)) {
+    // The whole name around the secret-like word, read from the text: most candidates (`key = "name"`,
+    // `sort_key="x"`) end here, before any tree access.
+    let from = m.index;
+    while (from > 0 && NAME_CHAR.test(text[from - 1])) from--;
+    const end = m.index + (/^[A-Za-z0-9_-]+/.exec(m[0])?.[0].length ?? 0);
+    // Two readings: an identifier (`api_key`) and a key that may hold dashes (`"x-api-key"`).
+    const wide = text.slice(from, end);
+    const narrow = wide.slice(wide.lastIndexOf('-') + 1);
+    if (!mayNameSecret(narrow) && !mayNameSecret(wide)) continue;
     const quote = m.index + m[0].length - 1;
     const start = root.descendantForIndex(quote, quote + 1);
     if (start?.type !== 'string_start') continue;
@@ -154,14 +171,13 @@ export function pythonSecrets(model: ModuleModel): SecretHit[] {
   if (hits) return hits;
   const tokens = findTokens(model.text).filter((h) => inLiteralOrComment(model, h.span.start, h.span.end));
   const bound = boundValues(model);
-  const lineStarts = tokens.length > 0 || bound.length > 0 ? lineStartsOf(model.text) : [];
-  const aws = awsSecretKeys(model.text, tokens, bound, lineStarts).filter((h) => inLiteralOrComment(model, h.span.start, h.span.end));
+  const aws = awsSecretKeys(model.text, tokens, bound).filter((h) => inLiteralOrComment(model, h.span.start, h.span.end));
   hits = [...tokens, ...aws];
   for (const b of bound) {
     const hit = classifyBound(b);
     if (hit) hits.push(hit);
   }
-  if (isTestPath(model.relPath)) for (const h of hits) h.confidence = lowerConfidence(h.confidence);
+  if (hits.length > 0 && isTestPath(model.relPath)) for (const h of hits) h.confidence = lowerConfidence(h.confidence);
   cache.set(model, hits);
   return hits;
 }
