@@ -40,7 +40,7 @@ export interface SecretHit {
 }
 
 /** How a value is bound to its name; decides the wording and, for passwords, Bandit's id. */
-export type BindingKind = 'assigned' | 'keyword' | 'default' | 'compared' | 'dict key' | 'setting';
+export type BindingKind = 'assigned' | 'keyword' | 'default' | 'compared' | 'dict key' | 'setting' | 'auth pair';
 
 export interface BoundValue {
   name: string;
@@ -287,7 +287,7 @@ export function classifyBound(b: BoundValue): SecretHit | undefined {
   // The value is the name again (`password = "Password"`, `token = "TOKEN"`): a label, not a value.
   const compact = value.toLowerCase().replace(/[^a-z0-9]/g, '');
   if (compact === words.join('') || words.includes(compact)) return undefined;
-  if (isPasswordName(b.name)) {
+  if (b.binding === 'auth pair' || isPasswordName(b.name)) {
     if (value.length < 4 && !/[^A-Za-z]/.test(value)) return undefined;
     return {
       kind: 'password',

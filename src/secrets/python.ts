@@ -14,7 +14,7 @@ import { awsSecretKeys, type BindingKind, type BoundValue, classifyBound, findTo
  * A secret-like word, then the rest of the name, an optional closing quote and bracket (`d["password"]`), an
  * optional annotation (`password: str`), an assignment, comparison or mapping operator, and a string literal.
  */
-const BOUND_CANDIDATE = /(?:pass|pw|secret|token|key|cred|auth)[A-Za-z0-9_-]*["']?\]?\s*(?::\s*[A-Za-z_][\w.]*\s*)?(?:[=!]=|=|:)\s*[rRbBuU]{0,2}["']/gi;
+const BOUND_CANDIDATE = /(?:pass|pw|secret|token|key|cred|auth)[A-Za-z0-9_-]*["']?\]?\s*(?::\s*[A-Za-z_][\w.]*\s*)?(?:[=!]=|=|:)\s*\(?\s*[rRbBuU]{0,2}["']/gi;
 
 /** The literal text of a string node when it is a plain constant (f-strings with replacement fields are not). */
 function literalValue(node: Node, model: ModuleModel): string | undefined {
@@ -113,6 +113,20 @@ function mayNameSecret(name: string): boolean {
   return isPasswordName(name) || secretValueName(name) !== undefined || /aws/i.test(name);
 }
 
+/** Keywords that take a `(user, password)` pair: requests, httpx, aiohttp, elasticsearch, and the like. */
+const AUTH_PAIR_KEYWORDS = new Set(['auth', 'basic_auth', 'http_auth', 'proxy_auth', 'credentials']);
+
+/** `auth=("user", "s3cret")`: the second literal of the pair is a password. */
+function authPair(literal: Node): { literal: Node; name: string }[] {
+  const tuple = literal.parent;
+  const kw = tuple?.parent;
+  if (tuple?.type !== 'tuple' || kw?.type !== 'keyword_argument' || kw.childForFieldName('value')?.id !== tuple.id) return [];
+  const name = kw.childForFieldName('name')?.text;
+  const items = tupleElements(tuple);
+  if (!name || !AUTH_PAIR_KEYWORDS.has(name) || items?.length !== 2 || items[1].type !== 'string') return [];
+  return [{ literal: items[1], name }];
+}
+
 /** Literals bound to secret-like names, found from the text and confirmed in the tree. */
 function boundValues(model: ModuleModel): BoundValue[] {
   const text = model.text;
@@ -137,7 +151,12 @@ function boundValues(model: ModuleModel): BoundValue[] {
     if (literal?.type !== 'string') continue;
     if (literal.parent?.type === 'concatenated_string') literal = literal.parent;
     const where = binding(literal, model);
-    const found = where ? [{ literal, name: where.name, binding: where.binding }] : unpacked(literal, model).map((u) => ({ ...u, binding: 'assigned' as const }));
+    const found: { literal: Node; name: string; binding: BindingKind }[] = where
+      ? [{ literal, name: where.name, binding: where.binding }]
+      : [
+          ...unpacked(literal, model).map((u) => ({ ...u, binding: 'assigned' as const })),
+          ...authPair(literal).map((u) => ({ ...u, binding: 'auth pair' as const })),
+        ];
     for (const f of found) {
       if (seen.has(f.literal.startIndex)) continue;
       seen.add(f.literal.startIndex);

@@ -93,6 +93,9 @@ describe('token detection', () => {
     ]);
     expect(graded[1].message).toContain('passed as `password=`');
     expect(graded[2].message).toContain('default of parameter `password`');
+    const pair = await findings('requests.get(u, auth=("app", "kraitFixturePw5"))\n');
+    expect(pair.map((f) => [f.id, f.confidence])).toEqual([['K604', 'medium']]);
+    expect(pair[0].message).toContain('as the password of `auth=(user, password)`');
   });
 });
 

@@ -12,6 +12,8 @@ export function boundWhere(hit: SecretHit): string {
       return `compared with ${name}`;
     case 'dict key':
       return `stored under the key ${name}`;
+    case 'auth pair':
+      return `as the password of ${name.replace(/`$/, '=(user, password)`')}`;
     case 'setting':
       return `set as ${name}`;
     default:
