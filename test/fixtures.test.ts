@@ -3,7 +3,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { manifestKind } from '../src/deps/manifests/index.js';
 import { ALL_RULES } from '../src/rules/registry.js';
-import { analyze, findingKeys } from './helpers/analyze.js';
+import { configFormat } from '../src/secrets/config.js';
+import { analyze, analyzeConfig, findingKeys } from './helpers/analyze.js';
 import { auditFixture } from './helpers/deps.js';
 import { compareAnnotations, parseAnnotations } from './helpers/annotations.js';
 
@@ -18,9 +19,19 @@ function pythonFiles(dir: string): string[] {
     .sort();
 }
 
-const ruleFixtures = pythonFiles(path.join(repo, 'test/fixtures/rules'));
+/** Configuration files (`.env`, `*.toml`, `Dockerfile`…) the secret rules read; lock files are left out, as in a scan. */
+function configFiles(dir: string): string[] {
+  if (!fs.existsSync(dir)) return [];
+  return fs
+    .readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((d) => d.isFile() && configFormat(d.name) !== undefined)
+    .map((d) => path.join(d.parentPath, d.name))
+    .sort();
+}
+
+const ruleFixtures = [...pythonFiles(path.join(repo, 'test/fixtures/rules')), ...configFiles(path.join(repo, 'test/fixtures/rules'))];
 // The example apps are annotated with what `krait scan examples/` shows: the default rules only.
-const exampleFiles = pythonFiles(path.join(repo, 'examples'));
+const exampleFiles = [...pythonFiles(path.join(repo, 'examples')), ...configFiles(path.join(repo, 'examples'))];
 // Dependency rules are annotated in manifests (comments work there too), audited against the repository's small
 // advisory set.
 const manifestRoot = path.join(repo, 'test/fixtures/deps/annotated');
@@ -56,7 +67,8 @@ describe('annotated fixtures: exact set of (file, line, id)', () => {
     it(rel, async () => {
       const text = fs.readFileSync(file, 'utf8');
       const rules = exampleFiles.includes(file) ? DEFAULT_RULES : ALL_RULES;
-      const result = await analyze(text, { relPath: rel, rules });
+      const format = configFormat(path.basename(file));
+      const result = format ? analyzeConfig(text, rel, format, { rules }) : await analyze(text, { relPath: rel, rules });
       expect(compareAnnotations(findingKeys(result), parseAnnotations(text))).toEqual([]);
     });
   }

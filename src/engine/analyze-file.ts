@@ -1,11 +1,12 @@
 import { readSource } from '../workspace/decode.js';
 import { type AnalyzerSetup, analyzeText, type FileResult, type FileTask } from './analyze.js';
+import { analyzeConfigText } from './analyze-config.js';
 
 export async function analyzeFile(task: FileTask, setup: AnalyzerSetup): Promise<FileResult> {
   const read = readSource(task.absPath, task.relPath, setup.maxFileSize);
   if (!read.ok) return { relPath: task.relPath, analysed: false, lines: 0, findings: [], notices: [read.notice] };
   try {
-    const result = await analyzeText(read.text, task.relPath, setup);
+    const result = task.config ? analyzeConfigText(read.text, task.relPath, task.config, setup) : await analyzeText(read.text, task.relPath, setup);
     if (read.notice) result.notices.unshift(read.notice);
     return result;
   } catch (err) {

@@ -3,6 +3,9 @@ import { fingerprint } from '../findings/fingerprint.js';
 import { collectSuppressions, findSuppression, mayHaveSuppressions, type SuppressionMap } from '../findings/suppressions.js';
 import type { Finding, Location, Notice } from '../findings/types.js';
 import type { ReportInput, Rule, RuleContext, RuleOptions } from '../rules/types.js';
+import type { ConfigFormat } from '../secrets/config.js';
+import { lineOf, lineStartsOf, type TextSpan } from '../secrets/detect.js';
+import { dropShadowedSecrets, maskSpans, redactMessage } from '../secrets/redact.js';
 import { ModuleModel } from '../semantics/module.js';
 import { HintScanner } from './hints.js';
 import { enclosingStatement, statementHeaderRows } from '../syntax/nodes.js';
@@ -11,6 +14,8 @@ import { parsePython } from '../syntax/parser.js';
 export interface FileTask {
   absPath: string;
   relPath: string;
+  /** Set for a configuration file: read by the secret rules only, as text. */
+  config?: ConfigFormat;
 }
 
 export interface FileResult {
@@ -20,6 +25,8 @@ export interface FileResult {
   lines: number;
   findings: Finding[];
   notices: Notice[];
+  /** True for a configuration file (counted apart in the summary). */
+  config?: boolean;
 }
 
 export interface AnalyzerSetup {
@@ -51,6 +58,92 @@ export function nodeLocation(node: Node, relPath: string, lines: readonly string
     endLine: e.row + 1,
     endColumn: codePointColumn(lines[e.row] ?? '', e.column),
   };
+}
+
+/** Location of a range of the text (a secret inside a literal, a value in a configuration file). */
+export function spanLocation(span: TextSpan, relPath: string, lineStarts: readonly number[], lines: readonly string[]): Location {
+  const startRow = lineOf(lineStarts, span.start);
+  const endRow = lineOf(lineStarts, Math.max(span.start, span.end));
+  return {
+    path: relPath,
+    startLine: startRow + 1,
+    startColumn: codePointColumn(lines[startRow] ?? '', span.start - lineStarts[startRow]),
+    endLine: endRow + 1,
+    endColumn: codePointColumn(lines[endRow] ?? '', span.end - lineStarts[endRow]),
+  };
+}
+
+function startOf(input: ReportInput): number {
+  return input.node ? input.node.startIndex : (input.span?.start ?? 0);
+}
+
+function endOf(input: ReportInput): number {
+  return input.node ? input.node.endIndex : (input.span?.end ?? 0);
+}
+
+export interface RawFinding {
+  rule: Rule;
+  input: ReportInput;
+}
+
+/** What turning a file's raw reports into findings needs to know about the file. */
+export interface FindingSource {
+  relPath: string;
+  text: string;
+  /** Asked only when there is a finding: splitting a module into lines is not free. */
+  lines(): readonly string[];
+  locate(input: ReportInput): Location;
+  /** 0-based rows of the statement (or line) a suppression comment may sit on. */
+  rows(input: ReportInput): [number, number];
+  suppressions: SuppressionMap;
+}
+
+/**
+ * Findings from raw reports, in source order: the same secret reported by several rules is kept once, secrets
+ * are masked in snippets, fingerprints and messages, and suppression comments are applied.
+ */
+export function toFindings(reports: RawFinding[], src: FindingSource): Finding[] {
+  if (reports.length === 0) return [];
+  reports.sort((a, b) => startOf(a.input) - startOf(b.input) || a.rule.meta.id.localeCompare(b.rule.meta.id));
+  const raw = dropShadowedSecrets(reports, (r) => r.rule.meta.id, (r) => r.input.secrets);
+  const spans = raw.flatMap((r) => r.input.secrets ?? []);
+  // Every finding of the file sees the masked text, whichever rule found the secret.
+  const lines = spans.length > 0 ? maskSpans(src.text, spans).split(/\r\n|\r|\n/) : src.lines();
+  const secretTexts = spans.map((s) => src.text.slice(s.start, s.end));
+  const occurrences = new Map<string, number>();
+  return raw.map(({ rule, input }) => {
+    const location = src.locate(input);
+    const first = location.startLine - 1;
+    const last = Math.min(location.endLine - 1, first + SNIPPET_MAX_LINES - 1);
+    const snippet = lines.slice(first, last + 1).join('\n');
+    const key = `${rule.meta.id}\0${lines[first]?.trim()}`;
+    const occurrence = occurrences.get(key) ?? 0;
+    occurrences.set(key, occurrence + 1);
+    const finding: Finding = {
+      ruleId: rule.meta.id,
+      ruleName: rule.meta.name,
+      message: secretTexts.length > 0 ? redactMessage(input.message, secretTexts) : input.message,
+      severity: input.severity ?? rule.meta.severity,
+      confidence: input.confidence ?? rule.meta.confidence,
+      cwe: [...rule.meta.cwe],
+      location,
+      snippet,
+      fingerprint: fingerprint(rule.meta.id, src.relPath, lines[first] ?? '', occurrence),
+    };
+    // A comment anywhere on the statement's own lines (not inside a compound statement's body) suppresses.
+    const [from, to] = src.rows(input);
+    const sources = [...(rule.meta.sources.bandit ?? []), ...(rule.meta.sources.ruff ?? [])];
+    const suppression = findSuppression(
+      src.suppressions,
+      Math.min(from + 1, location.startLine),
+      Math.max(to + 1, location.endLine),
+      rule.meta.id,
+      rule.meta.name,
+      sources,
+    );
+    if (suppression) finding.suppression = suppression;
+    return finding;
+  });
 }
 
 /** Which rules want which callees, indexed both ways, built once per setup. */
@@ -111,7 +204,7 @@ interface RuleRun {
 
 /** Runs the rules over one parsed module; pure apart from the rules themselves, so tests can call it directly. */
 export function runRules(model: ModuleModel, setup: AnalyzerSetup, suppressions: SuppressionMap): Finding[] {
-  const raw: { rule: Rule; input: ReportInput }[] = [];
+  const raw: RawFinding[] = [];
   const seen = new Set<string>();
   const runs = new Map<Rule, RuleRun>();
   let hintAnswers: ((rule: Rule) => boolean) | undefined;
@@ -129,7 +222,7 @@ export function runRules(model: ModuleModel, setup: AnalyzerSetup, suppressions:
           options: setup.ruleOptions.get(rule.meta.id) ?? {},
           report(input) {
             // A rule reaching the same node twice (through two callee aliases, say) reports it once.
-            const key = `${rule.meta.id}:${input.node.startIndex}:${input.node.endIndex}`;
+            const key = `${rule.meta.id}:${startOf(input)}:${endOf(input)}`;
             if (seen.has(key)) return;
             seen.add(key);
             raw.push({ rule, input });
@@ -198,40 +291,19 @@ export function runRules(model: ModuleModel, setup: AnalyzerSetup, suppressions:
       if (run.allowed()) rule.module(run.ctx);
     }
   }
-  raw.sort((a, b) => a.input.node.startIndex - b.input.node.startIndex || a.rule.meta.id.localeCompare(b.rule.meta.id));
-  const occurrences = new Map<string, number>();
-  return raw.map(({ rule, input }) => {
-    const location = nodeLocation(input.node, model.relPath, model.lines);
-    const first = location.startLine - 1;
-    const last = Math.min(location.endLine - 1, first + SNIPPET_MAX_LINES - 1);
-    const snippet = model.lines.slice(first, last + 1).join('\n');
-    const key = `${rule.meta.id}\0${model.lines[first]?.trim()}`;
-    const occurrence = occurrences.get(key) ?? 0;
-    occurrences.set(key, occurrence + 1);
-    const finding: Finding = {
-      ruleId: rule.meta.id,
-      ruleName: rule.meta.name,
-      message: input.message,
-      severity: input.severity ?? rule.meta.severity,
-      confidence: input.confidence ?? rule.meta.confidence,
-      cwe: [...rule.meta.cwe],
-      location,
-      snippet,
-      fingerprint: fingerprint(rule.meta.id, model.relPath, model.lines[first] ?? '', occurrence),
-    };
-    // A comment anywhere on the statement's own lines (not inside a compound statement's body) suppresses.
-    const [from, to] = statementHeaderRows(enclosingStatement(input.node));
-    const sources = [...(rule.meta.sources.bandit ?? []), ...(rule.meta.sources.ruff ?? [])];
-    const suppression = findSuppression(
-      suppressions,
-      Math.min(from + 1, location.startLine),
-      Math.max(to + 1, location.endLine),
-      rule.meta.id,
-      rule.meta.name,
-      sources,
-    );
-    if (suppression) finding.suppression = suppression;
-    return finding;
+  let lineStarts: number[] | undefined;
+  const nodeOf = (input: ReportInput): Node => input.node ?? model.tree.rootNode.descendantForIndex(startOf(input), startOf(input)) ?? model.tree.rootNode;
+  return toFindings(raw, {
+    relPath: model.relPath,
+    text: model.text,
+    lines: () => model.lines,
+    locate: (input) => {
+      if (input.node) return nodeLocation(input.node, model.relPath, model.lines);
+      lineStarts ??= lineStartsOf(model.text);
+      return spanLocation(input.span ?? { start: 0, end: 0 }, model.relPath, lineStarts, model.lines);
+    },
+    rows: (input) => statementHeaderRows(enclosingStatement(nodeOf(input))),
+    suppressions,
   });
 }
 

@@ -92,6 +92,7 @@ export async function scan(req: ScanRequest): Promise<ScanResult> {
     exclude: req.exclude,
     respectGitignore: req.respectGitignore,
     maxFileSize: req.maxFileSize,
+    configFiles: rules.some((r) => r.configFile),
   }, req.cwd);
 
   const setup: WorkerSetup = {
@@ -99,7 +100,7 @@ export async function scan(req: ScanRequest): Promise<ScanResult> {
     ruleOptions: effectiveRuleOptions(rules, req.ruleOptions),
     maxFileSize: req.maxFileSize,
   };
-  const tasks = discovered.files.map((f) => ({ absPath: f.absPath, relPath: f.relPath }));
+  const tasks = discovered.files.map((f) => ({ absPath: f.absPath, relPath: f.relPath, ...(f.config ? { config: f.config } : {}) }));
   const results = await analyzeAll(
     tasks,
     discovered.files.map((f) => f.size),
@@ -115,10 +116,12 @@ export async function scan(req: ScanRequest): Promise<ScanResult> {
   const metas = new Map(rules.map((r) => [r.meta.id, r.meta]));
   let lines = 0;
   let scanned = 0;
+  let configScanned = 0;
   for (const r of results) {
     notices.push(...r.notices);
     if (!r.analysed) continue;
     scanned++;
+    if (r.config) configScanned++;
     lines += r.lines;
     const abs = path.join(discovered.root, r.relPath);
     const ignoredHere = perFile.filter((p) => p.match(abs)).flatMap((p) => p.selectors);
@@ -156,6 +159,7 @@ export async function scan(req: ScanRequest): Promise<ScanResult> {
     stats: {
       filesScanned: scanned,
       filesSkipped: skipped,
+      ...(configScanned > 0 ? { configFilesScanned: configScanned } : {}),
       skippedByReason,
       lines,
       findingsBySeverity,

@@ -12,6 +12,8 @@ export interface ScanStats {
   filesScanned: number;
   /** Files not analysed at all; every one has a notice with `skipped: true`. */
   filesSkipped: number;
+  /** How many of `filesScanned` were configuration files, read by the secret rules only (absent when none). */
+  configFilesScanned?: number;
   skippedByReason: Partial<Record<NoticeKind, number>>;
   lines: number;
   /** Reported (unsuppressed, above thresholds) findings by severity. */

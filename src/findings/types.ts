@@ -116,7 +116,11 @@ export type NoticeKind =
   /** Dependency audit: advisory data missing, stale or not evaluable (offline with no data, API down). */
   | 'advisory-data'
   /** Dependency audit: a configured ignore entry that has expired and no longer suppresses. */
-  | 'expired-ignore';
+  | 'expired-ignore'
+  /** Secrets: a lock file left out of the secret scan. */
+  | 'lock-file'
+  /** Secrets: a minified (generated) configuration file left out of the secret scan. */
+  | 'minified';
 
 export interface Notice {
   kind: NoticeKind;

@@ -55,6 +55,7 @@ const NOTICE_KEYS = keys<Notice>()(['kind', 'path', 'line', 'column', 'message',
 const STATS_KEYS = keys<ScanStats>()([
   'filesScanned',
   'filesSkipped',
+  'configFilesScanned',
   'skippedByReason',
   'lines',
   'findingsBySeverity',

@@ -324,7 +324,7 @@ function renderSummary(result: ScanResult, c: Colors): string[] {
   }).join(', ');
 
   const rows: [string, string][] = [
-    ['files scanned', String(s.filesScanned)],
+    ['files scanned', String(s.filesScanned) + (s.configFilesScanned ? ` (${s.configFilesScanned} configuration, for secrets)` : '')],
     ['files skipped', s.filesSkipped + (reasons.length > 0 ? ` (${reasons.join(', ')})` : '')],
     ['notices', noticeSummary(result)],
     ['lines', String(s.lines)],

@@ -10,6 +10,7 @@ import { INJECTION_RULES } from './injection/index.js';
 import { LOGGING_RULES } from './logging/index.js';
 import { PROCESS_RULES } from './processes/index.js';
 import { REGEX_RULES } from './regex/index.js';
+import { SECRET_RULES } from './secrets/index.js';
 import { SOURCE_RULES } from './source/index.js';
 import { TEMPLATE_RULES } from './templates/index.js';
 import { TRANSPORT_RULES } from './transport/index.js';
@@ -31,6 +32,7 @@ export const ALL_RULES: readonly Rule[] = [
   ...LOGGING_RULES,
   ...PROCESS_RULES,
   ...REGEX_RULES,
+  ...SECRET_RULES,
   ...SOURCE_RULES,
   ...TEMPLATE_RULES,
   ...TRANSPORT_RULES,

@@ -1,5 +1,7 @@
 import type { Confidence, Severity } from '../findings/types.js';
 import type { Assignment, CallSite } from '../semantics/model.js';
+import type { ConfigFormat } from '../secrets/config.js';
+import type { TextSpan } from '../secrets/detect.js';
 import type { ModuleModel } from '../semantics/module.js';
 import type { Node } from 'web-tree-sitter';
 
@@ -66,7 +68,11 @@ export interface RuleOptionSpec {
 export type RuleOptions = Record<string, string | number | boolean | string[]>;
 
 export interface ReportInput {
-  node: Node;
+  /** What the finding points at: a node, or (`span`) a range of the text, for a secret inside a literal or a configuration file. */
+  node?: Node;
+  span?: TextSpan;
+  /** Ranges of the text that hold a secret: masked in every output (see src/secrets/redact.ts). */
+  secrets?: TextSpan[];
   message: string;
   severity?: Severity;
   confidence?: Confidence;
@@ -75,6 +81,16 @@ export interface ReportInput {
 export interface RuleContext {
   model: ModuleModel;
   options: RuleOptions;
+  report(input: ReportInput): void;
+}
+
+/** A configuration file (`.env`, `*.toml`, `*.yaml`, `Dockerfile`…), for the rules that read them: the secret rules. */
+export interface ConfigFileContext {
+  relPath: string;
+  text: string;
+  format: ConfigFormat;
+  options: RuleOptions;
+  /** Reports a finding at `span` (a node has no meaning here). */
   report(input: ReportInput): void;
 }
 
@@ -111,4 +127,6 @@ export interface Rule {
   node?(node: Node, ctx: RuleContext): void;
   /** Runs once per module, for checks that need the whole module (settings files, say). */
   module?(ctx: RuleContext): void;
+  /** Runs once per configuration file; rules without it never see one. */
+  configFile?(ctx: ConfigFileContext): void;
 }

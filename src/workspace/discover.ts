@@ -4,6 +4,7 @@ import ignore, { type Ignore } from 'ignore';
 import picomatch from 'picomatch';
 import { UsageError } from '../errors.js';
 import type { Notice } from '../findings/types.js';
+import { type ConfigFormat, configFormat, isLockFile } from '../secrets/config.js';
 
 export interface DiscoverOptions {
   /** Extra globs (relative to the root, picomatch syntax) of files to scan even when they are not `*.py`. */
@@ -13,6 +14,11 @@ export interface DiscoverOptions {
   respectGitignore: boolean;
   /** Bytes; larger files are left out with a 'too-large' notice. */
   maxFileSize: number;
+  /**
+   * Also list configuration files (`.env*`, `*.toml`, `*.yaml`, `Dockerfile`…) for the secret rules; lock files
+   * are then left out with a 'lock-file' notice. Off when no rule reads configuration files.
+   */
+  configFiles?: boolean;
 }
 
 export interface DiscoveredFile {
@@ -20,6 +26,8 @@ export interface DiscoveredFile {
   /** Relative to the root, with forward slashes. */
   relPath: string;
   size: number;
+  /** Set for a configuration file, which only the secret rules read. */
+  config?: ConfigFormat;
 }
 
 export interface DiscoverResult {
@@ -244,7 +252,9 @@ class Walker {
       } catch {
         // stat just succeeded; a failure here is a race, and the plain path still identifies the file.
       }
-      this.addFile(abs, rel, real, st.size, false);
+      const name = path.basename(abs);
+      const config = this.options.configFiles && !this.hasPythonName(name, rel) ? configFormat(name) : undefined;
+      this.addFile(abs, rel, real, st.size, false, config);
     } else {
       this.notice('unreadable', shown, 'not a regular file or directory; skipped');
     }
@@ -299,7 +309,9 @@ class Walker {
         this.pushDir(task, levels, abs, rel, path.join(task.real, name), false);
       } else if (entry.isFile()) {
         if (this.exclude.any(rel) || this.gitignored(levels, rel, false)) continue;
-        if (!this.isPythonCandidate(abs, name, rel)) continue;
+        const python = this.isPythonCandidate(abs, name, rel);
+        const config = python ? undefined : this.configCandidate(name, rel);
+        if (!python && config === undefined) continue;
         let size: number;
         try {
           size = fs.statSync(abs).size;
@@ -307,7 +319,7 @@ class Walker {
           this.notice('unreadable', rel, `cannot read (${errorCode(err)}); skipped`);
           continue;
         }
-        this.addFile(abs, rel, path.join(task.real, name), size, false);
+        this.addFile(abs, rel, path.join(task.real, name), size, false, config);
       } else if (entry.isSymbolicLink()) {
         this.followLink(task, levels, abs, name, rel);
       }
@@ -340,13 +352,15 @@ class Walker {
       if (this.exclude.any(rel) || this.gitignored(levels, rel, false)) return;
       if (!isInside(real, task.boundary)) {
         // Reading a shebang would mean opening a file outside the root, so only names decide here.
-        if (this.hasPythonName(name, rel)) {
+        if (this.hasPythonName(name, rel) || (this.options.configFiles && configFormat(name) !== undefined)) {
           this.notice('symlink-outside-root', rel, 'symbolic link points outside the scan root; not followed');
         }
         return;
       }
-      if (!this.isPythonCandidate(abs, name, rel)) return;
-      this.addFile(abs, rel, real, st.size, true);
+      const python = this.isPythonCandidate(abs, name, rel);
+      const config = python ? undefined : this.configCandidate(name, rel);
+      if (!python && config === undefined) return;
+      this.addFile(abs, rel, real, st.size, true, config);
     }
   }
 
@@ -398,13 +412,26 @@ class Walker {
     return path.extname(name) === '' && hasPythonShebang(abs);
   }
 
-  private addFile(abs: string, rel: string, real: string, size: number, viaSymlink: boolean): void {
+  /**
+   * The configuration format of a walked file the secret rules should read; a lock file gets a notice instead
+   * (it is counted as skipped: checksums, not secrets).
+   */
+  private configCandidate(name: string, rel: string): ConfigFormat | undefined {
+    if (!this.options.configFiles) return undefined;
+    if (isLockFile(name)) {
+      this.notice('lock-file', rel, 'lock file (checksums, not secrets); not scanned');
+      return undefined;
+    }
+    return configFormat(name);
+  }
+
+  private addFile(abs: string, rel: string, real: string, size: number, viaSymlink: boolean, config?: ConfigFormat): void {
     const shown = rel === '' ? path.basename(abs) : rel;
     if (size > this.options.maxFileSize) {
       this.notice('too-large', shown, `file is ${size} bytes, over the ${this.options.maxFileSize}-byte limit; skipped`);
       return;
     }
-    this.files.push({ absPath: abs, relPath: shown, size, real, viaSymlink });
+    this.files.push({ absPath: abs, relPath: shown, size, real, viaSymlink, ...(config ? { config } : {}) });
   }
 
   private excludedWithAncestors(rel: string, isDir: boolean): boolean {
@@ -541,7 +568,7 @@ function dedupeFiles(records: FileRecord[]): DiscoveredFile[] {
     }
   }
   return [...byReal.values()]
-    .map(({ absPath, relPath, size }) => ({ absPath, relPath, size }))
+    .map(({ absPath, relPath, size, config }) => ({ absPath, relPath, size, ...(config ? { config } : {}) }))
     .sort((a, b) => compareStrings(a.relPath, b.relPath));
 }
 

@@ -1,4 +1,6 @@
 import { analyzeText, type FileResult } from '../../src/engine/analyze.js';
+import { analyzeConfigText } from '../../src/engine/analyze-config.js';
+import type { ConfigFormat } from '../../src/secrets/config.js';
 import { ALL_RULES } from '../../src/rules/registry.js';
 import type { Rule, RuleOptions } from '../../src/rules/types.js';
 
@@ -12,6 +14,16 @@ export function analyze(
     ruleOptions: opts.ruleOptions ?? new Map(),
     maxFileSize: 1 << 24,
   });
+}
+
+/** Analyses a configuration file's text the way a scan does (the secret rules, by default all rules). */
+export function analyzeConfig(
+  text: string,
+  relPath: string,
+  format: ConfigFormat,
+  opts: { rules?: readonly Rule[]; ruleOptions?: Map<string, RuleOptions> } = {},
+): FileResult {
+  return analyzeConfigText(text, relPath, format, { rules: opts.rules ?? ALL_RULES, ruleOptions: opts.ruleOptions ?? new Map(), maxFileSize: 1 << 24 });
 }
 
 /** Unsuppressed findings as sorted "line:ID" keys. */

@@ -24,6 +24,8 @@ const NOTICE_KINDS = Object.keys({
   'unchecked-dependency': 1,
   'advisory-data': 1,
   'expired-ignore': 1,
+  'lock-file': 1,
+  minified: 1,
 } satisfies Record<NoticeKind, 1>);
 
 function parse(text: string) {

@@ -106,3 +106,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 EXCHANGE_RATES_URL = "https://rates.example.com/v1/latest"
 SUPPLIER_API_URL = "https://supplier.example.net/api"
 SUPPLIER_CA_BUNDLE = BASE_DIR / "certs" / "supplier-ca.pem"
+
+# Order confirmations go out through the shop's mail provider.
+# Vulnerable: the SMTP password is committed with the code (it is fake here).
+EMAIL_HOST = "smtp.mailprovider.net"
+EMAIL_HOST_USER = "orders@shop.test"
+EMAIL_HOST_PASSWORD = "Sh0p-0rd3rs-kraitdemo"  # expect: K604

@@ -28,3 +28,7 @@ DATABASES = {
         "PORT": os.environ.get("DJANGO_DB_PORT", "5432"),
     }
 }
+
+EMAIL_HOST = os.environ["DJANGO_EMAIL_HOST"]
+EMAIL_HOST_USER = os.environ["DJANGO_EMAIL_USER"]
+EMAIL_HOST_PASSWORD = os.environ["DJANGO_EMAIL_PASSWORD"]  # ok: K604

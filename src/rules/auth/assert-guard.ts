@@ -2,7 +2,7 @@ import type { Node } from 'web-tree-sitter';
 import type { ModuleModel } from '../../semantics/module.js';
 import { unparen } from '../../syntax/nodes.js';
 import { constantTruth, excerpt } from '../helpers.js';
-import { nameWords } from '../logging/secret-names.js';
+import { nameWords } from '../../secrets/names.js';
 import type { Rule } from '../types.js';
 import { BARE_TOKEN, DEFAULT_TEST_PATTERNS, handlesSyntaxTokens, importsTestFramework, inTestFunction, isTestPath, testPatternsOption } from './test-code.js';
 

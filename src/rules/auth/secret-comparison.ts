@@ -2,7 +2,7 @@ import type { Node } from 'web-tree-sitter';
 import type { ModuleModel } from '../../semantics/module.js';
 import { unparen } from '../../syntax/nodes.js';
 import { calleeOf, excerpt } from '../helpers.js';
-import { nameWords, verifierName } from '../logging/secret-names.js';
+import { nameWords, verifierName } from '../../secrets/names.js';
 import type { Rule } from '../types.js';
 import { BARE_TOKEN, handlesSyntaxTokens, importsTestFramework, inTestFunction, isTestPath } from './test-code.js';
 

@@ -5,8 +5,9 @@ import type { ModuleModel } from '../../semantics/module.js';
 import { unparen } from '../../syntax/nodes.js';
 import { boundValue, calleeOf } from '../helpers.js';
 import type { Rule } from '../types.js';
-import { isPasswordName } from './secret-names.js';
-import { constantInt, nameWords } from './shared.js';
+import { isPasswordName } from '../../secrets/names.js';
+import { nameWords } from '../../secrets/names.js';
+import { constantInt } from './shared.js';
 
 const FAST_HASHES = ['md5', 'sha1', 'sha224', 'sha256', 'sha384', 'sha512', 'sha3_224', 'sha3_256', 'sha3_384', 'sha3_512', 'blake2b', 'blake2s'];
 const PYCRYPTO_HASHES = ['MD5', 'SHA', 'SHA1', 'SHA224', 'SHA256', 'SHA384', 'SHA512', 'SHA3_256', 'SHA3_512', 'BLAKE2b', 'BLAKE2s'];

@@ -4,8 +4,7 @@ import type { Scope } from '../../semantics/model.js';
 import type { ModuleModel } from '../../semantics/module.js';
 import { calleeOf } from '../helpers.js';
 import type { Rule } from '../types.js';
-import { secretWord } from './secret-names.js';
-import { nameWords } from './shared.js';
+import { nameWords, secretWord } from '../../secrets/names.js';
 
 const RANDOM_FUNCTIONS = ['random', 'randint', 'choice', 'choices', 'randrange', 'getrandbits', 'sample', 'shuffle', 'uniform', 'randbytes', 'triangular'];
 const NUMPY_FUNCTIONS = ['rand', 'randint', 'random', 'random_sample', 'choice', 'bytes', 'permutation'];

@@ -4,16 +4,6 @@ import type { ModuleModel } from '../../semantics/module.js';
 import { unparen } from '../../syntax/nodes.js';
 import { boundValue, calleeOf } from '../helpers.js';
 
-/** Words of an identifier, lower-cased: `csrfToken` → csrf, token; `API_KEY` → api, key; `sessionID2` → session, id, 2. */
-export function nameWords(name: string): string[] {
-  return name
-    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
-    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2')
-    .toLowerCase()
-    .split(/[^a-z0-9]+/)
-    .filter((w) => w.length > 0);
-}
-
 const INT_OPERATORS: ReadonlySet<string> = new Set(['+', '-', '*', '//', '<<', '**']);
 
 /**

@@ -4,7 +4,7 @@ import { argument, type CallSite } from '../../semantics/model.js';
 import type { ModuleModel } from '../../semantics/module.js';
 import { unparen } from '../../syntax/nodes.js';
 import { excerpt } from '../helpers.js';
-import { sensitiveFileName } from '../logging/secret-names.js';
+import { sensitiveFileName } from '../../secrets/names.js';
 import type { Rule, RuleContext } from '../types.js';
 import { constantInt } from './shared.js';
 

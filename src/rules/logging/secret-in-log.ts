@@ -6,7 +6,7 @@ import { unparen } from '../../syntax/nodes.js';
 import { BARE_TOKEN, handlesSyntaxTokens, importsTestFramework, isTestPath } from '../auth/test-code.js';
 import { calleeOf, callsToAny, excerpt } from '../helpers.js';
 import type { Rule } from '../types.js';
-import { describesOtherThing, type SecretStrength, secretValueName } from './secret-names.js';
+import { describesOtherThing, type SecretStrength, secretValueName } from '../../secrets/names.js';
 
 const LEVELS = ['debug', 'info', 'warning', 'warn', 'error', 'exception', 'critical', 'fatal', 'log'];
 const LOG_METHODS = new Set([...LEVELS, 'trace', 'success', 'msg']);

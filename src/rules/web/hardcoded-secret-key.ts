@@ -3,6 +3,8 @@ import type { ModuleModel } from '../../semantics/module.js';
 import { unparen } from '../../syntax/nodes.js';
 import { attributeName, calleeOf, excerpt, FLASK_CONFIG_SETTERS, isFlaskApp, isFlaskConfig, mappingEntries, subscriptKey } from '../helpers.js';
 import type { Confidence } from '../../findings/types.js';
+import type { TextSpan } from '../../secrets/detect.js';
+import { contentSpan } from '../../secrets/python.js';
 import type { Rule } from '../types.js';
 
 const NAME = 'SECRET_KEY';
@@ -27,6 +29,19 @@ const MIN_REAL_KEY = 16;
 interface Verdict {
   confidence: Confidence;
   fallback: boolean;
+  /** The key as written, when it is a literal here: masked in every output, and shared with the K6xx rules (one finding per secret). */
+  secrets?: TextSpan[];
+}
+
+/** The literal's span, when the value is written in place (not a name bound elsewhere). */
+function literalSpans(node: Node): TextSpan[] | undefined {
+  const n = unparen(node);
+  return n.type === 'string' || n.type === 'concatenated_string' ? [contentSpan(n)] : undefined;
+}
+
+function withSpans(v: Verdict | undefined, node: Node): Verdict | undefined {
+  const secrets = literalSpans(node);
+  return v && secrets ? { ...v, secrets } : v;
 }
 
 function literalVerdict(s: string, fallback: boolean): Verdict | undefined {
@@ -63,11 +78,11 @@ function fallbackOf(n: Node, model: ModuleModel): Node | undefined {
 /** Whether a value given to SECRET_KEY is a literal key (or falls back to one), and how sure that is. */
 function secretVerdict(value: Node, model: ModuleModel): Verdict | undefined {
   const direct = model.constantString(value);
-  if (direct !== undefined) return literalVerdict(direct, false);
+  if (direct !== undefined) return withSpans(literalVerdict(direct, false), value);
   const fallback = fallbackOf(unparen(value), model);
   if (!fallback) return undefined;
   const s = model.constantString(fallback);
-  return s === undefined ? undefined : literalVerdict(s, true);
+  return s === undefined ? undefined : withSpans(literalVerdict(s, true), fallback);
 }
 
 /**
@@ -120,7 +135,11 @@ export const hardcodedSecretKey: Rule = {
       'Placeholders such as `"changeme"` assigned directly are reported: they are keys too, and known ones. ' +
       'Not reported: an empty string, substitution templates (`"$SECRET_KEY"`, `"{{ secret_key }}"` and the braced shell form), ' +
       '`os.environ["SECRET_KEY"]`, and generated keys (`secrets.token_hex()`, `get_random_secret_key()`). ' +
-      'Messages never repeat the value.',
+      'Messages never repeat the value, and the key is masked in every output (its first characters and length ' +
+      'are kept).\n\n' +
+      'The secret rules see these keys too; one secret gets one finding: this rule reports a framework key, ' +
+      'unless the value is a provider token, a private key, a JWT or a URL with a password, which K601, K602, ' +
+      'K606 or K603 report instead. K604 and K605 stay silent on it.',
     why:
       'The secret key signs session cookies, password-reset links, CSRF tokens and anything else passed ' +
       'through the framework\'s signing helpers. Whoever knows it can forge a session for any user, often an ' +
@@ -142,7 +161,7 @@ export const hardcodedSecretKey: Rule = {
     for (const entry of mappingEntries(call, ctx.model)) {
       if (entry.key !== NAME) continue;
       const v = secretVerdict(entry.value, ctx.model);
-      if (v) ctx.report({ node: entry.node, message: message(NAME, v), confidence: v.confidence });
+      if (v) ctx.report({ node: entry.node, message: message(NAME, v), confidence: v.confidence, secrets: v.secrets });
     }
   },
   module(ctx) {
@@ -156,7 +175,7 @@ export const hardcodedSecretKey: Rule = {
       for (const entry of mappingEntries(call, model)) {
         if (entry.key !== NAME) continue;
         const v = secretVerdict(entry.value, model);
-        if (v) ctx.report({ node: entry.node, message: message(NAME, v), confidence: LOWER[v.confidence] });
+        if (v) ctx.report({ node: entry.node, message: message(NAME, v), confidence: LOWER[v.confidence], secrets: v.secrets });
       }
     }
   },
@@ -177,6 +196,6 @@ export const hardcodedSecretKey: Rule = {
     const v = secretVerdict(assignment.value, model);
     if (!v) return;
     const where = target.type === 'identifier' ? NAME : excerpt(target, 60);
-    ctx.report({ node: assignment.node, message: message(where, v), confidence: resolved ? v.confidence : LOWER[v.confidence] });
+    ctx.report({ node: assignment.node, message: message(where, v), confidence: resolved ? v.confidence : LOWER[v.confidence], secrets: v.secrets });
   },
 };
