@@ -80,20 +80,20 @@ describe('discovery of configuration files', () => {
 describe('krait scan with configuration files', () => {
   it('counts configuration files and lock files in the summary, and leaves them out with --ignore K6', () => {
     const root = tree({ 'app.py': 'x = 1\n', '.env': 'DB_PASSWORD=kraitFixture-Pw-12\n', 'uv.lock': 'x\n' });
-    const json = JSON.parse(runCli(['scan', '.', '--format', 'json', '--exit-zero'], { cwd: root }).stdout);
+    const json = JSON.parse(runCli(['scan', '.', '--no-deps', '--format', 'json', '--exit-zero'], { cwd: root }).stdout);
     expect(json.stats.filesScanned).toBe(2);
     expect(json.stats.configFilesScanned).toBe(1);
     expect(json.stats.skippedByReason).toEqual({ 'lock-file': 1 });
     expect(json.findings.map((f: { ruleId: string; location: { path: string } }) => [f.ruleId, f.location.path])).toEqual([['K604', '.env']]);
-    const text = runCli(['scan', '.', '--no-color', '--exit-zero'], { cwd: root }).stdout;
+    const text = runCli(['scan', '.', '--no-deps', '--no-color', '--exit-zero'], { cwd: root }).stdout;
     expect(text).toMatch(/files scanned\s+2 \(1 configuration, for secrets\)/);
     fs.writeFileSync(path.join(root, 'blob.json'), Buffer.from([0x7b, 0x00, 0x01, 0x02, 0x7d]));
-    const binary = JSON.parse(runCli(['scan', '.', '--format', 'json', '--exit-zero'], { cwd: root }).stdout);
+    const binary = JSON.parse(runCli(['scan', '.', '--no-deps', '--format', 'json', '--exit-zero'], { cwd: root }).stdout);
     expect(binary.notices.map((n: { path: string; kind: string; skipped: boolean }) => [n.path, n.kind, n.skipped])).toEqual([
       ['blob.json', 'binary', true],
       ['uv.lock', 'lock-file', true],
     ]);
-    const without = JSON.parse(runCli(['scan', '.', '--format', 'json', '--ignore', 'K6'], { cwd: root }).stdout);
+    const without = JSON.parse(runCli(['scan', '.', '--no-deps', '--format', 'json', '--ignore', 'K6'], { cwd: root }).stdout);
     expect(without.stats.filesScanned).toBe(1);
     expect(without.stats.configFilesScanned).toBeUndefined();
     expect(without.notices).toEqual([]);
