@@ -40,7 +40,7 @@ export interface SecretHit {
 }
 
 /** How a value is bound to its name; decides the wording and, for passwords, Bandit's id. */
-export type BindingKind = 'assigned' | 'keyword' | 'default' | 'compared' | 'dict key' | 'setting' | 'auth pair';
+export type BindingKind = 'assigned' | 'keyword' | 'default' | 'compared' | 'dict key' | 'setting' | 'auth pair' | 'auth call';
 
 export interface BoundValue {
   name: string;
@@ -280,14 +280,16 @@ const LOOKUP_NAME_WORDS = new Set([
  */
 export function classifyBound(b: BoundValue): SecretHit | undefined {
   const value = b.value;
-  if (value.length === 0 || value.length > 512 || describesOtherThing(b.name)) return undefined;
+  // In `auth=(user, pw)` and `HTTPDigestAuth(user, pw)` the place says it is a password, whatever the name.
+  const authPlace = b.binding === 'auth pair' || b.binding === 'auth call';
+  if (value.length === 0 || value.length > 512 || (!authPlace && describesOtherThing(b.name))) return undefined;
   const words = nameWords(b.name);
-  if (words.some((w) => LOOKUP_NAME_WORDS.has(w))) return undefined;
+  if (!authPlace && words.some((w) => LOOKUP_NAME_WORDS.has(w))) return undefined;
   if (isPlaceholder(value) || isPasswordHash(value) || isNotAValue(value)) return undefined;
   // The value is the name again (`password = "Password"`, `token = "TOKEN"`): a label, not a value.
   const compact = value.toLowerCase().replace(/[^a-z0-9]/g, '');
   if (compact === words.join('') || words.includes(compact)) return undefined;
-  if (b.binding === 'auth pair' || isPasswordName(b.name)) {
+  if (authPlace || isPasswordName(b.name)) {
     if (value.length < 4 && !/[^A-Za-z]/.test(value)) return undefined;
     return {
       kind: 'password',

@@ -14,7 +14,7 @@ import { awsSecretKeys, type BindingKind, type BoundValue, classifyBound, findTo
  * A secret-like word, then the rest of the name, an optional closing quote and bracket (`d["password"]`), an
  * optional annotation (`password: str`), an assignment, comparison or mapping operator, and a string literal.
  */
-const BOUND_CANDIDATE = /(?:pass|pw|secret|token|key|cred|auth)[A-Za-z0-9_-]*["']?\]?\s*(?::\s*[A-Za-z_][\w.]*\s*)?(?:[=!]=|=|:)\s*\(?\s*[rRbBuU]{0,2}["']/gi;
+const BOUND_CANDIDATE = /(?:pass|pw|secret|token|key|cred|auth)[A-Za-z0-9_-]*["']?\]?\s*(?::\s*[A-Za-z_][\w.]*\s*)?(?:[=!]=|=|:|\()\s*\(?\s*[rRbBuU]{0,2}["']/gi;
 
 /** The literal text of a string node when it is a plain constant (f-strings with replacement fields are not). */
 function literalValue(node: Node, model: ModuleModel): string | undefined {
@@ -110,7 +110,7 @@ const NAME_CHAR = /[A-Za-z0-9_-]/;
 
 /** Names the classification can accept (see `classifyBound`): passwords, secret names, AWS secret names. */
 function mayNameSecret(name: string): boolean {
-  return isPasswordName(name) || secretValueName(name) !== undefined || /aws/i.test(name);
+  return isPasswordName(name) || secretValueName(name) !== undefined || /aws/i.test(name) || AUTH_CLASS.test(name);
 }
 
 /** Keywords that take a `(user, password)` pair: requests, httpx, aiohttp, elasticsearch, and the like. */
@@ -125,6 +125,20 @@ function authPair(literal: Node): { literal: Node; name: string }[] {
   const items = tupleElements(tuple);
   if (!name || !AUTH_PAIR_KEYWORDS.has(name) || items?.length !== 2 || items[1].type !== 'string') return [];
   return [{ literal: items[1], name }];
+}
+
+/** `HTTPBasicAuth("user", "s3cret")` (requests, httpx, aiohttp): the second argument is a password. */
+const AUTH_CLASS = /(?:Basic|Digest|Proxy)Auth$/;
+
+function authCall(literal: Node): { literal: Node; name: string }[] {
+  const args = literal.parent;
+  const call = args?.parent;
+  if (args?.type !== 'argument_list' || call?.type !== 'call') return [];
+  const callee = call.childForFieldName('function')?.text ?? '';
+  const name = callee.slice(callee.lastIndexOf('.') + 1);
+  if (!AUTH_CLASS.test(name)) return [];
+  const positional = args.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment' && c.type !== 'keyword_argument');
+  return positional[0]?.id === literal.id && positional[1]?.type === 'string' ? [{ literal: positional[1], name }] : [];
 }
 
 /** Literals bound to secret-like names, found from the text and confirmed in the tree. */
@@ -156,6 +170,7 @@ function boundValues(model: ModuleModel): BoundValue[] {
       : [
           ...unpacked(literal, model).map((u) => ({ ...u, binding: 'assigned' as const })),
           ...authPair(literal).map((u) => ({ ...u, binding: 'auth pair' as const })),
+          ...authCall(literal).map((u) => ({ ...u, binding: 'auth call' as const })),
         ];
     for (const f of found) {
       if (seen.has(f.literal.startIndex)) continue;

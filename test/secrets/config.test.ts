@@ -58,6 +58,12 @@ describe('configuration files', () => {
     expect(f.snippet).toBe(`DB_PASSWORD=krai${'*'.repeat(14)}`);
   });
 
+  it('says where a token was written', () => {
+    const token = `npm_${'KRAITFIXTURE'}Wad4PbEODudar5Ugy7NvgV12`;
+    const [f] = analyzeConfig(`NPM_TOKEN=${token}\n`, '.env', 'env').findings;
+    expect(f.message).toMatch(/^npm access token `npm_…` \(40 characters\) written in a configuration file: /);
+  });
+
   it('honours suppression comments in formats with # comments', () => {
     const result = analyzeConfig('DB_PASSWORD=kraitFixture-Pw-12  # krait: ignore[K604]\n', '.env', 'env');
     expect(result.findings.map((f) => f.suppression?.kind)).toEqual(['krait']);

@@ -14,6 +14,8 @@ export function boundWhere(hit: SecretHit): string {
       return `stored under the key ${name}`;
     case 'auth pair':
       return `as the password of ${name.replace(/`$/, '=(user, password)`')}`;
+    case 'auth call':
+      return `passed as the password to ${name.replace(/`$/, '(user, password)`')}`;
     case 'setting':
       return `set as ${name}`;
     default:

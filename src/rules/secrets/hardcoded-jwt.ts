@@ -28,5 +28,5 @@ export const hardcodedJwt: Rule = {
     good: 'import os\n\nTOKEN = os.environ["SERVICE_TOKEN"]\n',
     references: ['https://cwe.mitre.org/data/definitions/798.html', 'https://datatracker.ietf.org/doc/html/rfc7519'],
   },
-  ...secretHooks('jwt', (hit, shown) => `${hit.detail === 'unsigned' ? 'unsigned ' : ''}JSON Web Token ${shown} written in the source: it is a bearer credential until it expires; request tokens at runtime or read them from the environment`),
+  ...secretHooks('jwt', (hit, shown, place) => `${hit.detail === 'unsigned' ? 'unsigned ' : ''}JSON Web Token ${shown} written ${place}: it is a bearer credential until it expires; request tokens at runtime or read them from the environment`),
 };

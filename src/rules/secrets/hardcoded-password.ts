@@ -24,7 +24,8 @@ export const hardcodedPassword: Rule = {
       '- compared: `if password == "…"` (low confidence);\n' +
       '- as a dict value: `{"password": "…"}`, `dict(password="…")`;\n' +
       '- as the second item of a `(user, password)` pair passed as `auth=` (requests, httpx, aiohttp), ' +
-      '`basic_auth=`, `http_auth=`, `proxy_auth=` or `credentials=`;\n' +
+      '`basic_auth=`, `http_auth=`, `proxy_auth=` or `credentials=`, or to `HTTPBasicAuth("user", "…")` and the ' +
+      'other `…BasicAuth`, `…DigestAuth` and `…ProxyAuth` classes;\n' +
       '- in a configuration file: `DB_PASSWORD=…` in `.env`, `password: …` in YAML, `password = …` in INI or TOML.\n\n' +
       'Names about a password rather than of one (`password_length`, `password_field`, `PASSWORD_RESET_URL`, ' +
       '`password_hash`) are not reported, nor are values that cannot be the password itself: empty strings, ' +

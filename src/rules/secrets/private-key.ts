@@ -29,5 +29,5 @@ export const privateKey: Rule = {
     good: 'from pathlib import Path\n\nKEY = Path("/run/secrets/signing-key.pem").read_text()\n',
     references: ['https://cwe.mitre.org/data/definitions/321.html', 'https://cwe.mitre.org/data/definitions/798.html'],
   },
-  ...secretHooks('private-key', (hit, shown) => `${hit.label} ${shown} written in the source${hit.detail ? ` (${hit.detail})` : ''}: whoever reads it holds the key; replace the key pair and load the key from outside the repository`),
+  ...secretHooks('private-key', (hit, shown, place) => `${hit.label} ${shown} written ${place}${hit.detail ? ` (${hit.detail})` : ''}: whoever reads it holds the key; replace the key pair and load the key from outside the repository`),
 };

@@ -45,5 +45,5 @@ export const providerToken: Rule = {
       'https://cheatsheetseries.owasp.org/cheatsheets/Secrets_Management_Cheat_Sheet.html',
     ],
   },
-  ...secretHooks('provider', (hit, shown) => `${hit.label} ${shown} written in the source${hit.detail ? ` (${hit.detail})` : ''}: anyone who can read it can use it; ${REVOKE}`),
+  ...secretHooks('provider', (hit, shown, place) => `${hit.label} ${shown} written ${place}${hit.detail ? ` (${hit.detail})` : ''}: anyone who can read it can use it; ${REVOKE}`),
 };

@@ -14,22 +14,27 @@ function configHits(ctx: ConfigFileContext): SecretHit[] {
   return lastConfig.hits;
 }
 
-function input(hit: SecretHit, text: string, message: (hit: SecretHit, shown: string) => string): ReportInput {
+/** Where a secret was written, as messages say it. */
+export type Place = 'in the source' | 'in a configuration file';
+
+type Message = (hit: SecretHit, shown: string, place: Place) => string;
+
+function input(hit: SecretHit, text: string, place: Place, message: Message): ReportInput {
   const shown = describeSecret(text.slice(hit.secret.start, hit.secret.end));
-  return { span: hit.span, secrets: [hit.secret], message: message(hit, shown), confidence: hit.confidence };
+  return { span: hit.span, secrets: [hit.secret], message: message(hit, shown, place), confidence: hit.confidence };
 }
 
 /**
  * The check hooks of a secret rule: the module's (or configuration file's) hits of one kind, reported with the
  * secret described by its first characters and length only.
  */
-export function secretHooks(kind: SecretKind, message: (hit: SecretHit, shown: string) => string): Pick<Rule, 'module' | 'configFile'> {
+export function secretHooks(kind: SecretKind, message: Message): Pick<Rule, 'module' | 'configFile'> {
   return {
     module(ctx: RuleContext) {
-      for (const hit of pythonSecrets(ctx.model)) if (hit.kind === kind) ctx.report(input(hit, ctx.model.text, message));
+      for (const hit of pythonSecrets(ctx.model)) if (hit.kind === kind) ctx.report(input(hit, ctx.model.text, 'in the source', message));
     },
     configFile(ctx: ConfigFileContext) {
-      for (const hit of configHits(ctx)) if (hit.kind === kind) ctx.report(input(hit, ctx.text, message));
+      for (const hit of configHits(ctx)) if (hit.kind === kind) ctx.report(input(hit, ctx.text, 'in a configuration file', message));
     },
   };
 }
