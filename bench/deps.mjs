@@ -118,6 +118,13 @@ for (let i = 0; i < 5; i++) {
   runs.push(performance.now() - t);
   if (r.status !== 1) throw new Error(`krait deps exited ${r.status}: ${r.stderr}`);
 }
-console.log(`\`krait deps\` CLI on that lock file, index cached: median ${median(runs).toFixed(0)} ms of 5 (whole process)`);
+const starts = [];
+for (let i = 0; i < 5; i++) {
+  const t = performance.now();
+  spawnSync(process.execPath, [cli, '--version'], { env });
+  starts.push(performance.now() - t);
+}
+console.log(`\`krait deps\` CLI on that lock file, index cached: median ${median(runs).toFixed(0)} ms of 5 (whole process; \`krait --version\` alone: ${median(starts).toFixed(0)} ms)`);
+console.log(`load average during the run: ${os.loadavg().map((l) => l.toFixed(1)).join(', ')} on ${os.availableParallelism()} cores`);
 if (process.env.KRAIT_BENCH_KEEP) console.log(`kept ${work}`);
 else fs.rmSync(work, { recursive: true, force: true });
