@@ -69,9 +69,16 @@ export function versionKey(v: string): string | null {
   return key;
 }
 
+const preCache = new Map<string, boolean>();
+
 export function isPrerelease(v: string): boolean {
-  const e = explain(v);
-  return e !== null && (e.is_prerelease || e.is_devrelease);
+  let pre = preCache.get(v);
+  if (pre === undefined) {
+    const e = explain(v);
+    pre = e !== null && (e.is_prerelease || e.is_devrelease);
+    preCache.set(v, pre);
+  }
+  return pre;
 }
 
 /** The release segment, e.g. [1, 4, 2] for 1.4.2rc1. */
