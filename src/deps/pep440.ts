@@ -1,4 +1,4 @@
-import { compare as libCompare, explain, satisfies as libSatisfies, valid, validRange } from '@renovatebot/pep440';
+import { compare as libCompare, explain, valid, validRange } from '@renovatebot/pep440';
 
 /**
  * The one door to PEP 440: everything else in src/deps asks here, so the library can be swapped and its quirks
@@ -88,14 +88,4 @@ export function releaseOf(v: string): number[] {
 
 export function isValidSpecifier(spec: string): boolean {
   return spec.trim() === '' || validRange(spec);
-}
-
-/**
- * Whether a specifier admits a version, as pip decides it: pre-releases only when the specifier names one or
- * when asked. Used for "which listed versions does this range allow", never for OSV ranges (those compare by
- * version order, pre-releases included).
- */
-export function specifierAdmits(spec: string, version: string, prereleases = false): boolean {
-  if (spec.trim() === '') return true;
-  return libSatisfies(version, spec, { prereleases });
 }

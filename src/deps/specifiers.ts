@@ -1,6 +1,6 @@
 import { parsedRange } from './osv/match.js';
 import type { Advisory } from './osv/types.js';
-import { compareVersions, isPrerelease, isValidVersion, releaseOf, specifierAdmits } from './pep440.js';
+import { compareVersions, isPrerelease, isValidVersion, releaseOf } from './pep440.js';
 
 /**
  * Ranges as sets of versions: a specifier (`>=2.0,<3`) and an advisory's OSV ranges both become unions of
