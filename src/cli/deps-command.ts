@@ -100,6 +100,9 @@ export interface DbUpdateFlags {
   config?: string | false;
 }
 
+/** The export is tens of megabytes: a whole-download limit, not the API's per-request one. */
+const DB_DOWNLOAD_TIMEOUT_MS = 5 * 60 * 1000;
+
 export const PYPI_EXPORT_URL = 'https://osv-vulnerabilities.storage.googleapis.com/PyPI/all.zip';
 
 /** `krait db update`: download PyPI's OSV export into the cache folder and index it. */
@@ -109,7 +112,7 @@ export async function runDbUpdateCommand(flags: DbUpdateFlags): Promise<number> 
   const cacheDir = flags.cacheDir ? path.resolve(cwd, flags.cacheDir) : (config.deps?.cacheDir ?? defaultCacheDir());
   const url = flags.url ?? process.env.KRAIT_OSV_DB_URL ?? PYPI_EXPORT_URL;
   const paths = downloadedDbPaths(cacheDir);
-  const r = await updateDatabase({ url, zipPath: paths.zip, indexPath: paths.index, timeoutMs: (config.deps?.timeout ?? 60) * 1000 * 5 });
+  const r = await updateDatabase({ url, zipPath: paths.zip, indexPath: paths.index, timeoutMs: DB_DOWNLOAD_TIMEOUT_MS });
   const mb = (r.bytes / 1e6).toFixed(1);
   const skipped = r.problems.length > 0 ? `; ${r.problems.length} unreadable entries skipped (first: ${r.problems[0].entry}: ${r.problems[0].message})` : '';
   process.stdout.write(

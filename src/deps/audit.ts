@@ -3,12 +3,14 @@ import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { DependencyStats } from '../engine/types.js';
 import { KraitError } from '../errors.js';
-import type { Finding, Notice } from '../findings/types.js';
+import { collectSuppressions, suppresses } from '../findings/suppressions.js';
+import type { Finding, Notice, Suppression } from '../findings/types.js';
 import { JsonCache } from './cache.js';
 import { buildIndex, OsvIndex, sourceOf } from './db/index-file.js';
 import { mergeAliases, findingsFor, type MatchProblem } from './findings.js';
 import { type IgnoreEntry, ignoreMatcher } from './ignore.js';
 import { collectRequirements, fileSource } from './manifests/index.js';
+import type { Requirement } from './manifests/types.js';
 import { OsvClient } from './osv/client.js';
 import type { Advisory } from './osv/types.js';
 
@@ -118,7 +120,8 @@ export async function audit(req: AuditRequest): Promise<AuditResult> {
     const answer = await client.lookup(names);
     for (const [name, list] of answer.advisories) advisories.set(name, list);
     unchecked = answer.missing;
-    stats.source = req.online ? (answer.fetched > 0 ? 'OSV API' : 'OSV API cache') : answer.fromCache > 0 ? 'OSV API cache' : 'none';
+    const answered = names.length - unchecked.length;
+    stats.source = answer.fetched > 0 ? 'OSV API' : answered > 0 && (answer.fromCache > 0 || answer.failure) ? 'OSV API cache' : 'none';
     if (answer.failure) {
       dataNotice(`${answer.failure}; ${unchecked.length} of ${names.length} packages not checked`);
       if (unchecked.length > 0) result.unavailable = `${answer.failure}: ${unchecked.length} of ${names.length} packages not checked (use --offline with --osv-db PATH, or \`krait db update\`)`;
@@ -137,7 +140,18 @@ export async function audit(req: AuditRequest): Promise<AuditResult> {
   for (const [name, list] of advisories) merged.set(name, mergeAliases(list));
   for (const r of collected.requirements) {
     if (unchecked.includes(r.name)) continue;
-    result.findings.push(...findingsFor(r, merged.get(r.name) ?? [], { ignore: (a) => ignore.match(a), enabled: req.enabled }, problems));
+    const comments = manifestSuppressions(r);
+    const suppress = (a: Advisory): Suppression | undefined => {
+      const named = comments.find((s) => s.kind === 'krait' && s.ids.some((id) => [a.id, ...a.aliases].some((x) => x.toUpperCase() === id.toUpperCase())));
+      if (named) return { kind: 'krait', line: r.line, ids: named.ids };
+      const entry = ignore.match(a);
+      return entry ? { kind: 'config', line: 0, ids: [entry.id] } : undefined;
+    };
+    for (const f of findingsFor(r, merged.get(r.name) ?? [], { suppress, enabled: req.enabled }, problems)) {
+      // `# krait: ignore[K801]`, a blanket `# krait: ignore` or `# nosec` on the line silence the rule itself.
+      f.suppression ??= comments.find((s) => suppresses(s, f.ruleId, f.ruleName, []));
+      result.findings.push(f);
+    }
   }
   for (const p of problems) {
     notices.push({
@@ -157,6 +171,20 @@ export async function audit(req: AuditRequest): Promise<AuditResult> {
     });
   }
   return result;
+}
+
+/**
+ * Suppression comments on a requirement's line (requirements files and TOML both comment with `#`). A `#` counts
+ * when it starts the line or follows whitespace and is not inside a quoted string, so `#egg=` in a URL and `#` in
+ * a TOML string are not comments.
+ */
+function manifestSuppressions(r: Requirement): Suppression[] {
+  const isComment = (_line: number, column: number): boolean => {
+    const before = r.text.slice(0, column);
+    if (column > 0 && !/\s$/.test(before)) return false;
+    return (before.match(/"/g)?.length ?? 0) % 2 === 0 && (before.match(/'/g)?.length ?? 0) % 2 === 0;
+  };
+  return (collectSuppressions([r.text], isComment).get(1) ?? []).map((s) => ({ ...s, line: r.line }));
 }
 
 function listNames(names: string[]): string {

@@ -1,7 +1,6 @@
 import { fingerprint } from '../findings/fingerprint.js';
 import type { DependencyAdvisory, Finding, Severity, Suppression } from '../findings/types.js';
 import { scoreVectors, severityOfScore } from './cvss/index.js';
-import type { IgnoreEntry } from './ignore.js';
 import type { Requirement } from './manifests/types.js';
 import { describeRanges, fixedVersions, verdict } from './osv/match.js';
 import type { Advisory } from './osv/types.js';
@@ -95,7 +94,8 @@ function markerNote(r: Requirement): string {
 }
 
 export interface BuildContext {
-  ignore: (adv: Advisory) => IgnoreEntry | undefined;
+  /** How an advisory is suppressed for this requirement (a config ignore entry, a comment naming it), if it is. */
+  suppress: (adv: Advisory) => Suppression | undefined;
   enabled: (ruleId: string) => boolean;
 }
 
@@ -111,10 +111,7 @@ export function findingsFor(r: Requirement, advisories: Advisory[], ctx: BuildCo
     cwe: ruleId === K803.meta.id ? K803.meta.cwe : K801.meta.cwe,
     fingerprint: fingerprint(ruleId, r.file, `${r.name} ${r.version ?? r.specifier} ${what}`, 0),
   });
-  const suppressionFor = (adv: Advisory): Suppression | undefined => {
-    const entry = ctx.ignore(adv);
-    return entry ? { kind: 'config', line: 0, ids: [entry.id] } : undefined;
-  };
+  const suppressionFor = ctx.suppress;
 
   if (r.version !== undefined) {
     const affecting: Advisory[] = [];
@@ -177,13 +174,13 @@ export function findingsFor(r: Requirement, advisories: Advisory[], ctx: BuildCo
   }
   const vulnerable = admitted.filter((a) => !a.id.startsWith('MAL-'));
   if (vulnerable.length === 0 || !ctx.enabled(K802.meta.id)) return out;
-  const active = vulnerable.filter((a) => !ctx.ignore(a));
+  const active = vulnerable.filter((a) => !ctx.suppress(a));
   const shown = active.length > 0 ? active : vulnerable;
   const safer = saferSpecifier(r.specifier, advisories.filter((a) => !a.id.startsWith('MAL-')));
   const worst = shown.map((a) => severityOf(a).severity).sort((a, b) => SEV_ORDER.indexOf(b) - SEV_ORDER.indexOf(a))[0];
   const list = shown.length <= 3 ? shown.map((a) => a.id).join(', ') : `${shown.slice(0, 3).map((a) => a.id).join(', ')} and ${shown.length - 3} more`;
   const written = r.specifier ? `${r.displayName}${r.specifier}` : `${r.displayName} (any version)`;
-  const ignoredNote = active.length < vulnerable.length && active.length > 0 ? ` (${vulnerable.length - active.length} ignored by configuration)` : '';
+  const ignoredNote = active.length < vulnerable.length && active.length > 0 ? ` (${vulnerable.length - active.length} ignored)` : '';
   out.push({
     ...base(K802.meta.id, K802.meta.name, shown.map((a) => a.id).join(',')),
     message: `${written}${markerNote(r)} admits versions affected by ${shown.length === 1 ? 'advisory' : `${shown.length} advisories`} ${list}${ignoredNote}`,
@@ -194,7 +191,7 @@ export function findingsFor(r: Requirement, advisories: Advisory[], ctx: BuildCo
         ? `require ${r.displayName}${safer}, which admits none of the affected versions`
         : 'no fixed release clears every advisory; pin a reviewed version or replace the package',
     },
-    suppression: active.length === 0 ? { kind: 'config', line: 0, ids: vulnerable.map((a) => ctx.ignore(a)?.id ?? a.id) } : undefined,
+    suppression: active.length === 0 ? allSuppressed(vulnerable.map((a) => ctx.suppress(a) as Suppression)) : undefined,
     dependency: {
       ecosystem: 'PyPI',
       package: r.displayName,
@@ -209,3 +206,10 @@ export function findingsFor(r: Requirement, advisories: Advisory[], ctx: BuildCo
 }
 
 const SEV_ORDER: Severity[] = ['low', 'medium', 'high', 'critical'];
+
+/** One suppression standing for several: a comment's when any advisory was silenced by one, else the config's. */
+function allSuppressed(list: Suppression[]): Suppression {
+  const comment = list.find((s) => s.kind !== 'config');
+  const ids = [...new Set(list.flatMap((s) => s.ids))];
+  return comment ? { kind: comment.kind, line: comment.line, ids } : { kind: 'config', line: 0, ids };
+}

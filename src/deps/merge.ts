@@ -23,7 +23,8 @@ export function mergeAudit(result: ScanResult, audit: AuditResult): void {
     if (f.suppression) result.stats.suppressed++;
     else result.stats.findingsBySeverity[f.severity]++;
   }
-  result.stats.dependencies = audit.stats;
+  // A project without manifests gets no dependency line in its summary.
+  if (audit.stats.manifests > 0) result.stats.dependencies = audit.stats;
 }
 
 /** A result holding only the audit, for `krait deps`. */

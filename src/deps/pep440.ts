@@ -1,4 +1,4 @@
-import { compare as libCompare, explain, satisfies as libSatisfies, valid, validRange } from '@renovatebot/pep440';
+import { compare as libCompare, explain, valid, validRange } from '@renovatebot/pep440';
 
 /**
  * The one door to PEP 440: everything else in src/deps asks here, so the library can be swapped and its quirks
@@ -69,9 +69,16 @@ export function versionKey(v: string): string | null {
   return key;
 }
 
+const preCache = new Map<string, boolean>();
+
 export function isPrerelease(v: string): boolean {
-  const e = explain(v);
-  return e !== null && (e.is_prerelease || e.is_devrelease);
+  let pre = preCache.get(v);
+  if (pre === undefined) {
+    const e = explain(v);
+    pre = e !== null && (e.is_prerelease || e.is_devrelease);
+    preCache.set(v, pre);
+  }
+  return pre;
 }
 
 /** The release segment, e.g. [1, 4, 2] for 1.4.2rc1. */
@@ -81,14 +88,4 @@ export function releaseOf(v: string): number[] {
 
 export function isValidSpecifier(spec: string): boolean {
   return spec.trim() === '' || validRange(spec);
-}
-
-/**
- * Whether a specifier admits a version, as pip decides it: pre-releases only when the specifier names one or
- * when asked. Used for "which listed versions does this range allow", never for OSV ranges (those compare by
- * version order, pre-releases included).
- */
-export function specifierAdmits(spec: string, version: string, prereleases = false): boolean {
-  if (spec.trim() === '') return true;
-  return libSatisfies(version, spec, { prereleases });
 }

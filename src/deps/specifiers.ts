@@ -1,6 +1,6 @@
 import { parsedRange } from './osv/match.js';
 import type { Advisory } from './osv/types.js';
-import { compareVersions, isPrerelease, isValidVersion, releaseOf, specifierAdmits } from './pep440.js';
+import { compareVersions, isPrerelease, isValidVersion, releaseOf } from './pep440.js';
 
 /**
  * Ranges as sets of versions: a specifier (`>=2.0,<3`) and an advisory's OSV ranges both become unions of
@@ -139,21 +139,54 @@ export function advisoryIntervals(adv: Advisory): Interval[] {
   return out;
 }
 
-/** Whether the specifier admits a version the advisory covers; the witness is a listed version when one is known. */
-export function admitsVulnerable(specifier: string, adv: Advisory): boolean {
-  const wantsPre = clausesOf(specifier).some((c) => isValidVersion(c.version) && isPrerelease(c.version));
+function contains(set: readonly Interval[], v: string): boolean {
+  for (const i of set) {
+    if (i.lo !== undefined) {
+      const c = compareVersions(v, i.lo);
+      if (c < 0 || (c === 0 && !i.loIncl)) continue;
+    }
+    if (i.hi !== undefined) {
+      const c = compareVersions(v, i.hi);
+      if (c > 0 || (c === 0 && !i.hiIncl)) continue;
+    }
+    return true;
+  }
+  return false;
+}
+
+/** A specifier made ready for many questions: its intervals, and whether it opts in to pre-releases. */
+interface PreparedSpecifier {
+  intervals: Interval[];
+  wantsPre: boolean;
+}
+
+function prepare(specifier: string): PreparedSpecifier {
+  return {
+    intervals: specifierIntervals(specifier),
+    wantsPre: clausesOf(specifier).some((c) => isValidVersion(c.version) && isPrerelease(c.version)),
+  };
+}
+
+function admitsPrepared(spec: PreparedSpecifier, adv: Advisory): boolean {
+  // A listed version is a release that exists; pip skips pre-releases unless the specifier names one.
   for (const v of adv.versions) {
     if (!isValidVersion(v)) continue;
-    if (specifierAdmits(specifier, v, wantsPre)) return true;
+    if (!spec.wantsPre && isPrerelease(v)) continue;
+    if (contains(spec.intervals, v)) return true;
   }
-  const spec = specifierIntervals(specifier);
-  return intersectSets(spec, advisoryIntervals(adv)).length > 0;
+  return intersectSets(spec.intervals, advisoryIntervals(adv)).length > 0;
+}
+
+/** Whether the specifier admits a version the advisory covers (a listed release, or any point of its ranges). */
+export function admitsVulnerable(specifier: string, adv: Advisory): boolean {
+  return admitsPrepared(prepare(specifier), adv);
 }
 
 /**
  * The smallest change to a specifier that admits none of the advisories: raise its lower bound to the lowest
  * fixed version that clears them all, keeping its upper bounds and exclusions, or, when those leave nothing,
- * the bound alone. Undefined when no fixed version clears every advisory.
+ * the bound alone. Undefined when no fixed version clears every advisory. Raising a lower bound only shrinks
+ * what is admitted, so the bound is found by binary search over the fixed versions.
  */
 export function saferSpecifier(specifier: string, advisories: Advisory[]): string | undefined {
   const candidates = new Set<string>();
@@ -173,13 +206,22 @@ export function saferSpecifier(specifier: string, advisories: Advisory[]): strin
       if (rel.length >= 2) kept.push({ op: '==', version: `${rel.slice(0, -1).join('.')}.*` });
     }
   }
-  for (const list of [finals, sorted]) {
-    for (const bound of list) {
-      for (const clauses of [[{ op: '>=', version: bound }, ...kept], [{ op: '>=', version: bound }]]) {
-        const spec = clauses.map((c) => `${c.op}${c.version}`).join(',');
-        if (specifierIntervals(spec).length === 0) continue;
-        if (advisories.every((a) => !admitsVulnerable(spec, a))) return spec;
+  for (const clauses of [kept, []]) {
+    for (const list of [finals, sorted]) {
+      const specOf = (bound: string) => [{ op: '>=', version: bound }, ...clauses].map((c) => `${c.op}${c.version}`).join(',');
+      const safe = (bound: string) => {
+        const prepared = prepare(specOf(bound));
+        return advisories.every((a) => !admitsPrepared(prepared, a));
+      };
+      let lo = 0;
+      let hi = list.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (safe(list[mid])) hi = mid;
+        else lo = mid + 1;
       }
+      // A pre-release bound opts the range in to pre-releases, so the mixed list is not strictly monotone: check.
+      if (lo < list.length && safe(list[lo]) && specifierIntervals(specOf(list[lo])).length > 0) return specOf(list[lo]);
     }
   }
   return undefined;

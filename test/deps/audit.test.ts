@@ -172,3 +172,38 @@ describe('without advisory data', () => {
     expect(r.notices[0].message).not.toContain('\n');
   });
 });
+
+describe('suppression comments on manifest lines', () => {
+  it('name an advisory (any alias) or a rule, or silence the line; a # inside a string is not a comment', async () => {
+    const root = makeTree({
+      'requirements.txt': [
+        'PyYAML==5.3  # krait: ignore[CVE-2020-14343]',
+        'PyYAML==5.3.1  # krait: ignore[K801]',
+        'PyYAML==5.2  # nosec',
+        'PyYAML==5.3.1 ; python_version == "# krait: ignore"',
+        'PyYAML==5.3.1  # krait: ignore[K802]',
+      ].join('\n'),
+      // Its own folder: beside requirements.txt's pins the ranges would give way to them.
+      'ranges/requirements.in': 'PyYAML>=5.1  # krait: ignore[GHSA-8q59-q68h-6hv4, GHSA-rprw-h62v-c2w7]\nPyYAML>=5.2  # krait: ignore[CVE-2020-14343]\n',
+      'pyproject.toml': '[project]\nname = "x"\ndependencies = [\n  "krait-web==1.4.0",  # krait: ignore[x_KRAIT-2024-1]\n]\n',
+    });
+    const r = await audit(request(root, ['requirements.txt', 'ranges/requirements.in', 'pyproject.toml']));
+    const rows = r.findings.map((f) => `${brief(f)}${f.suppression ? ` ${f.suppression.kind}@${f.suppression.line}[${f.suppression.ids.join(',')}]` : ''}`);
+    expect(rows).toEqual([
+      'pyproject.toml:4 K801 x_KRAIT-2024-1 critical/high suppressed krait@4[x_KRAIT-2024-1]',
+      'ranges/requirements.in:1 K802 GHSA-8q59-q68h-6hv4+GHSA-rprw-h62v-c2w7 critical/low suppressed krait@1[GHSA-8q59-q68h-6hv4,GHSA-rprw-h62v-c2w7]',
+      // One of the two advisories is silenced; the finding stays for the other and says so.
+      'ranges/requirements.in:2 K802 GHSA-rprw-h62v-c2w7 critical/low',
+      'requirements.txt:1 K801 GHSA-8q59-q68h-6hv4 critical/high suppressed krait@1[CVE-2020-14343]',
+      'requirements.txt:1 K801 GHSA-rprw-h62v-c2w7 critical/high',
+      'requirements.txt:2 K801 GHSA-8q59-q68h-6hv4 critical/high suppressed krait@2[K801]',
+      'requirements.txt:3 K801 GHSA-8q59-q68h-6hv4 critical/high suppressed nosec@3[]',
+      'requirements.txt:3 K801 GHSA-rprw-h62v-c2w7 critical/high suppressed nosec@3[]',
+      'requirements.txt:4 K801 GHSA-8q59-q68h-6hv4 critical/high',
+      'requirements.txt:5 K801 GHSA-8q59-q68h-6hv4 critical/high',
+    ]);
+    expect(r.findings.find((f) => f.location.path === 'ranges/requirements.in' && f.location.startLine === 2)?.message).toBe(
+      'PyYAML>=5.2 admits versions affected by advisory GHSA-rprw-h62v-c2w7 (1 ignored)',
+    );
+  });
+});

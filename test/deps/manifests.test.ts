@@ -59,6 +59,7 @@ describe('requirements files', () => {
   });
   it('says which requirements cannot be checked, on their lines', () => {
     expect(notes(c)).toEqual([
+      'nested/base.txt:4 manifest-error: -r ../../outside.txt: not followed (outside the scanned folder)',
       'requirements.txt:12 unchecked-dependency: editable requirement git+https://github.com/example/tool.git#egg=tool cannot be checked against advisories',
       'requirements.txt:13 unchecked-dependency: URL or path requirement git+https://github.com/example/other.git@v1.0#egg=other cannot be checked against advisories',
       'requirements.txt:14 unchecked-dependency: URL or path requirement https://example.com/packages/thing-1.0-py3-none-any.whl cannot be checked against advisories',
@@ -183,5 +184,16 @@ describe('malformed manifests', () => {
       'requirements.txt:4 manifest-error: unknown option --frobnicate',
       'setup.cfg:4 manifest-error: not a requirement: ???bad',
     ]);
+  });
+
+  it('uv.lock, pdm.lock and pylock.toml: broken TOML, entries without a usable version, a wrong shape', () => {
+    const c = collect('malformed', ['uv/uv.lock', 'pdm/pdm.lock', 'pylock/pylock.toml']);
+    expect(rows(c)).toEqual(['pdm/pdm.lock:2 jinja2 locked 2.10']);
+    const n = notes(c);
+    expect(n[0]).toBe('pdm/pdm.lock:6 unchecked-dependency: flask from an unversioned source has no version and cannot be checked against advisories');
+    expect(n[1]).toBe('pdm/pdm.lock:10 manifest-error: pytest: "version" is not a string');
+    expect(n[2]).toBe('pylock/pylock.toml:- manifest-error: "packages" is not an array of tables');
+    expect(n[3]).toMatch(/^uv\/uv\.lock:5 manifest-error: invalid TOML/);
+    expect(n).toHaveLength(4);
   });
 });

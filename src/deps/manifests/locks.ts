@@ -32,6 +32,10 @@ export function parseTomlLock(file: string, text: string, arrayKey: 'package' | 
     const source = isTable(pkg.source) ? pkg.source : undefined;
     // The project itself (uv: editable/virtual source) is not a dependency to audit.
     if (source && ('editable' in source || 'virtual' in source)) return;
+    if (pkg.version !== undefined && typeof pkg.version !== 'string') {
+      out.notices.push({ file, line, kind: 'manifest-error', message: `${pkg.name}: "version" is not a string` });
+      return;
+    }
     if (typeof pkg.version !== 'string' || pkg.version === '') {
       const from = source && 'git' in source ? 'git' : pkg.vcs ? 'a VCS' : pkg.directory || (source && 'path' in source) ? 'a path' : 'an unversioned source';
       out.notices.push({ file, line, kind: 'unchecked-dependency', message: `${pkg.name} from ${from} has no version and cannot be checked against advisories` });
