@@ -45,8 +45,8 @@ def invoice_paths(invoice: dict) -> tuple[str, str]:
 def search():
     """Vulnerable: the search term is pasted into the SQL text."""
     term = request.args.get("q", "")
-    sql = f"SELECT {INVOICE_COLUMNS} FROM invoice WHERE title LIKE '%{term}%' ORDER BY id DESC"  # expect: K120
-    rows = get_db().execute(sql).fetchall()
+    sql = f"SELECT {INVOICE_COLUMNS} FROM invoice WHERE title LIKE '%{term}%' ORDER BY id DESC"
+    rows = get_db().execute(sql).fetchall()  # expect: K701
     return jsonify([dict(row) for row in rows])
 
 
@@ -127,7 +127,7 @@ def download(invoice_id: int):
 def download_file():
     """Vulnerable: `name=../../instance/invoices.sqlite3` walks out of the invoice folder."""
     name = request.args["name"]
-    return send_file(os.path.join(current_app.config["INVOICE_DIR"], name))
+    return send_file(os.path.join(current_app.config["INVOICE_DIR"], name))  # expect: K705
 
 
 # --- Payments ------------------------------------------------------------------------------------

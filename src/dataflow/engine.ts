@@ -103,6 +103,16 @@ export function mergeTaint(
   const facts = files.flatMap((f) => (f.taint ? [f.taint] : []));
   const { findings, notices } = solveTaint(facts, { rules: metas });
   const byPath = new Map<string, Finding[]>();
+  // Lines of each file a taint finding's trace passes through, by taint rule: a pattern rule reporting the
+  // same flow there (SQL built on one line, run on the next) is the same problem, already explained.
+  const covered = new Map<string, Set<string>>();
+  for (const f of findings) {
+    for (const step of f.trace ?? []) {
+      let set = covered.get(step.location.path);
+      if (!set) covered.set(step.location.path, (set = new Set()));
+      set.add(`${step.location.startLine}:${f.ruleId}`);
+    }
+  }
   for (const f of findings) {
     const list = byPath.get(f.location.path);
     if (list) list.push(f);
@@ -110,14 +120,13 @@ export function mergeTaint(
   }
   for (const file of files) {
     delete file.taint;
-    const taint = byPath.get(file.relPath);
-    if (!taint) continue;
-    const covered = new Set(taint.map((f) => `${f.location.startLine}:${f.ruleId}`));
+    const lines = covered.get(file.relPath);
+    if (!lines) continue;
     file.findings = file.findings.filter((f) => {
       const over = PATTERN_OVERLAP[f.ruleId];
-      return !(over && covered.has(`${f.location.startLine}:${over}`));
+      return !(over && lines.has(`${f.location.startLine}:${over}`));
     });
-    file.findings.push(...taint);
+    file.findings.push(...(byPath.get(file.relPath) ?? []));
     file.findings.sort((a, b) => a.location.startLine - b.location.startLine || a.location.startColumn - b.location.startColumn || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0));
   }
   return notices;

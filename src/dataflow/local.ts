@@ -16,7 +16,16 @@ import {
   SAFE_CONVERTERS,
   SAFE_PARAM_TYPES,
 } from './models/routes.js';
-import { GUARD_CALLS, GUARD_METHODS, NON_PROPAGATING, PREDICATE_METHODS, RECEIVER_ONLY_METHODS, STORE_METHODS } from './models/sanitizers.js';
+import {
+  ARGUMENT_METHODS,
+  GUARD_CALLS,
+  GUARD_METHODS,
+  NON_PROPAGATING,
+  PREDICATE_METHODS,
+  PROPAGATORS,
+  RECEIVER_ONLY_METHODS,
+  STORE_METHODS,
+} from './models/sanitizers.js';
 import type { ArgSpec, SinkRow } from './models/sinks.js';
 import { LAMBDA_PARAMS, REQUEST_PARAM_NAMES, REQUEST_TYPES } from './models/sources.js';
 import type { TaintSpec } from './spec.js';
@@ -1199,6 +1208,7 @@ class FunctionAnalysis {
       const c = this.calls.length;
       const facts: CallFacts = { callee, loc: this.loc(node), args: positional, kw: keywords, star };
       if (bound) facts.bound = true;
+      if (/^_?[A-Z]\w*[a-z]\w*$/.test(callee.slice(callee.lastIndexOf('.') + 1))) facts.through = true;
       this.calls.push(facts);
       return [{ k: 'call', c, steps: [], san: 0 }];
     }
@@ -1210,7 +1220,15 @@ class FunctionAnalysis {
       return EMPTY;
     }
     if (receiver && RECEIVER_ONLY_METHODS.has(method)) return recvTaint;
-    return union(recvTaint, all);
+    if (fn.type === 'attribute' && (!callee || !isModuleFunction(this.model, receiver))) {
+      return ARGUMENT_METHODS.has(method) ? union(recvTaint, all) : recvTaint;
+    }
+    // Library functions: the result carries the arguments only for modelled propagators, constructors and
+    // calls that cannot be resolved (a function held in a variable).
+    if (!callee || PROPAGATORS.has(callee) || /^_?[A-Z]\w*[a-z]\w*$/.test(callee.slice(callee.lastIndexOf('.') + 1)) || this.ctx.spec.propagators.has(callee)) {
+      return union(recvTaint, all);
+    }
+    return EMPTY;
   }
 
   private inlineCall(def: LocalDef, positional: Taint[], keywords: Record<string, Taint>): Taint {
@@ -1266,8 +1284,9 @@ class FunctionAnalysis {
         rows.push(r);
       }
     }
-    const label = callee && !callee.includes('<') ? callee : fn.text;
+    const written = fn.text.length > 60 ? `${fn.text.slice(0, 57)}...` : fn.text;
     for (const row of rows) {
+      const label = callee && row.callees?.includes(callee) ? callee : written;
       if (row.when && !this.condition(row.when, node, callee, positionalNodes, keywordNodes, receiver)) continue;
       let t: Taint = row.receiver ? recvTaint : EMPTY;
       if (row.args === 'all') {
@@ -1398,6 +1417,13 @@ class FunctionAnalysis {
     if (suppression) sink.suppression = suppression;
     this.sinks.push(sink);
   }
+}
+
+/** `os.path.join(...)`: a call on a module (or class), not a method of a value. */
+function isModuleFunction(model: ModuleModel, receiver: Node | null): boolean {
+  if (!receiver) return true;
+  const ref = model.resolve(receiver);
+  return ref?.kind === 'name';
 }
 
 function argTaint(spec: ArgSpec, positional: Taint[], keywords: Record<string, Taint>): Taint {

@@ -251,7 +251,11 @@ export class TaintSolver {
           visiting.add(a.c);
           const target = this.lookup(call.callee);
           if (!target) {
-            // A project name without a summary (a class without __init__, a dynamic attribute): arguments flow through.
+            // A project class without __init__ (a dataclass, a model): its arguments become its content.
+            if (!call.through) {
+              visiting.delete(a.c);
+              break;
+            }
             let all: Atom[] = [...call.star];
             for (const t of call.args) all = all.concat(t);
             for (const t of Object.values(call.kw)) all = all.concat(t);
@@ -428,7 +432,12 @@ export class TaintSolver {
         cmp(a.ref.sink.rule, b.ref.sink.rule),
     );
     const occurrences = new Map<string, number>();
+    const perLine = new Set<string>();
     for (const { ref, hit, tail } of sorted) {
+      // `FileResponse(open(path))`: one finding per rule and line, the outermost call.
+      const lineKey = `${ref.sink.rule}\0${ref.sink.loc.path}\0${ref.sink.loc.startLine}`;
+      if (perLine.has(lineKey)) continue;
+      perLine.add(lineKey);
       const meta = this.opts.rules.get(ref.sink.rule);
       if (!meta) continue;
       const sink = ref.sink;

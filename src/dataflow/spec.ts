@@ -9,6 +9,7 @@ export interface TaintConfig {
   sources?: { name: string; kind: SourceKind }[];
   sinks?: { name: string; rule: string; args: (number | string)[] }[];
   sanitizers?: { name: string; rules: string[] }[];
+  propagators?: string[];
 }
 
 /** The framework tables and the user's additions, indexed for lookups during the analysis. */
@@ -28,6 +29,8 @@ export interface TaintSpec {
   sinkLastNames: Set<string>;
   /** callee → rule bits it sanitizes (ALL_RULE_BITS for conversions). */
   sanitizers: Map<string, number>;
+  /** Library functions the user declared as passing their arguments' content through. */
+  propagators: Set<string>;
 }
 
 const cache = new WeakMap<TaintConfig, TaintSpec>();
@@ -60,6 +63,7 @@ export function buildSpec(config?: TaintConfig): TaintSpec {
     sinksByMethod: new Map(),
     sinkLastNames: new Set(),
     sanitizers: new Map(),
+    propagators: new Set(),
   };
   for (const row of SOURCE_ROWS) {
     for (const q of row.qualified ?? []) spec.sourceNames.set(q, row.kind);
@@ -93,6 +97,7 @@ export function buildSpec(config?: TaintConfig): TaintSpec {
     const bits = s.rules.length > 0 ? ruleBits(s.rules) : ALL_RULE_BITS;
     spec.sanitizers.set(s.name, (spec.sanitizers.get(s.name) ?? 0) | bits);
   }
+  for (const p of config?.propagators ?? []) spec.propagators.add(p);
   for (const s of config?.sources ?? []) {
     spec.sourceNames.set(s.name, s.kind);
     spec.sourceCalls.set(s.name, s.kind);

@@ -46,6 +46,8 @@ export interface CallFacts {
   ctor?: boolean;
   /** A method called on an instance (`obj.m(...)`, `self.m(...)`): arguments bind from the second parameter. */
   bound?: boolean;
+  /** Without a summary for the callee (a class without `__init__`), whether the arguments flow into the result. */
+  through?: boolean;
 }
 
 export interface SinkFacts {

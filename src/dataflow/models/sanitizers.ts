@@ -55,6 +55,37 @@ export const NON_PROPAGATING: ReadonlySet<string> = new Set([
   'range', 'enumerate.__len__', 'any', 'all', 'max', 'min', 'sum', 'sorted.__len__', 'startswith', 'endswith',
 ]);
 
+/**
+ * Functions outside the project whose result carries their arguments' content. Other library functions do
+ * not propagate (`get_object_or_404(Model, code=user_code)` returns a database row, not the code); methods
+ * always carry their receiver, and their arguments only for the string-building ones below.
+ */
+export const PROPAGATORS: ReadonlySet<string> = new Set([
+  'str', 'bytes', 'bytearray', 'repr', 'ascii', 'format', 'list', 'tuple', 'set', 'frozenset', 'dict', 'sorted',
+  'reversed', 'enumerate', 'zip', 'iter', 'next', 'map', 'filter', 'min', 'max', 'getattr', 'vars',
+  'os.path.join', 'os.path.normpath', 'os.path.abspath', 'os.path.realpath', 'os.path.expanduser', 'os.path.expandvars',
+  'os.path.dirname', 'os.path.splitext', 'os.path.split', 'os.fspath', 'os.fsencode', 'os.fsdecode', 'posixpath.join',
+  'ntpath.join', 'pathlib.Path', 'pathlib.PurePath', 'pathlib.PosixPath', 'pathlib.PurePosixPath',
+  'urllib.parse.urljoin', 'urllib.parse.unquote', 'urllib.parse.unquote_plus', 'urllib.parse.urlparse', 'urllib.parse.urlsplit',
+  'urllib.parse.urlunparse', 'urllib.parse.urlunsplit', 'urllib.parse.parse_qs', 'urllib.parse.parse_qsl',
+  'json.loads', 'json.load', 'ujson.loads', 'orjson.loads', 'simplejson.loads', 'ast.literal_eval',
+  'base64.b64decode', 'base64.b64encode', 'base64.urlsafe_b64decode', 'base64.urlsafe_b64encode', 'base64.b32decode',
+  'base64.b16decode', 'base64.decodebytes', 'binascii.unhexlify', 'binascii.a2b_base64', 'codecs.decode', 'codecs.encode',
+  'io.StringIO', 'io.BytesIO', 'io.TextIOWrapper', 'io.BufferedReader', 'textwrap.dedent', 'textwrap.indent', 'textwrap.fill',
+  'string.Template', 'copy.copy', 'copy.deepcopy', 'typing.cast', 'html.unescape', 'shlex.split', 'shlex.join',
+  'tarfile.open', 'tarfile.TarFile', 'zipfile.ZipFile', 'gzip.decompress', 'gzip.GzipFile', 'gzip.open', 'zlib.decompress',
+  'bz2.decompress', 'lzma.decompress', 'email.message_from_string', 'email.message_from_bytes', 'unicodedata.normalize',
+  'operator.itemgetter', 'functools.partial', 'itertools.chain', 'collections.OrderedDict', 'collections.defaultdict',
+  'collections.deque', 'collections.ChainMap', 'dataclasses.asdict', 'dataclasses.replace',
+]);
+
+/** Methods whose arguments end up in their result (string building and container merging). */
+export const ARGUMENT_METHODS: ReadonlySet<string> = new Set([
+  'format', 'format_map', 'join', 'replace', 'union', 'copy', 'center', 'ljust', 'rjust', 'zfill', 'expandtabs',
+  'joinpath', 'with_name', 'with_suffix', 'with_stem', 'relative_to', '__add__', '__mod__', 'decode', 'encode',
+  'substitute', 'safe_substitute', 'fromkeys',
+]);
+
 /** Methods of containers that put their argument into the receiver (`items.append(x)` taints `items`). */
 export const STORE_METHODS: ReadonlySet<string> = new Set(['append', 'extend', 'insert', 'add', 'update', 'setdefault', 'appendleft', 'extendleft', 'put', 'put_nowait']);
 
