@@ -27,7 +27,7 @@ import {
   STORE_METHODS,
 } from './models/sanitizers.js';
 import type { ArgSpec, SinkRow } from './models/sinks.js';
-import { LAMBDA_PARAMS, REQUEST_PARAM_NAMES, REQUEST_TYPES } from './models/sources.js';
+import { CLASS_VIEW_BASES, LAMBDA_PARAMS, REQUEST_PARAM_NAMES, REQUEST_TYPES } from './models/sources.js';
 import type { TaintSpec } from './spec.js';
 import type { Atom, CallFacts, FunctionFacts, ModuleFacts, RouteBinding, SinkFacts, SourceKind, Step, Taint } from './types.js';
 
@@ -143,7 +143,12 @@ export function extractTaintFacts(model: ModuleModel, ctx: LocalContext): Module
   };
   collect(model.moduleScope);
 
-  const facts: ModuleFacts = { path: model.relPath, module: model.moduleName, functions: [], classes, routes: [], overBudget: [] };
+  const facts: ModuleFacts = { path: model.relPath, module: model.moduleName, functions: [], classes, routes: [], instances: {}, overBudget: [] };
+  for (const a of model.assignments) {
+    if (a.scope !== model.moduleScope || a.targets.length !== 1 || a.targets[0].type !== 'identifier' || a.value?.type !== 'call') continue;
+    const type = model.instanceType(a.value);
+    if (type && ctx.isProject(type)) facts.instances[`${model.moduleName}.${a.targets[0].text}`] = type;
+  }
   const plans: FunctionPlan[] = [];
   for (const fn of model.functions) {
     const body = fn.node.childForFieldName('body');
@@ -162,7 +167,7 @@ export function extractTaintFacts(model: ModuleModel, ctx: LocalContext): Module
   facts.routes = djangoRoutes(model, ctx);
 
   for (const plan of plans) {
-    const analysis = new FunctionAnalysis(model, ctx, plan);
+    const analysis = new FunctionAnalysis(model, ctx, plan, facts.instances);
     try {
       facts.functions.push(analysis.run());
     } catch (err) {
@@ -235,6 +240,18 @@ function parameterDetails(fn: Node): Map<string, { annotation: Node | null; valu
 function detectRoute(model: ModuleModel, plan: FunctionPlan, ctx: LocalContext): void {
   const fn = plan.info;
   if (!fn) return;
+  // Handler methods of Django/DRF class-based views: parameters after (self, request) come from the URL.
+  if (plan.clsBases?.some((b) => CLASS_VIEW_BASES.has(b)) && plan.params.length > 2 && REQUEST_PARAM_NAMES.has(plan.params[1])) {
+    plan.sourceParams = [];
+    const details = parameterDetails(fn.node);
+    plan.params.forEach((p, i) => {
+      if (i < 2) return;
+      const ann = details.get(p.replace(/^\*+/, ''))?.annotation;
+      if (ann && annotationVerdict(model, ann) === 'safe') return;
+      plan.sourceParams?.push({ i, label: `URL parameter ${p.replace(/^\*+/, '')}`, kind: 'web' });
+    });
+    return;
+  }
   if (plan.params.length === 2 && plan.params[0] === LAMBDA_PARAMS[0] && plan.params[1] === LAMBDA_PARAMS[1] && fn.scope.parent?.kind === 'module') {
     plan.sourceParams = [{ i: 0, label: 'Lambda event', kind: 'web' }];
     return;
@@ -402,6 +419,7 @@ class FunctionAnalysis {
     private readonly model: ModuleModel,
     private readonly ctx: LocalContext,
     private readonly plan: FunctionPlan,
+    private readonly instances: Record<string, string>,
   ) {
     this.isModule = plan.info === null;
     this.selfName = plan.cls && plan.params.length > 0 && !isStatic(plan.info) ? plan.params[0] : undefined;
@@ -411,8 +429,15 @@ class FunctionAnalysis {
   }
 
   run(): FunctionFacts {
+    const details = this.plan.info ? parameterDetails(this.plan.info.node) : undefined;
     this.plan.params.forEach((p, i) => {
       const name = p.replace(/^\*+/, '');
+      // A parameter declared as a number, boolean or UUID is taken at its word (FastAPI and pydantic enforce it).
+      const ann = details?.get(name)?.annotation;
+      if (ann && annotationVerdict(this.model, ann) === 'safe') {
+        this.state.set(name, EMPTY);
+        return;
+      }
       this.state.set(name, [{ k: 'param', i, steps: [], san: 0 }]);
     });
     if (this.isModule) this.block(this.plan.body, true);
@@ -612,6 +637,11 @@ class FunctionAnalysis {
         this.state.set(key, t.length > 0 ? withStep(t, { loc: this.loc(at), msg: `stored in ${key}` }) : EMPTY);
         const obj = n.childForFieldName('object');
         const attr = n.childForFieldName('attribute')?.text;
+        if (obj && attr && value?.type === 'call') {
+          const cls = this.classOf(obj);
+          const type = this.model.instanceType(value);
+          if (cls && type && this.ctx.isProject(type)) this.instances[`${cls}.${attr}`] = type;
+        }
         if (obj && attr && t.length > 0) {
           const cls = this.classOf(obj);
           if (cls) this.fields.push({ f: `${cls}.${attr}`, taint: withStep(t, { loc: this.loc(at), msg: `stored in ${key}` }) });
@@ -1196,6 +1226,10 @@ class FunctionAnalysis {
     if (receiver && spec.requestMethods.has(method) && this.isRequest(receiver)) {
       return [{ k: 'src', src: { kind: 'web', label: `${receiver.text}.${method}()`, loc: this.loc(node) }, steps: [], san: 0 }];
     }
+    if (receiver && spec.sourceMethods.has(method) && (!callee || !this.ctx.isProject(callee) || callee.includes('.'))) {
+      const kind = spec.sourceMethods.get(method) ?? 'process';
+      return [{ k: 'src', src: { kind, label: `${receiver.text}.${method}()`, loc: this.loc(node) }, steps: [], san: 0 }];
+    }
     if (receiver && this.selfName && receiver.type === 'identifier' && receiver.text === this.selfName) {
       for (const s of this.handlerSources) {
         if (s.methods.has(method)) return [{ k: 'src', src: { kind: 'web', label: `self.${method}()`, loc: this.loc(node) }, steps: [], san: 0 }];
@@ -1209,6 +1243,7 @@ class FunctionAnalysis {
       const facts: CallFacts = { callee, loc: this.loc(node), args: positional, kw: keywords, star };
       if (bound) facts.bound = true;
       if (/^_?[A-Z]\w*[a-z]\w*$/.test(callee.slice(callee.lastIndexOf('.') + 1))) facts.through = true;
+      if (receiver && recvTaint.length > 0 && !(receiver.type === 'identifier' && receiver.text === this.selfName)) facts.recv = recvTaint;
       this.calls.push(facts);
       return [{ k: 'call', c, steps: [], san: 0 }];
     }
@@ -1387,6 +1422,17 @@ class FunctionAnalysis {
         if (f && /^['"](data|tar)['"]$/.test(f.text)) return false;
         if (f && /data_filter|tar_filter/.test(f.text)) return false;
         return true;
+      }
+      case 'mongo-collection': {
+        if (!receiver) return false;
+        const mongoish = /(db|coll|collection|mongo|database|client)\b|\[['"]|Mongo/i;
+        if (mongoish.test(receiver.text)) return true;
+        if (receiver.type === 'identifier') {
+          const b = model.lookup(receiver.text, receiver.startIndex);
+          if (b?.kind === 'assign' && b.value) return mongoish.test(b.value.text) && b.value.type !== 'string';
+          if (b?.kind === 'import' && b.qualified) return mongoish.test(b.qualified);
+        }
+        return false;
       }
       case 'pathlib-receiver': {
         if (!receiver) return false;

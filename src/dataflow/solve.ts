@@ -94,6 +94,7 @@ export class TaintSolver {
   private readonly fns = new Map<string, Fn>();
   private readonly byLast = new Map<string, Fn[]>();
   private readonly classes = new Map<string, string[]>();
+  private readonly instances = new Map<string, string>();
   private summaries = new Map<Fn, Summary>();
   private readonly fieldSrcs = new Map<string, SrcHit[]>();
   private readonly globalSrcs = new Map<string, SrcHit[]>();
@@ -110,6 +111,7 @@ export class TaintSolver {
     let sinkId = 0;
     for (const m of modules) {
       for (const [c, bases] of Object.entries(m.classes)) this.classes.set(c, bases);
+      for (const [name, type] of Object.entries(m.instances)) this.instances.set(name, type);
       for (const f of m.functions) {
         const fn: Fn = { facts: f, module: m, sinkRefs: [] };
         fn.sinkRefs = f.sinks.map((sink) => ({ fn, sink, id: sinkId++ }));
@@ -186,6 +188,12 @@ export class TaintSolver {
         const found = this.lookupUncached(`${base}.${name}`, depth + 1);
         if (found) return found;
       }
+      // A method of an instance held in a module global or an attribute (`pricing.add`, `self.store.save`).
+      const type = this.instances.get(owner) ?? this.instanceBySuffix(owner);
+      if (type) {
+        const found = this.lookupUncached(`${type}.${name}`, depth + 1);
+        if (found) return { fn: found.fn, shift: found.shift || 1 };
+      }
       if (this.classes.has(callee)) {
         for (const base of this.classes.get(callee) ?? []) {
           const found = this.lookupUncached(`${base}.__init__`, depth + 1);
@@ -203,6 +211,11 @@ export class TaintSolver {
       return cls.endsWith(`.${callee}`) || callee.endsWith(`.${cls}`);
     });
     if (inits.length === 1) return { fn: inits[0], shift: 1 };
+    return undefined;
+  }
+
+  private instanceBySuffix(owner: string): string | undefined {
+    for (const [k, v] of this.instances) if (k.endsWith(`.${owner}`) || owner.endsWith(`.${k}`)) return v;
     return undefined;
   }
 
@@ -253,10 +266,15 @@ export class TaintSolver {
           if (!target) {
             // A project class without __init__ (a dataclass, a model): its arguments become its content.
             if (!call.through) {
+              if (call.recv) {
+                const r = this.resolve(fn, call.recv, visiting);
+                for (const h of r.srcs) addHit(srcs, { ...h, trace: clip([...h.trace, ...a.steps]), san: h.san | a.san });
+                for (const p of r.params) addParam(params, { ...p, steps: [...p.steps, ...a.steps], san: p.san | a.san });
+              }
               visiting.delete(a.c);
               break;
             }
-            let all: Atom[] = [...call.star];
+            let all: Atom[] = [...call.star, ...(call.recv ?? [])];
             for (const t of call.args) all = all.concat(t);
             for (const t of Object.values(call.kw)) all = all.concat(t);
             const r = this.resolve(fn, all, visiting);

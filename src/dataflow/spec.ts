@@ -21,6 +21,8 @@ export interface TaintSpec {
   sourceCalls: Map<string, SourceKind>;
   requestAttrs: Set<string>;
   requestMethods: Set<string>;
+  /** Methods of any receiver that read input (`recv`), by kind. */
+  sourceMethods: Map<string, SourceKind>;
   /** Per base class: attributes and methods of `self` that are sources. */
   selfSources: { bases: Set<string>; attrs: Set<string>; methods: Set<string> }[];
   sinksByCallee: Map<string, SinkRow[]>;
@@ -58,6 +60,7 @@ export function buildSpec(config?: TaintConfig): TaintSpec {
     sourceCalls: new Map(),
     requestAttrs: new Set(),
     requestMethods: new Set(),
+    sourceMethods: new Map(),
     selfSources: [],
     sinksByCallee: new Map(),
     sinksByMethod: new Map(),
@@ -73,6 +76,7 @@ export function buildSpec(config?: TaintConfig): TaintSpec {
     }
     for (const a of row.requestAttrs ?? []) spec.requestAttrs.add(a);
     for (const m of row.requestMethods ?? []) spec.requestMethods.add(m);
+    for (const m of row.methods ?? []) spec.sourceMethods.set(m, row.kind);
   }
   const sinks: SinkRow[] = [...SINK_ROWS];
   for (const s of config?.sinks ?? []) {

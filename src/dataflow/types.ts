@@ -48,6 +48,8 @@ export interface CallFacts {
   bound?: boolean;
   /** Without a summary for the callee (a class without `__init__`), whether the arguments flow into the result. */
   through?: boolean;
+  /** Taint of the receiver (`self.rfile` in `self.rfile.read()`), used when the callee has no summary. */
+  recv?: Taint;
 }
 
 export interface SinkFacts {
@@ -93,6 +95,8 @@ export interface ModuleFacts {
   /** Class qualified name → base classes' qualified names (for inherited methods). */
   classes: Record<string, string[]>;
   routes: RouteBinding[];
+  /** Names holding an instance of a class: module globals (`mod.name`) and attributes (`mod.Class.attr`) → class. */
+  instances: Record<string, string>;
   /** Functions whose analysis hit the per-function budget. */
   overBudget: string[];
 }

@@ -12,7 +12,8 @@ export type SinkCondition =
   | 'sax-external-entities'
   | 'no-extraction-filter'
   | 'numpy-allow-pickle'
-  | 'pathlib-receiver';
+  | 'pathlib-receiver'
+  | 'mongo-collection';
 
 export interface ArgSpec {
   pos?: number;
@@ -33,10 +34,8 @@ export interface SinkRow {
 
 /** Receivers whose `info`/`error`… methods log. */
 const LOGGER_NAME = /(^|\.)(_*log|_*logger|LOG|LOGGER|\w*_log(ger)?|logging|\w*Logger)$/i;
-/** Receivers whose `find`/`aggregate`… are database collections (`db.users`, `db["users"]`, `collection`). */
-const COLLECTION_NAME = /(db|coll|collection|mongo)\b|^\w+\.\w+$|\]$/i;
 /** Receivers of `search*` that can be LDAP connections. */
-const LDAP_NAME = /(ldap|conn|connection|^l$|^ld$)/i;
+const LDAP_NAME = /(ldap|conn|connection|directory|^l$|^ld$|^ad$)/i;
 /** Receivers of `find`/`findall` that can be XML trees or elements. */
 const XML_NAME = /(tree|root|doc|xml|dom|elem|node|etree|parser)/i;
 
@@ -124,17 +123,18 @@ export const SINK_ROWS: readonly SinkRow[] = [
   },
   // K710 LDAP injection
   { rule: 'K710', methods: ['search_s', 'search_st', 'search_ext', 'search_ext_s', 'search'], args: [a(0, 'base'), a(2, 'filterstr'), a(1, 'search_filter'), a(0, 'search_base')], notUnder: ['re', 'regex'], receiverName: LDAP_NAME },
+  { rule: 'K710', callees: ['ldap3.Connection.search', 'ldap3.core.connection.Connection.search'], args: [a(0, 'search_base'), a(1, 'search_filter')] },
   // K711 XPath injection
   { rule: 'K711', callees: ['lxml.etree.XPath', 'lxml.etree.ETXPath', 'lxml.etree.XPathEvaluator'], args: [a(0, 'path')] },
   { rule: 'K711', methods: ['xpath'], args: [a(0, 'path'), a(0, '_path')], notUnder: ['re', 'regex'] },
   { rule: 'K711', methods: ['find', 'findall', 'findtext', 'iterfind'], args: [a(0, 'path')], notUnder: ['re', 'regex'], receiverName: XML_NAME },
   // K712 NoSQL injection
+  { rule: 'K712', methods: ['find', 'distinct', 'find_raw_batches'], args: [a(0, 'filter')], notUnder: ['re', 'regex', 'str', 'xml', 'lxml', 'django'], when: 'mongo-collection' },
   {
     rule: 'K712',
-    methods: ['find', 'find_one', 'find_one_and_delete', 'find_one_and_replace', 'find_one_and_update', 'aggregate', 'count_documents', 'delete_one', 'delete_many', 'update_one', 'update_many', 'distinct', 'where'],
+    methods: ['find_one', 'find_one_and_delete', 'find_one_and_replace', 'find_one_and_update', 'aggregate', 'count_documents', 'delete_one', 'delete_many', 'update_one', 'update_many', 'replace_one', 'map_reduce'],
     args: [a(0, 'filter'), a(0, 'pipeline')],
-    notUnder: ['re', 'regex', 'str', 'xml', 'lxml', 'django'],
-    receiverName: COLLECTION_NAME,
+    notUnder: ['re', 'regex', 'str', 'xml', 'lxml', 'django', 'sqlalchemy'],
   },
   // K713 XML external entities
   { rule: 'K713', callees: ['lxml.etree.fromstring', 'lxml.etree.XML', 'lxml.etree.parse', 'lxml.etree.iterparse'], args: [a(0, 'text'), a(0, 'source')], when: 'lxml-unsafe-parser' },
@@ -162,7 +162,18 @@ export const SINK_ROWS: readonly SinkRow[] = [
   { rule: 'K715', callees: ['torch.load'], args: [a(0, 'f')], when: 'torch-no-weights-only' },
   { rule: 'K715', callees: ['numpy.load'], args: [a(0, 'file')], when: 'numpy-allow-pickle' },
   // K716 header injection (subscript writes to response headers are found by the analysis itself)
-  { rule: 'K716', methods: ['set_cookie', 'set_signed_cookie', 'set_secure_cookie', 'set_header', 'add_header'], args: [a(0, 'key'), a(1, 'value'), a(0, 'name')] },
+  { rule: 'K716', methods: ['set_cookie', 'set_signed_cookie', 'set_secure_cookie', 'set_header', 'add_header', 'send_header'], args: [a(0, 'key'), a(1, 'value'), a(0, 'name'), a(0, 'keyword')] },
+  {
+    rule: 'K716',
+    callees: [
+      'flask.Response', 'werkzeug.wrappers.Response', 'django.http.HttpResponse', 'django.http.JsonResponse', 'starlette.responses.Response',
+      'starlette.responses.JSONResponse', 'starlette.responses.HTMLResponse', 'starlette.responses.PlainTextResponse', 'fastapi.Response',
+      'fastapi.responses.Response', 'fastapi.responses.JSONResponse', 'fastapi.responses.HTMLResponse', 'fastapi.responses.PlainTextResponse',
+      'aiohttp.web.Response', 'aiohttp.web.json_response',
+    ],
+    args: [a(undefined, 'headers')],
+  },
+  { rule: 'K716', callees: ['flask.make_response'], args: [a(2)] },
   { rule: 'K716', callees: ['wsgiref.headers.Headers.add_header'], args: [a(0), a(1)] },
   // K717 log injection
   { rule: 'K717', callees: prefixed(['logging', 'logging.Logger', 'logging.LoggerAdapter'], [...LOG_LEVELS, 'log']), args: 'all' },

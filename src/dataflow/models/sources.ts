@@ -18,6 +18,8 @@ export interface SourceRow {
   requestAttrs?: string[];
   requestMethods?: string[];
   bases?: string[];
+  /** Methods of any receiver (`sock.recv()` on a socket whose type is not known). */
+  methods?: string[];
   selfAttrs?: string[];
   selfMethods?: string[];
 }
@@ -105,8 +107,12 @@ export const SOURCE_ROWS: readonly SourceRow[] = [
       'io.TextIOWrapper.readlines', 'pathlib.Path.read_text', 'pathlib.Path.read_bytes', 'socket.socket.recv',
       'socket.socket.recvfrom', 'socket.socket.recv_into', 'socket.socket.makefile',
     ],
+    methods: ['recv', 'recvfrom', 'recv_bytes'],
   },
 ];
+
+/** Django and DRF class-based views: extra parameters of their handler methods are URL keyword arguments. */
+export const CLASS_VIEW_BASES: ReadonlySet<string> = new Set(SOURCE_ROWS.find((r) => r.framework === 'django-class-views')?.bases ?? []);
 
 /** Parameter names that hold the request in view functions and handlers. */
 export const REQUEST_PARAM_NAMES: ReadonlySet<string> = new Set(['request', 'req']);
