@@ -497,6 +497,7 @@ class FunctionAnalysis {
         if (value) {
           const t = this.expr(value);
           this.ret = union(this.ret, t);
+          this.returnedClosure(value);
           if (this.plan.flaskRoute && t.length > 0 && stringish(this.model, value, 0)) {
             this.addSink({ rule: 'K707' }, 'response body returned by the view', node, t);
           }
@@ -850,6 +851,19 @@ class FunctionAnalysis {
     }
     this.terminated = false;
     this.state = joinStates(ends);
+  }
+
+  /**
+   * A function returning one of its nested functions (a factory, a decorator): the closure runs later with
+   * this function's variables, so its sinks are followed here, where those variables are known.
+   */
+  private returnedClosure(value: Node): void {
+    const v = unparen(value);
+    const def = v.type === 'identifier' ? this.localDefs.get(v.text) : v.type === 'lambda' ? this.lambdaDef(v) : undefined;
+    if (!def || this.inline >= MAX_INLINE) return;
+    const savedTerm = this.terminated;
+    this.inlineCall(def, [], {});
+    this.terminated = savedTerm;
   }
 
   private localDef(node: Node): void {
@@ -1244,6 +1258,10 @@ class FunctionAnalysis {
       if (bound) facts.bound = true;
       if (/^_?[A-Z]\w*[a-z]\w*$/.test(callee.slice(callee.lastIndexOf('.') + 1))) facts.through = true;
       if (receiver && recvTaint.length > 0 && !(receiver.type === 'identifier' && receiver.text === this.selfName)) facts.recv = recvTaint;
+      // `self.items.append(x)` may be a list held in an attribute rather than a project method: store as well.
+      if (receiver && STORE_METHODS.has(method) && all.length > 0 && receiver.type === 'attribute') {
+        this.assign(receiver, union(recvTaint, withStep(all, { loc: this.loc(node), msg: `added to ${receiver.text}` })), null, node);
+      }
       this.calls.push(facts);
       return [{ k: 'call', c, steps: [], san: 0 }];
     }
@@ -1427,6 +1445,9 @@ class FunctionAnalysis {
         if (!receiver) return false;
         const mongoish = /(db|coll|collection|mongo|database|client)\b|\[['"]|Mongo/i;
         if (mongoish.test(receiver.text)) return true;
+        // `find` of a string takes a string; a Mongo filter is a document.
+        const first = args[0] ?? kw.get('filter');
+        if (first && dictShaped(model, first, 0)) return true;
         if (receiver.type === 'identifier') {
           const b = model.lookup(receiver.text, receiver.startIndex);
           if (b?.kind === 'assign' && b.value) return mongoish.test(b.value.text) && b.value.type !== 'string';
@@ -1470,6 +1491,22 @@ function isModuleFunction(model: ModuleModel, receiver: Node | null): boolean {
   if (!receiver) return true;
   const ref = model.resolve(receiver);
   return ref?.kind === 'name';
+}
+
+function dictShaped(model: ModuleModel, node: Node, depth: number): boolean {
+  if (depth > 3) return false;
+  const n = unparen(node);
+  if (n.type === 'dictionary' || n.type === 'dictionary_comprehension') return true;
+  if (n.type === 'call') {
+    const q = model.qualifiedName(n.childForFieldName('function') ?? n);
+    return q === 'dict' || q === 'json.loads' || q === 'json.load' || q === 'bson.json_util.loads';
+  }
+  if (n.type === 'identifier') {
+    const b = model.lookup(n.text, n.startIndex);
+    if (b?.kind === 'assign' && b.value) return dictShaped(model, b.value, depth + 1);
+    if (b?.kind === 'param' && b.annotation) return /^(dict|Dict|Mapping|typing\.Dict)\b/.test(b.annotation.text);
+  }
+  return false;
 }
 
 function argTaint(spec: ArgSpec, positional: Taint[], keywords: Record<string, Taint>): Taint {

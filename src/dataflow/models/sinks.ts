@@ -140,6 +140,7 @@ export const SINK_ROWS: readonly SinkRow[] = [
   { rule: 'K713', callees: ['lxml.etree.fromstring', 'lxml.etree.XML', 'lxml.etree.parse', 'lxml.etree.iterparse'], args: [a(0, 'text'), a(0, 'source')], when: 'lxml-unsafe-parser' },
   { rule: 'K713', callees: ['xml.dom.pulldom.parseString', 'xml.dom.pulldom.parse'], args: [a(0, 'string'), a(0, 'stream_or_string')] },
   { rule: 'K713', callees: ['xml.sax.parseString', 'xml.sax.parse'], args: [a(0, 'string'), a(0, 'source')], when: 'sax-external-entities' },
+  { rule: 'K713', methods: ['parse', 'feed'], args: [a(0, 'source'), a(0, 'data')], when: 'sax-external-entities', receiverName: /parser|reader|sax/i, notUnder: ['xml.etree', 'lxml', 'json', 'email', 'argparse', 'urllib', 'dateutil'] },
   // K714 XML entity expansion
   {
     rule: 'K714',
