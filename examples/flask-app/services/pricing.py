@@ -18,7 +18,7 @@ def discount_from_formula(formula: str, subtotal: Decimal, quantity: int) -> Dec
     ``os`` and ``subprocess`` in one line.
     """
     names = {"subtotal": subtotal, "quantity": quantity}
-    value = eval(formula, {"__builtins__": {}}, names)  # expect: K101
+    value = eval(formula, {"__builtins__": {}}, names)  # expect: K704
     return Decimal(value).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
@@ -70,7 +70,7 @@ def run_pricing_hook(hook_source: str, invoice: dict) -> dict:
     """Vulnerable: the tenant uploads a Python snippet that edits ``invoice``; it runs with the
     service's privileges, database credentials and payment API key included."""
     namespace = {"invoice": invoice, "Decimal": Decimal}
-    exec(hook_source, namespace)  # expect: K102
+    exec(hook_source, namespace)  # expect: K703
     return namespace["invoice"]
 
 
