@@ -93,7 +93,7 @@ def shipping_cost(rule: ShippingRule, weight: Decimal, subtotal: Decimal) -> Dec
 def import_catalog(stream) -> int:
     """Vulnerable: `unsafe_load` builds any Python object the file names (it went in because prices
     were tagged `!!python/object/apply:decimal.Decimal`)."""
-    entries = yaml.unsafe_load(stream)  # expect: K201
+    entries = yaml.unsafe_load(stream)  # expect: K715
     return _save_products(entries)
 
 
@@ -155,7 +155,7 @@ def make_label_safe(product: Product) -> Path:
 
 def make_thumbnail(src: str, dst: str, size: str = "300x300") -> None:
     """Vulnerable: `size` comes from a query parameter and reaches the shell."""
-    subprocess.check_output("convert %s -thumbnail %s %s" % (src, size, dst), shell=True)  # expect: K110
+    subprocess.check_output("convert %s -thumbnail %s %s" % (src, size, dst), shell=True)  # expect: K702
 
 
 def make_thumbnail_safe(src: str, dst: str, size: str = "300x300") -> None:

@@ -39,7 +39,7 @@ def product_list(request):
 @require_GET
 def category(request, category):
     """Vulnerable: the category from the URL is pasted into raw SQL."""
-    products = Product.objects.raw(f"SELECT * FROM shop_product WHERE category = '{category}' ORDER BY name")  # expect: K120
+    products = Product.objects.raw(f"SELECT * FROM shop_product WHERE category = '{category}' ORDER BY name")  # expect: K701
     return JsonResponse({"products": [_product_json(p) for p in products]})
 
 
@@ -54,7 +54,7 @@ def category_safe(request, category):
 def media_file(request):
     """Vulnerable: `?name=../mysite/settings.py` reads any file the server can."""
     name = request.GET["name"]
-    return FileResponse(open(os.path.join(settings.MEDIA_ROOT, name), "rb"))
+    return FileResponse(open(os.path.join(settings.MEDIA_ROOT, name), "rb"))  # expect: K705
 
 
 @require_GET
@@ -77,7 +77,7 @@ def product_thumbnail(request, pk):
     dst = os.path.join(settings.MEDIA_ROOT, "thumbnails", f"{product.pk}-{size}.png")
     if not os.path.exists(dst):
         utils.make_thumbnail(src, dst, size)
-    return FileResponse(open(dst, "rb"), content_type="image/png")
+    return FileResponse(open(dst, "rb"), content_type="image/png")  # expect: K705
 
 
 @require_GET
