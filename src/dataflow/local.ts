@@ -727,7 +727,9 @@ class FunctionAnalysis {
         const targets = named(n);
         const values = value ? tupleLike(value) : undefined;
         if (values && values.length === targets.length && !targets.some((x) => x.type === 'list_splat_pattern')) {
-          targets.forEach((x, i) => this.assign(x, this.expr(values[i]), values[i], at));
+          targets.forEach((x, i) => {
+            this.assign(x, this.expr(values[i]), values[i], at);
+          });
         } else for (const x of targets) this.assign(x, t, null, at);
         return;
       }
