@@ -45,7 +45,7 @@ def invoice_paths(invoice: dict) -> tuple[str, str]:
 def search():
     """Vulnerable: the search term is pasted into the SQL text."""
     term = request.args.get("q", "")
-    sql = f"SELECT {INVOICE_COLUMNS} FROM invoice WHERE title LIKE '%{term}%' ORDER BY id DESC"  # expect: K120
+    sql = f"SELECT {INVOICE_COLUMNS} FROM invoice WHERE title LIKE '%{term}%' ORDER BY id DESC"
     rows = get_db().execute(sql).fetchall()  # expect: K701
     return jsonify([dict(row) for row in rows])
 

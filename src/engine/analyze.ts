@@ -6,6 +6,8 @@ import type { ReportInput, Rule, RuleContext, RuleOptions } from '../rules/types
 import { ModuleModel } from '../semantics/module.js';
 import { enclosingStatement, statementHeaderRows } from '../syntax/nodes.js';
 import { parsePython } from '../syntax/parser.js';
+import { isTaintRule, mergeTaint, moduleTaintFacts, type TaintSetup } from '../dataflow/engine.js';
+import type { ModuleFacts } from '../dataflow/types.js';
 
 export interface FileTask {
   absPath: string;
@@ -19,12 +21,16 @@ export interface FileResult {
   lines: number;
   findings: Finding[];
   notices: Notice[];
+  /** Taint facts for the project-wide solve (project scans only; a single-file analysis solves at once). */
+  taint?: ModuleFacts;
 }
 
 export interface AnalyzerSetup {
   rules: readonly Rule[];
   ruleOptions: ReadonlyMap<string, RuleOptions>;
   maxFileSize: number;
+  /** Taint settings; without `projectModules` the file is solved on its own. */
+  taint?: TaintSetup;
 }
 
 const SNIPPET_MAX_LINES = 5;
@@ -255,7 +261,13 @@ export async function analyzeText(text: string, relPath: string, setup: Analyzer
       return node?.type === 'comment';
     });
     const findings = runRules(model, setup, suppressions);
-    return { relPath, analysed: true, lines: model.lineCount, findings, notices: syntaxNotices(model, tree) };
+    const result: FileResult = { relPath, analysed: true, lines: model.lineCount, findings, notices: syntaxNotices(model, tree) };
+    if (setup.rules.some(isTaintRule)) {
+      const taintSetup = setup.taint ?? {};
+      result.taint = moduleTaintFacts(model, setup.rules, taintSetup, suppressions, (node) => nodeLocation(node, relPath, model.lines));
+      if (!taintSetup.projectModules) result.notices.push(...mergeTaint([result], setup.rules));
+    }
+    return result;
   } finally {
     tree.delete();
   }

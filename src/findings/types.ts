@@ -71,7 +71,9 @@ export type NoticeKind =
   | 'too-large'
   | 'symlink-outside-root'
   | 'symlink-loop'
-  | 'internal-error';
+  | 'internal-error'
+  /** Taint analysis stopped at a budget (a huge function, a project too large to settle): partial results. */
+  | 'taint-budget';
 
 export interface Notice {
   kind: NoticeKind;

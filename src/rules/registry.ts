@@ -10,6 +10,7 @@ import { LOGGING_RULES } from './logging/index.js';
 import { PROCESS_RULES } from './processes/index.js';
 import { REGEX_RULES } from './regex/index.js';
 import { SOURCE_RULES } from './source/index.js';
+import { TAINT_RULES } from './taint/index.js';
 import { TEMPLATE_RULES } from './templates/index.js';
 import { TRANSPORT_RULES } from './transport/index.js';
 import type { Rule } from './types.js';
@@ -30,6 +31,7 @@ export const ALL_RULES: readonly Rule[] = [
   ...PROCESS_RULES,
   ...REGEX_RULES,
   ...SOURCE_RULES,
+  ...TAINT_RULES,
   ...TEMPLATE_RULES,
   ...TRANSPORT_RULES,
   ...WEB_RULES,

@@ -99,4 +99,6 @@ export interface Rule {
   node?(node: Node, ctx: RuleContext): void;
   /** Runs once per module, for checks that need the whole module (settings files, say). */
   module?(ctx: RuleContext): void;
+  /** A taint rule: the dataflow engine (src/dataflow) reports it from the whole project, not a hook. */
+  taint?: boolean;
 }

@@ -20,6 +20,7 @@ const NOTICE_KINDS = Object.keys({
   'symlink-outside-root': 1,
   'symlink-loop': 1,
   'internal-error': 1,
+  'taint-budget': 1,
 } satisfies Record<NoticeKind, 1>);
 
 function parse(text: string) {
