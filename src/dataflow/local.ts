@@ -1204,6 +1204,9 @@ class FunctionAnalysis {
         }
       }
     }
+    // `etree.XPath(expr)(doc)`, `handlers[name](x)`: the callee is itself an expression to follow.
+    const calleeTaint = fn.type === 'identifier' || fn.type === 'attribute' ? EMPTY : this.expr(fn);
+    all = union(all, calleeTaint);
     const receiver = fn.type === 'attribute' ? fn.childForFieldName('object') : null;
     const method = fn.type === 'attribute' ? (fn.childForFieldName('attribute')?.text ?? '') : fn.type === 'identifier' ? fn.text : '';
     const spec = this.ctx.spec;
@@ -1272,16 +1275,16 @@ class FunctionAnalysis {
       this.assign(receiver, union(recvTaint, withStep(all, { loc: this.loc(node), msg: `added to ${receiver.text}` })), null, node);
       return EMPTY;
     }
-    if (receiver && RECEIVER_ONLY_METHODS.has(method)) return recvTaint;
-    if (fn.type === 'attribute' && (!callee || !isModuleFunction(this.model, receiver))) {
-      return ARGUMENT_METHODS.has(method) ? union(recvTaint, all) : recvTaint;
-    }
-    // Library functions: the result carries the arguments only for modelled propagators, constructors and
-    // calls that cannot be resolved (a function held in a variable).
-    if (!callee || PROPAGATORS.has(callee) || /^_?[A-Z]\w*[a-z]\w*$/.test(callee.slice(callee.lastIndexOf('.') + 1)) || this.ctx.spec.propagators.has(callee)) {
+    // Library functions carry their arguments only when modelled (or a class is built from them); methods
+    // carry their receiver, and their arguments only when they build strings or merge containers.
+    if (callee && (PROPAGATORS.has(callee) || this.ctx.spec.propagators.has(callee) || /^_?[A-Z]\w*[a-z]\w*$/.test(callee.slice(callee.lastIndexOf('.') + 1)))) {
       return union(recvTaint, all);
     }
-    return EMPTY;
+    if (receiver) {
+      if (RECEIVER_ONLY_METHODS.has(method)) return recvTaint;
+      return ARGUMENT_METHODS.has(method) ? union(recvTaint, all) : recvTaint;
+    }
+    return callee ? EMPTY : all;
   }
 
   private inlineCall(def: LocalDef, positional: Taint[], keywords: Record<string, Taint>): Taint {
@@ -1484,13 +1487,6 @@ class FunctionAnalysis {
     if (suppression) sink.suppression = suppression;
     this.sinks.push(sink);
   }
-}
-
-/** `os.path.join(...)`: a call on a module (or class), not a method of a value. */
-function isModuleFunction(model: ModuleModel, receiver: Node | null): boolean {
-  if (!receiver) return true;
-  const ref = model.resolve(receiver);
-  return ref?.kind === 'name';
 }
 
 function dictShaped(model: ModuleModel, node: Node, depth: number): boolean {

@@ -77,6 +77,9 @@ export const PROPAGATORS: ReadonlySet<string> = new Set([
   'bz2.decompress', 'lzma.decompress', 'email.message_from_string', 'email.message_from_bytes', 'unicodedata.normalize',
   'operator.itemgetter', 'functools.partial', 'itertools.chain', 'collections.OrderedDict', 'collections.defaultdict',
   'collections.deque', 'collections.ChainMap', 'dataclasses.asdict', 'dataclasses.replace',
+  // A document fetched from a URL the attacker chose is the attacker's content.
+  'requests.get', 'requests.post', 'requests.request', 'httpx.get', 'httpx.post', 'urllib.request.urlopen',
+  'urllib.request.Request', 'urllib.request.urlretrieve',
 ]);
 
 /** Methods whose arguments end up in their result (string building and container merging). */

@@ -105,11 +105,9 @@ export const SINK_ROWS: readonly SinkRow[] = [
     args: [a(0, 'response'), a(0, 'content'), a(0, 'body'), a(undefined, 'text'), a(undefined, 'body')],
   },
   // K708 template injection
-  {
-    rule: 'K708',
-    callees: ['flask.render_template_string', 'jinja2.Template', 'jinja2.Environment.from_string', 'jinja2.environment.Environment.from_string', 'mako.template.Template', 'django.template.Template', 'django.template.base.Template', 'tornado.template.Template'],
-    args: [a(0, 'source'), a(0, 'template_string'), a(0, 'text'), a(0, 'template_code')],
-  },
+  { rule: 'K708', callees: ['flask.render_template_string', 'jinja2.Template', 'jinja2.Environment.from_string', 'jinja2.environment.Environment.from_string'], args: [a(0, 'source')] },
+  { rule: 'K708', callees: ['mako.template.Template'], args: [a(0, 'text')] },
+  { rule: 'K708', callees: ['django.template.Template', 'django.template.base.Template', 'tornado.template.Template'], args: [a(0, 'template_string'), a(0, 'template_code')] },
   { rule: 'K708', methods: ['from_string'], args: [a(0, 'source')], notUnder: ['jinja2'] },
   // K709 open redirect
   {
