@@ -15,12 +15,21 @@ export interface TaintSetup {
   config?: TaintConfig;
   /** Module names of every file in the scan; absent for a single-file analysis (tests, docs examples). */
   projectModules?: string[];
+  /** Files a web request can reach (fully analysed); absent means every file. See reach.ts. */
+  webFiles?: string[];
 }
 
 /** Syntax nodes one function's analysis may visit; generated functions of many thousand lines stop here. */
 export const FUNCTION_BUDGET = 60_000;
 
 const projectIndexes = new WeakMap<string[], Set<string>>();
+const webSets = new WeakMap<string[], Set<string>>();
+
+function webSet(files: string[]): Set<string> {
+  let set = webSets.get(files);
+  if (!set) webSets.set(files, (set = new Set(files)));
+  return set;
+}
 
 /** Every dotted suffix of every project module: `pkg.app.views` → `pkg.app.views`, `app.views`, `views`. */
 function projectIndex(modules: string[]): Set<string> {
@@ -78,6 +87,7 @@ export function moduleTaintFacts(
     isProject: projectTester(modules),
     location: locate,
     budget: FUNCTION_BUDGET,
+    mode: !setup.webFiles || webSet(setup.webFiles).has(model.relPath) ? 'full' : 'process',
     suppression(node, ruleId) {
       if (suppressions.size === 0) return undefined;
       const rule = byId.get(ruleId);

@@ -1,9 +1,9 @@
 import type { Node } from 'web-tree-sitter';
 import type { Location, Suppression } from '../findings/types.js';
-import type { Binding, FunctionInfo, Scope } from '../semantics/model.js';
+import type { Binding, CallSite, FunctionInfo, Scope } from '../semantics/model.js';
 import type { ModuleModel } from '../semantics/module.js';
 import { unparen } from '../syntax/nodes.js';
-import { ALL_RULE_BITS, ruleBit, ruleBits } from './models/rules.js';
+import { ALL_RULE_BITS, PROCESS_INPUT_RULES, ruleBit, ruleBits } from './models/rules.js';
 import {
   AIOHTTP_APPS,
   DEPENDENCY_DEFAULTS,
@@ -41,7 +41,15 @@ export interface LocalContext {
   suppression(node: Node, ruleId: string): Suppression | undefined;
   /** Syntax nodes one function may visit before its analysis stops (a notice says so). */
   budget: number;
+  /**
+   * 'full': every function; 'process': only functions that read process input or call a sink of a rule where
+   * process input counts (files no web request can reach; see reach.ts).
+   */
+  mode: 'full' | 'process';
 }
+
+/** Process inputs as written, to pick the functions worth following in files no request reaches. */
+const PROCESS_TOKENS = /\b(?:argv|environ|getenv|stdin|input|raw_input|parse_args|parse_known_args|recv|recvfrom|fileinput)\b/;
 
 const EMPTY: Taint = Object.freeze([]) as Taint;
 const MAX_ATOMS = 12;
@@ -150,7 +158,10 @@ export function extractTaintFacts(model: ModuleModel, ctx: LocalContext): Module
     if (type && ctx.isProject(type)) facts.instances[`${model.moduleName}.${a.targets[0].text}`] = type;
   }
   const plans: FunctionPlan[] = [];
+  const selected = ctx.mode === 'process' ? processFunctions(model, ctx) : undefined;
+  const callsByFunction = selected ? undefined : bucketCalls(model);
   for (const fn of model.functions) {
+    if (selected && !selected.has(fn.node.startIndex)) continue;
     const body = fn.node.childForFieldName('body');
     if (!body) continue;
     const plan: FunctionPlan = { info: fn, q: fn.qualname, body, scope: fn.scope, params: parameterNames(fn.node) };
@@ -160,10 +171,11 @@ export function extractTaintFacts(model: ModuleModel, ctx: LocalContext): Module
       plan.clsBases = allBases(parent.qualname, classes);
     }
     detectRoute(model, plan, ctx);
+    if (callsByFunction && !mayMatter(model, ctx, plan, callsByFunction.get(fn.node.startIndex) ?? [])) continue;
     plans.push(plan);
   }
   const moduleBody = model.tree.rootNode;
-  plans.push({ info: null, q: `${model.moduleName || model.relPath}.<module>`, body: moduleBody, scope: model.moduleScope, params: [] });
+  if (!selected || PROCESS_TOKENS.test(model.text)) plans.push({ info: null, q: `${model.moduleName || model.relPath}.<module>`, body: moduleBody, scope: model.moduleScope, params: [] });
   facts.routes = djangoRoutes(model, ctx);
 
   for (const plan of plans) {
@@ -178,6 +190,80 @@ export function extractTaintFacts(model: ModuleModel, ctx: LocalContext): Module
     }
   }
   return facts;
+}
+
+/** Calls by the function that directly contains them (lambdas and classes belong to the enclosing function). */
+function bucketCalls(model: ModuleModel): Map<number, CallSite[]> {
+  const out = new Map<number, CallSite[]>();
+  for (const call of model.calls) {
+    let scope: Scope | null = call.scope;
+    while (scope && scope.kind !== 'function') scope = scope.parent;
+    if (!scope?.node) continue;
+    const list = out.get(scope.node.startIndex);
+    if (list) list.push(call);
+    else out.set(scope.node.startIndex, [call]);
+  }
+  return out;
+}
+
+/** Names of calls that are sinks the analysis recognises itself (response writers, header and session setters). */
+const SPECIAL_SINK_CALLS = new Set(['write', 'finish', 'redirect', 'add', 'set', 'update', '__setitem__']);
+const WEB_TOKENS = /\b(?:request|req|self\.(?:path|headers|rfile|kwargs|args|get_\w+)|event|FieldStorage|session|headers)\b/;
+
+/**
+ * Whether a function can take part in a flow: it reads input, calls a sink, passes its parameters to project
+ * code, returns or stores something built from them, or reads instance state. Decided from the model and the
+ * function's text, so that the many functions that do none of this are never walked.
+ */
+function mayMatter(model: ModuleModel, ctx: LocalContext, plan: FunctionPlan, calls: readonly CallSite[]): boolean {
+  if (plan.sourceParams?.length || plan.flaskRoute) return true;
+  const info = plan.info;
+  if (!info) return true;
+  const text = model.text.slice(info.node.startIndex, info.node.endIndex);
+  if (WEB_TOKENS.test(text) || PROCESS_TOKENS.test(text)) return true;
+  // Closures and lambdas run with this function's variables.
+  if (/\n\s+(?:async\s+)?def\s|\blambda\b/.test(text)) return true;
+  const spec = ctx.spec;
+  for (const c of calls) if (spec.sinkLastNames.has(c.name) || spec.sourceLastNames.has(c.name) || SPECIAL_SINK_CALLS.has(c.name)) return true;
+  const params = plan.params.map((p) => p.replace(/^\*+/, '')).filter((p, i) => !(i === 0 && plan.cls && (p === 'self' || p === 'cls')));
+  const readsState = plan.cls !== undefined && /\bself\.\w+/.test(text);
+  if (params.length === 0 && !readsState) return false;
+  const mention = new RegExp(`\\b(?:${[...params, ...(readsState ? ['self'] : [])].join('|')})\\b`);
+  // Pass-through: a return or an attribute store built from a parameter.
+  for (const m of text.matchAll(/\breturn\b([^\n]*)|\bself\.\w+\s*(?:\[[^\]]*\]\s*)?=([^=\n][^\n]*)/g)) {
+    if (mention.test(m[1] ?? m[2] ?? '')) return true;
+  }
+  // A parameter handed to project code, which may have a sink.
+  for (const c of calls) {
+    const callee = c.callee;
+    if (callee && ctx.isProject(callee) && mention.test(c.node.text)) return true;
+  }
+  return false;
+}
+
+/**
+ * Functions worth following where no web request reaches: those mentioning a process input, and those calling
+ * a sink of a rule where process input counts. The start index of each function's node.
+ */
+function processFunctions(model: ModuleModel, ctx: LocalContext): Set<number> {
+  const out = new Set<number>();
+  const spec = ctx.spec;
+  const mentions = PROCESS_TOKENS.test(model.text);
+  for (const call of model.calls) {
+    let scope: Scope | null = call.scope;
+    while (scope && scope.kind !== 'function') scope = scope.parent;
+    if (!scope?.node || out.has(scope.node.startIndex)) continue;
+    if (!spec.sinkLastNames.has(call.name) && !(mentions && spec.sourceLastNames.has(call.name))) continue;
+    const callee = call.callee;
+    const rows = [...((callee && spec.sinksByCallee.get(callee)) || []), ...(call.calleeNode.type === 'attribute' ? (spec.sinksByMethod.get(call.name) ?? []) : [])];
+    if (rows.some((r) => PROCESS_INPUT_RULES.has(r.rule))) out.add(scope.node.startIndex);
+  }
+  if (mentions) {
+    for (const fn of model.functions) {
+      if (!out.has(fn.node.startIndex) && PROCESS_TOKENS.test(model.text.slice(fn.node.startIndex, fn.node.endIndex))) out.add(fn.node.startIndex);
+    }
+  }
+  return out;
 }
 
 function allBases(cls: string, classes: Record<string, string[]>): string[] {

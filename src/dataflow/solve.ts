@@ -132,7 +132,7 @@ export class TaintSolver {
     }
     for (const m of modules) {
       for (const r of m.routes) {
-        const targets = this.fns.has(r.target) ? [this.fns.get(r.target) as Fn] : [...this.fns.values()].filter((f) => f.facts.q.startsWith(`${r.target}.`));
+        const targets = this.fns.has(r.target) ? [this.fns.get(r.target) as Fn] : this.methodsOf(r.target);
         const direct = this.lookup(r.target);
         if (targets.length === 0 && direct) targets.push(direct.fn);
         for (const t of targets) {
@@ -214,9 +214,28 @@ export class TaintSolver {
     return undefined;
   }
 
+  private instancesByLast: Map<string, [string, string][]> | undefined;
+
   private instanceBySuffix(owner: string): string | undefined {
-    for (const [k, v] of this.instances) if (k.endsWith(`.${owner}`) || owner.endsWith(`.${k}`)) return v;
+    if (!this.instancesByLast) {
+      this.instancesByLast = new Map();
+      for (const [k, v] of this.instances) {
+        const last = k.slice(k.lastIndexOf('.') + 1);
+        const list = this.instancesByLast.get(last);
+        if (list) list.push([k, v]);
+        else this.instancesByLast.set(last, [[k, v]]);
+      }
+    }
+    for (const [k, v] of this.instancesByLast.get(owner.slice(owner.lastIndexOf('.') + 1)) ?? []) {
+      if (k.endsWith(`.${owner}`) || owner.endsWith(`.${k}`)) return v;
+    }
     return undefined;
+  }
+
+  private methodsOf(cls: string): Fn[] {
+    const out: Fn[] = [];
+    for (const [q, fn] of this.fns) if (q.startsWith(`${cls}.`) || q.includes(`.${cls}.`)) out.push(fn);
+    return out;
   }
 
   private summary(fn: Fn): Summary {

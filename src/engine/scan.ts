@@ -12,6 +12,7 @@ import { toAnalyzerSetup, type WorkerSetup } from './setup.js';
 import type { ScanResult, ScanStats } from './types.js';
 import { VERSION } from '../version.js';
 import { isTaintRule, mergeTaint } from '../dataflow/engine.js';
+import { webReachable } from '../dataflow/reach.js';
 import type { TaintConfig } from '../dataflow/spec.js';
 import { moduleNameFor } from '../semantics/module.js';
 
@@ -106,6 +107,8 @@ export async function scan(req: ScanRequest): Promise<ScanResult> {
   };
   if (rules.some(isTaintRule)) {
     setup.taint = { projectModules: discovered.files.map((f) => moduleNameFor(f.relPath)) };
+    // User-declared sources can be anywhere: then every file is analysed in full.
+    if (!req.taint?.sources?.length) setup.taint.webFiles = [...webReachable(discovered.files)];
     if (req.taint) setup.taint.config = req.taint;
   }
   const tasks = discovered.files.map((f) => ({ absPath: f.absPath, relPath: f.relPath }));
