@@ -49,7 +49,7 @@ export interface LocalContext {
 }
 
 /** Process inputs as written, to pick the functions worth following in files no request reaches. */
-const PROCESS_TOKENS = /\b(?:argv|environ|getenv|stdin|input|raw_input|parse_args|parse_known_args|recv|recvfrom|fileinput)\b/;
+const PROCESS_TOKENS = /\b(?:argv|environ|getenv|stdin|raw_input|parse_args|parse_known_args|recv|recvfrom|fileinput)\b|\binput\s*\(/;
 
 const EMPTY: Taint = Object.freeze([]) as Taint;
 const MAX_ATOMS = 12;
@@ -206,9 +206,25 @@ function bucketCalls(model: ModuleModel): Map<number, CallSite[]> {
   return out;
 }
 
-/** Names of calls that are sinks the analysis recognises itself (response writers, header and session setters). */
-const SPECIAL_SINK_CALLS = new Set(['write', 'finish', 'redirect', 'add', 'set', 'update', '__setitem__']);
-const WEB_TOKENS = /\b(?:request|req|self\.(?:path|headers|rfile|kwargs|args|get_\w+)|event|FieldStorage|session|headers)\b/;
+const WEB_TOKENS = /\b(?:request|req|self\.(?:path|headers|rfile|kwargs|get_\w+)|FieldStorage)\b|\b(?:session|headers)\s*[[.]|\.(?:write|finish|redirect)\s*\(/;
+
+/** The sink rows a call may match, judged from its written name, resolved callee and receiver text. */
+function sinkRowsFor(model: ModuleModel, spec: TaintSpec, call: CallSite): SinkRow[] {
+  if (!spec.sinkLastNames.has(call.name)) return [];
+  const out: SinkRow[] = [];
+  const callee = call.callee;
+  if (callee) for (const r of spec.sinksByCallee.get(callee) ?? []) out.push(r);
+  if (call.calleeNode.type === 'attribute') {
+    const receiver = call.calleeNode.childForFieldName('object');
+    for (const r of spec.sinksByMethod.get(call.name) ?? []) {
+      if (callee && r.notUnder?.some((p) => callee === p || callee.startsWith(`${p}.`))) continue;
+      if (r.receiverName && receiver && !r.receiverName.test(receiver.text)) continue;
+      if (r.when === 'sax-external-entities' && !/feature_external_(ges|pes)/.test(model.text)) continue;
+      out.push(r);
+    }
+  }
+  return out;
+}
 
 /**
  * Whether a function can take part in a flow: it reads input, calls a sink, passes its parameters to project
@@ -224,7 +240,10 @@ function mayMatter(model: ModuleModel, ctx: LocalContext, plan: FunctionPlan, ca
   // Closures and lambdas run with this function's variables.
   if (/\n\s+(?:async\s+)?def\s|\blambda\b/.test(text)) return true;
   const spec = ctx.spec;
-  for (const c of calls) if (spec.sinkLastNames.has(c.name) || spec.sourceLastNames.has(c.name) || SPECIAL_SINK_CALLS.has(c.name)) return true;
+  for (const c of calls) {
+    if (spec.sourceMethods.has(c.name) || (spec.sourceLastNames.has(c.name) && c.callee && spec.sourceCalls.has(c.callee))) return true;
+    if (sinkRowsFor(model, spec, c).length > 0) return true;
+  }
   const params = plan.params.map((p) => p.replace(/^\*+/, '')).filter((p, i) => !(i === 0 && plan.cls && (p === 'self' || p === 'cls')));
   const readsState = plan.cls !== undefined && /\bself\.\w+/.test(text);
   if (params.length === 0 && !readsState) return false;
@@ -250,13 +269,11 @@ function processFunctions(model: ModuleModel, ctx: LocalContext): Set<number> {
   const spec = ctx.spec;
   const mentions = PROCESS_TOKENS.test(model.text);
   for (const call of model.calls) {
+    if (!spec.sinkLastNames.has(call.name)) continue;
     let scope: Scope | null = call.scope;
     while (scope && scope.kind !== 'function') scope = scope.parent;
     if (!scope?.node || out.has(scope.node.startIndex)) continue;
-    if (!spec.sinkLastNames.has(call.name) && !(mentions && spec.sourceLastNames.has(call.name))) continue;
-    const callee = call.callee;
-    const rows = [...((callee && spec.sinksByCallee.get(callee)) || []), ...(call.calleeNode.type === 'attribute' ? (spec.sinksByMethod.get(call.name) ?? []) : [])];
-    if (rows.some((r) => PROCESS_INPUT_RULES.has(r.rule))) out.add(scope.node.startIndex);
+    if (sinkRowsFor(model, spec, call).some((r) => PROCESS_INPUT_RULES.has(r.rule))) out.add(scope.node.startIndex);
   }
   if (mentions) {
     for (const fn of model.functions) {
@@ -490,6 +507,7 @@ class FunctionAnalysis {
   private visits = 0;
   private depth = 0;
   private inline = 0;
+  private loopDepth = 0;
   private ret: Taint = EMPTY;
   private readonly sinks: SinkFacts[] = [];
   private readonly calls: CallFacts[] = [];
@@ -827,13 +845,18 @@ class FunctionAnalysis {
     const iter = right ? this.expr(right) : EMPTY;
     const before = this.state;
     const ends: State[] = [before];
-    for (let round = 0; round < 2; round++) {
+    // A second pass carries values assigned late in the body back to its start; nested loops get one pass
+    // each, so the cost stays linear in their depth.
+    const rounds = this.loopDepth > 0 ? 1 : 2;
+    this.loopDepth++;
+    for (let round = 0; round < rounds; round++) {
       this.state = new Map(this.state);
       if (left) this.assign(left, iter, null, node);
       this.terminated = false;
       if (body) this.block(body, false);
       ends.push(this.state);
     }
+    this.loopDepth--;
     this.terminated = false;
     this.state = joinStates(ends);
     const alt = node.childForFieldName('alternative');
@@ -847,12 +870,17 @@ class FunctionAnalysis {
     const body = node.childForFieldName('body');
     const before = this.state;
     const ends: State[] = [before];
-    for (let round = 0; round < 2; round++) {
+    // A second pass carries values assigned late in the body back to its start; nested loops get one pass
+    // each, so the cost stays linear in their depth.
+    const rounds = this.loopDepth > 0 ? 1 : 2;
+    this.loopDepth++;
+    for (let round = 0; round < rounds; round++) {
       this.state = new Map(this.state);
       this.terminated = false;
       if (body) this.block(body, false);
       ends.push(this.state);
     }
+    this.loopDepth--;
     this.terminated = false;
     this.state = joinStates(ends);
   }

@@ -12,6 +12,8 @@ const WEB_MARKER =
   /\b(?:flask|django|fastapi|starlette|aiohttp|tornado|quart|sanic|falcon|bottle|pyramid|rest_framework|werkzeug)\b|BaseHTTPRequestHandler|SimpleHTTPRequestHandler|FieldStorage|def\s+\w+\s*\(\s*event\s*,\s*context\s*\)|\bPATH_INFO\b/;
 const IMPORT_LINE = /^[ \t]*(?:from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]+\(?([^\n#)]*)|import[ \t]+([^\n#]+))/gm;
 
+const TEST_FILE = /(^|\/)(tests?|testing)\/|(^|\/)(test_[^/]*|[^/]*_tests?|conftest)\.py$/;
+
 /** Levels of imports followed from a web module (views → services → repositories). */
 const DEPTH = 2;
 
@@ -40,7 +42,8 @@ export function webReachable(files: readonly ReachFile[], readText: (absPath: st
   for (const f of files) {
     const text = readText(f.absPath);
     if (text === undefined) continue;
-    if (WEB_MARKER.test(text)) frontier.push(f.relPath);
+    // Tests drive an app through a test client; they are not where requests come in.
+    if (WEB_MARKER.test(text) && !TEST_FILE.test(f.relPath)) frontier.push(f.relPath);
     const own = moduleNameFor(f.relPath).split('.');
     const isInit = /(^|\/)__init__\.pyw?$/.test(f.relPath);
     const out: string[] = [];

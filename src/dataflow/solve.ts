@@ -206,12 +206,29 @@ export class TaintSolver {
     const last = callee.slice(dot + 1);
     const candidates = (this.byLast.get(last) ?? []).filter((f) => f.facts.q.endsWith(`.${callee}`) || callee.endsWith(`.${f.facts.q}`));
     if (candidates.length === 1) return { fn: candidates[0], shift: 0 };
-    const inits = (this.byLast.get('__init__') ?? []).filter((f) => {
+    const inits = (this.initsByClass().get(last) ?? []).filter((f) => {
       const cls = f.facts.q.slice(0, -'.__init__'.length);
       return cls.endsWith(`.${callee}`) || callee.endsWith(`.${cls}`);
     });
     if (inits.length === 1) return { fn: inits[0], shift: 1 };
     return undefined;
+  }
+
+  private initsByClassLast: Map<string, Fn[]> | undefined;
+
+  /** `__init__` methods by their class's last name. */
+  private initsByClass(): Map<string, Fn[]> {
+    if (!this.initsByClassLast) {
+      this.initsByClassLast = new Map();
+      for (const f of this.byLast.get('__init__') ?? []) {
+        const cls = f.facts.q.slice(0, -'.__init__'.length);
+        const last = cls.slice(cls.lastIndexOf('.') + 1);
+        const list = this.initsByClassLast.get(last);
+        if (list) list.push(f);
+        else this.initsByClassLast.set(last, [f]);
+      }
+    }
+    return this.initsByClassLast;
   }
 
   private instancesByLast: Map<string, [string, string][]> | undefined;
@@ -342,12 +359,48 @@ export class TaintSolver {
   }
 
   /** One refinement of every summary from the previous round's; true when anything grew. */
+  /** Functions whose summary changed in the last round (undefined before the first). */
+  private changedLast: Set<Fn> | undefined;
+  private sharedChangedLast = true;
+  private readonly dependsOnShared = new Map<Fn, boolean>();
+  private readonly targetsOf = new Map<Fn, Fn[]>();
+
+  /** A function needs another look only when something it reads changed: a callee's summary, fields or globals. */
+  private dirty(fn: Fn): boolean {
+    if (!this.changedLast) return true;
+    let shared = this.dependsOnShared.get(fn);
+    if (shared === undefined) {
+      const uses = (t: Taint) => t.some((a) => a.k === 'field' || a.k === 'global');
+      const f = fn.facts;
+      shared = uses(f.ret) || f.sinks.some((s) => uses(s.taint)) || f.fields.some((s) => uses(s.taint)) || f.calls.some((c) => c.args.some(uses) || Object.values(c.kw).some(uses) || uses(c.star) || (c.recv !== undefined && uses(c.recv)));
+      if (f.globals) shared = true;
+      this.dependsOnShared.set(fn, shared);
+    }
+    if (shared && this.sharedChangedLast) return true;
+    let targets = this.targetsOf.get(fn);
+    if (!targets) {
+      targets = [];
+      for (const c of fn.facts.calls) {
+        const t = this.lookup(c.callee);
+        if (t) targets.push(t.fn);
+      }
+      this.targetsOf.set(fn, targets);
+    }
+    for (const t of targets) if (this.changedLast.has(t)) return true;
+    return false;
+  }
+
   private round(): boolean {
     const next = new Map<Fn, Summary>();
     let changed = false;
+    const changedNow = new Set<Fn>();
     const fieldBefore = countHits(this.fieldSrcs);
     const globalBefore = countHits(this.globalSrcs);
     for (const fn of this.fns.values()) {
+      if (!this.dirty(fn)) {
+        next.set(fn, this.summary(fn));
+        continue;
+      }
       const f = fn.facts;
       const s: Summary = { retSrcs: [], retParams: [], sinkParams: [], fieldParams: [] };
       if (f.ret.length > 0) {
@@ -410,11 +463,14 @@ export class TaintSolver {
         old.fieldParams.length !== s.fieldParams.length
       ) {
         changed = true;
+        changedNow.add(fn);
       }
       next.set(fn, s);
     }
     this.summaries = next;
-    return changed || countHits(this.fieldSrcs) !== fieldBefore || countHits(this.globalSrcs) !== globalBefore;
+    this.changedLast = changedNow;
+    this.sharedChangedLast = countHits(this.fieldSrcs) !== fieldBefore || countHits(this.globalSrcs) !== globalBefore;
+    return changed || this.sharedChangedLast;
   }
 
   // ---- findings --------------------------------------------------------------------------------------
