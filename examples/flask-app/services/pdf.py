@@ -14,7 +14,7 @@ def render_pdf(html_path: str, pdf_path: str, page_size: str = "A4") -> None:
 
 def render_pdf_safe(html_path: str, pdf_path: str, page_size: str = "A4") -> None:
     """Safe: an argument list and no shell; each value stays one argument whatever it contains."""
-    subprocess.run([WKHTMLTOPDF, "--page-size", page_size, html_path, pdf_path], check=True)  # ok: K110
+    subprocess.run([WKHTMLTOPDF, "--page-size", page_size, html_path, pdf_path], check=True)  # ok: K110, K702
 
 
 def renderer_version() -> str:
@@ -50,7 +50,7 @@ def print_invoice(pdf_path: str, printer: str) -> None:
 
 
 def print_invoice_safe(pdf_path: str, printer: str) -> None:
-    subprocess.run(["lp", "-d", printer, "--", pdf_path], check=True)  # ok: K111
+    subprocess.run(["lp", "-d", printer, "--", pdf_path], check=True)  # ok: K111, K702
 
 
 def printer_status(printer: str) -> str:
@@ -60,4 +60,4 @@ def printer_status(printer: str) -> str:
 
 
 def printer_status_safe(printer: str) -> str:
-    return subprocess.run(["lpstat", "-p", printer], capture_output=True, text=True).stdout  # ok: K111
+    return subprocess.run(["lpstat", "-p", printer], capture_output=True, text=True).stdout  # ok: K111, K702
