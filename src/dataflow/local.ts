@@ -365,6 +365,11 @@ function detectRoute(model: ModuleModel, plan: FunctionPlan, ctx: LocalContext):
     const callee = call.childForFieldName('function');
     if (callee?.type !== 'attribute') continue;
     const method = callee.childForFieldName('attribute')?.text ?? '';
+    if (method === 'errorhandler' || method === 'app_errorhandler') {
+      // Flask error handlers answer requests too: what they return is the response body.
+      plan.flaskRoute = true;
+      return;
+    }
     if (!ROUTE_METHODS.has(method)) continue;
     const receiver = callee.childForFieldName('object');
     if (!receiver) continue;
@@ -1167,7 +1172,15 @@ class FunctionAnalysis {
           const c = constantTruth(this.model, parts[1]);
           if (c === true) return this.expr(parts[0]);
           if (c === false) return this.expr(parts[2]);
-          return union(this.expr(parts[0]), this.expr(parts[2]));
+          // `x if x in ALLOWED else "default"`: the guard holds in the branch it selects.
+          const guards = this.guards(parts[1]);
+          const saved = this.state;
+          this.state = this.applyGuards(saved, guards.whenTrue);
+          const yes = this.expr(parts[0]);
+          this.state = this.applyGuards(saved, guards.whenFalse);
+          const no = this.expr(parts[2]);
+          this.state = saved;
+          return union(yes, no);
         }
         break;
       }
@@ -1560,6 +1573,8 @@ class FunctionAnalysis {
         if (f && /data_filter|tar_filter/.test(f.text)) return false;
         return true;
       }
+      case 'jinja-autoescape-off':
+        return receiver !== null && jinjaWithoutEscaping(model, receiver, 0);
       case 'mongo-collection': {
         if (!receiver) return false;
         const mongoish = /(db|coll|collection|mongo|database|client)\b|\[['"]|Mongo/i;
@@ -1603,6 +1618,37 @@ class FunctionAnalysis {
     if (suppression) sink.suppression = suppression;
     this.sinks.push(sink);
   }
+}
+
+/** A Jinja2 template whose environment does not escape HTML (Jinja2's default, or `autoescape=False`). */
+function jinjaWithoutEscaping(model: ModuleModel, node: Node, depth: number): boolean {
+  if (depth > 4) return false;
+  const n = unparen(node);
+  if (n.type === 'identifier') {
+    const b = model.lookup(n.text, n.startIndex);
+    return b?.kind === 'assign' && b.value !== undefined && jinjaWithoutEscaping(model, b.value, depth + 1);
+  }
+  if (n.type !== 'call') return false;
+  const fn = n.childForFieldName('function');
+  if (!fn) return false;
+  const q = model.qualifiedName(fn);
+  if (q === 'jinja2.Environment' || q === 'jinja2.Template' || q === 'jinja2.environment.Environment') {
+    const args = n.childForFieldName('arguments');
+    // A template built from input is template injection (K708), reported at its construction.
+    const source = q === 'jinja2.Template' && args ? named(args)[0] : undefined;
+    if (source && source.type !== 'keyword_argument' && !model.isConstant(source)) return false;
+    const auto = args ? named(args).find((a) => a.type === 'keyword_argument' && a.childForFieldName('name')?.text === 'autoescape') : undefined;
+    const value = auto?.childForFieldName('value');
+    return !value || constantTruth(model, value) === false;
+  }
+  if (fn.type === 'attribute' && ['from_string', 'get_template', 'select_template'].includes(fn.childForFieldName('attribute')?.text ?? '')) {
+    const env = fn.childForFieldName('object');
+    const args = n.childForFieldName('arguments');
+    const source = args ? named(args)[0] : undefined;
+    if (fn.childForFieldName('attribute')?.text === 'from_string' && source && !model.isConstant(source)) return false;
+    return env !== null && jinjaWithoutEscaping(model, env, depth + 1);
+  }
+  return false;
 }
 
 function dictShaped(model: ModuleModel, node: Node, depth: number): boolean {
