@@ -111,6 +111,13 @@ function named(node: Node): Node[] {
   return node.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment');
 }
 
+/**
+ * The request's own path: redirecting to it (adding a slash, a login round trip) stays on the site, so it is
+ * not an open redirect source; it is still input everywhere else.
+ */
+const OWN_PATH = new Set(['path', 'path_info', 'get_full_path', 'get_full_path_info', 'full_path']);
+const OWN_PATH_SAFE = ruleBit('K709');
+
 const STRING_PREFIX = /^[rRbBuU]{0,2}[fF]/;
 const REALPATH_CALLS = new Set(['os.path.realpath', 'os.path.abspath', 'os.path.normpath', 'posixpath.realpath', 'pathlib.Path.resolve', 'resolve', 'realpath', 'abspath']);
 const TERMINATING_CALLS = new Set(['flask.abort', 'werkzeug.exceptions.abort', 'sys.exit', 'exit', 'quit', 'os._exit', 'abort']);
@@ -1257,7 +1264,7 @@ class FunctionAnalysis {
       if (kind && q) return [{ k: 'src', src: { kind, label: q, loc: this.loc(node) }, steps: [], san: 0 }];
     }
     if (spec.requestAttrs.has(attr) && this.isRequest(obj)) {
-      return [{ k: 'src', src: { kind: 'web', label: `${obj.text}.${attr}`, loc: this.loc(node) }, steps: [], san: 0 }];
+      return [{ k: 'src', src: { kind: 'web', label: `${obj.text}.${attr}`, loc: this.loc(node) }, steps: [], san: OWN_PATH.has(attr) ? OWN_PATH_SAFE : 0 }];
     }
     if (this.selfName && obj.type === 'identifier' && obj.text === this.selfName) {
       for (const s of this.handlerSources) {
@@ -1370,7 +1377,7 @@ class FunctionAnalysis {
       if (kind) return [{ k: 'src', src: { kind, label: `${callee}()`, loc: this.loc(node) }, steps: [], san: 0 }];
     }
     if (receiver && spec.requestMethods.has(method) && this.isRequest(receiver)) {
-      return [{ k: 'src', src: { kind: 'web', label: `${receiver.text}.${method}()`, loc: this.loc(node) }, steps: [], san: 0 }];
+      return [{ k: 'src', src: { kind: 'web', label: `${receiver.text}.${method}()`, loc: this.loc(node) }, steps: [], san: OWN_PATH.has(method) ? OWN_PATH_SAFE : 0 }];
     }
     if (receiver && spec.sourceMethods.has(method) && (!callee || !this.ctx.isProject(callee) || callee.includes('.'))) {
       const kind = spec.sourceMethods.get(method) ?? 'process';
@@ -1572,6 +1579,11 @@ class FunctionAnalysis {
         if (f && /^['"](data|tar)['"]$/.test(f.text)) return false;
         if (f && /data_filter|tar_filter/.test(f.text)) return false;
         return true;
+      }
+      case 'compiles-code': {
+        // `compile(src, name, mode, ast.PyCF_ONLY_AST)` (what ast.parse does) builds a tree, not code.
+        const flags = kw.get('flags') ?? args[3];
+        return !(flags && /PyCF_ONLY_AST|PyCF_TYPE_COMMENTS/.test(flags.text));
       }
       case 'jinja-autoescape-off':
         return receiver !== null && jinjaWithoutEscaping(model, receiver, 0);

@@ -14,7 +14,8 @@ export type SinkCondition =
   | 'numpy-allow-pickle'
   | 'pathlib-receiver'
   | 'mongo-collection'
-  | 'jinja-autoescape-off';
+  | 'jinja-autoescape-off'
+  | 'compiles-code';
 
 export interface ArgSpec {
   pos?: number;
@@ -72,7 +73,8 @@ export const SINK_ROWS: readonly SinkRow[] = [
   { rule: 'K702', callees: prefixed(['os'], ['spawnl', 'spawnle', 'spawnlp', 'spawnlpe', 'spawnv', 'spawnve', 'spawnvp', 'spawnvpe', 'posix_spawn', 'posix_spawnp']), args: [a(1, 'path'), a(1, 'file')] },
   { rule: 'K702', methods: ['exec_command'], args: [a(0, 'command')] },
   // K703 code injection
-  { rule: 'K703', callees: ['exec', 'compile', 'builtins.exec', 'builtins.compile', 'importlib.import_module', '__import__', 'builtins.__import__'], args: [a(0, 'source'), a(0, 'name')] },
+  { rule: 'K703', callees: ['exec', 'builtins.exec', 'importlib.import_module', '__import__', 'builtins.__import__'], args: [a(0, 'source'), a(0, 'name')] },
+  { rule: 'K703', callees: ['compile', 'builtins.compile'], args: [a(0, 'source')], when: 'compiles-code' },
   { rule: 'K703', methods: ['runsource', 'runcode'], args: [a(0, 'source'), a(0, 'code')], notUnder: [] },
   // K704 eval injection
   { rule: 'K704', callees: ['eval', 'builtins.eval'], args: [a(0, 'source')] },
