@@ -48,8 +48,19 @@ function projectIndex(modules: string[]): Set<string> {
   return index;
 }
 
+const testers = new WeakMap<string[], (q: string) => boolean>();
+
 /** A qualified name may live in the project when one of its module prefixes ends like a project module. */
 export function projectTester(modules: string[]): (q: string) => boolean {
+  let tester = testers.get(modules);
+  if (!tester) {
+    tester = makeTester(modules);
+    testers.set(modules, tester);
+  }
+  return tester;
+}
+
+function makeTester(modules: string[]): (q: string) => boolean {
   const index = projectIndex(modules);
   const cache = new Map<string, boolean>();
   return (q) => {

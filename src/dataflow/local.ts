@@ -213,6 +213,7 @@ function bucketCalls(model: ModuleModel): Map<number, CallSite[]> {
   return out;
 }
 
+const mentionCache = new Map<string, RegExp>();
 const WEB_TOKENS = /\b(?:request|req|self\.(?:path|headers|rfile|kwargs|get_\w+)|FieldStorage)\b|\b(?:session|headers)\s*[[.]|\.(?:write|finish|redirect)\s*\(/;
 
 /** The sink rows a call may match, judged from its written name, resolved callee and receiver text. */
@@ -254,7 +255,13 @@ function mayMatter(model: ModuleModel, ctx: LocalContext, plan: FunctionPlan, ca
   const params = plan.params.map((p) => p.replace(/^\*+/, '')).filter((p, i) => !(i === 0 && plan.cls && (p === 'self' || p === 'cls')));
   const readsState = plan.cls !== undefined && /\bself\.\w+/.test(text);
   if (params.length === 0 && !readsState) return false;
-  const mention = new RegExp(`\\b(?:${[...params, ...(readsState ? ['self'] : [])].join('|')})\\b`);
+  const names = [...params, ...(readsState ? ['self'] : [])].join('|');
+  let mention = mentionCache.get(names);
+  if (!mention) {
+    mention = new RegExp(`\\b(?:${names})\\b`);
+    if (mentionCache.size > 5000) mentionCache.clear();
+    mentionCache.set(names, mention);
+  }
   // Pass-through: a return or an attribute store built from a parameter.
   for (const m of text.matchAll(/\breturn\b([^\n]*)|\bself\.\w+\s*(?:\[[^\]]*\]\s*)?=([^=\n][^\n]*)/g)) {
     if (mention.test(m[1] ?? m[2] ?? '')) return true;
