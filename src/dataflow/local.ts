@@ -2,6 +2,7 @@ import type { Node } from 'web-tree-sitter';
 import type { Location, Suppression } from '../findings/types.js';
 import type { Binding, CallSite, FunctionInfo, Scope } from '../semantics/model.js';
 import type { ModuleModel } from '../semantics/module.js';
+import { constantTruth as literalTruth } from '../rules/helpers.js';
 import { unparen } from '../syntax/nodes.js';
 import { ALL_RULE_BITS, PROCESS_INPUT_RULES, ruleBit, ruleBits } from './models/rules.js';
 import {
@@ -1738,23 +1739,14 @@ function tupleLike(node: Node): Node[] | undefined {
   return undefined;
 }
 
-/** True/false when a condition has one value whatever the input (`if False:`, `if 1 == 2:`, `DEBUG = False`). */
+/**
+ * True/false when a condition has one value whatever the input: the literal truth the pattern rules use,
+ * plus what decides branches (`not`, `and`/`or`, `1 == 2`, `TYPE_CHECKING`).
+ */
 export function constantTruth(model: ModuleModel, node: Node, depth = 0): boolean | undefined {
   if (depth > 6) return undefined;
   const n = unparen(node);
   switch (n.type) {
-    case 'true':
-      return true;
-    case 'false':
-    case 'none':
-      return false;
-    case 'integer':
-    case 'float':
-      return Number(n.text.replace(/_/g, '')) !== 0;
-    case 'string': {
-      const s = model.constantString(n);
-      return s === undefined ? undefined : s.length > 0;
-    }
     case 'not_operator': {
       const a = n.childForFieldName('argument');
       const v = a ? constantTruth(model, a, depth + 1) : undefined;
@@ -1769,36 +1761,36 @@ export function constantTruth(model: ModuleModel, node: Node, depth = 0): boolea
       if (op === 'and') return lv === false || rv === false ? false : lv === true && rv === true ? true : undefined;
       return lv === true || rv === true ? true : lv === false && rv === false ? false : undefined;
     }
-    case 'comparison_operator': {
-      const parts = named(n);
-      const ops = n.children.filter((x) => x && !x.isNamed).map((x) => x?.type);
-      if (parts.length !== 2 || ops.length !== 1) return undefined;
-      const a = literalValue(model, parts[0]);
-      const b = literalValue(model, parts[1]);
-      if (a === undefined || b === undefined) return undefined;
-      switch (ops[0]) {
-        case '==':
-          return a === b;
-        case '!=':
-          return a !== b;
-        case '<':
-          return a < b;
-        case '>':
-          return a > b;
-        case '<=':
-          return a <= b;
-        case '>=':
-          return a >= b;
-        default:
-          return undefined;
-      }
-    }
-    case 'identifier': {
+    case 'comparison_operator':
+      return constantComparison(model, n);
+    case 'identifier':
       if (n.text === 'TYPE_CHECKING') return false;
-      const b = model.lookup(n.text, n.startIndex);
-      if (b?.kind === 'assign' && b.value && ['true', 'false', 'none', 'integer'].includes(b.value.type)) return constantTruth(model, b.value, depth + 1);
-      return undefined;
-    }
+      return literalTruth(n, model);
+    default:
+      return literalTruth(n, model);
+  }
+}
+
+function constantComparison(model: ModuleModel, n: Node): boolean | undefined {
+  const parts = named(n);
+  const ops = n.children.filter((x) => x && !x.isNamed).map((x) => x?.type);
+  if (parts.length !== 2 || ops.length !== 1) return undefined;
+  const a = literalValue(model, parts[0]);
+  const b = literalValue(model, parts[1]);
+  if (a === undefined || b === undefined) return undefined;
+  switch (ops[0]) {
+    case '==':
+      return a === b;
+    case '!=':
+      return a !== b;
+    case '<':
+      return a < b;
+    case '>':
+      return a > b;
+    case '<=':
+      return a <= b;
+    case '>=':
+      return a >= b;
     default:
       return undefined;
   }
