@@ -552,7 +552,7 @@ export class TaintSolver {
       const finding: Finding = {
         ruleId: meta.id,
         ruleName: meta.name,
-        message: `${meta.summary.replace(/\.$/, '')}: ${hit.src.label} (${where}) reaches ${sink.label}`,
+        message: `${meta.summary.replace(/\.$/, '')}: ${hit.src.label} (${where}) flows into ${sink.label}`,
         severity: meta.severity,
         confidence: hit.src.kind === 'web' ? 'high' : 'medium',
         cwe: [...meta.cwe],
