@@ -534,6 +534,7 @@ class FunctionAnalysis {
   private readonly fields: { f: string; taint: Taint }[] = [];
   private readonly localDefs = new Map<string, LocalDef>();
   private readonly realpathVars = new Set<string>();
+  private readonly guardVars = new Map<string, { whenTrue: [string, number][]; whenFalse: [string, number][] }>();
   private readonly sinkSeen = new Set<string>();
   private readonly isModule: boolean;
   private readonly selfName: string | undefined;
@@ -731,7 +732,13 @@ class FunctionAnalysis {
       case 'identifier': {
         const name = n.text;
         this.realpathVars.delete(name);
+        this.guardVars.delete(name);
         if (value && isRealpathCall(this.model, value)) this.realpathVars.add(name);
+        if (value && (value.type === 'call' || value.type === 'comparison_operator')) {
+          // `ok = url_has_allowed_host_and_scheme(url, …)` then `if ok:` guards like the call itself.
+          const g = this.guards(value);
+          if (g.whenTrue.length > 0 || g.whenFalse.length > 0) this.guardVars.set(name, g);
+        }
         if (value && (value.type === 'lambda' || (value.type === 'identifier' && this.localDefs.has(value.text)))) {
           const def = value.type === 'lambda' ? this.lambdaDef(value) : this.localDefs.get(value.text);
           if (def) this.localDefs.set(name, def);
@@ -1021,6 +1028,7 @@ class FunctionAnalysis {
 
   private guards(cond: Node): { whenTrue: [string, number][]; whenFalse: [string, number][] } {
     const c = unparen(cond);
+    if (c.type === 'identifier') return this.guardVars.get(c.text) ?? { whenTrue: [], whenFalse: [] };
     if (c.type === 'not_operator') {
       const inner = c.childForFieldName('argument');
       if (!inner) return { whenTrue: [], whenFalse: [] };

@@ -101,6 +101,20 @@ def e():
 `;
     expect(await keys(src)).toEqual(['17:K705', '18:K709']);
   });
+  it('remembers a guard held in a variable', async () => {
+    const src = `from django.shortcuts import redirect
+from django.utils.http import url_has_allowed_host_and_scheme
+
+
+def login_done(request):
+    nxt = request.GET.get("next", "/")
+    ok = url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()})
+    if not ok:
+        return redirect(request.GET["back"])
+    return redirect(nxt)
+`;
+    expect(await keys(src)).toEqual(['9:K709']);
+  });
 });
 
 describe('taint across functions and modules', () => {
