@@ -1599,7 +1599,14 @@ class FunctionAnalysis {
       case 'compiles-code': {
         // `compile(src, name, mode, ast.PyCF_ONLY_AST)` (what ast.parse does) builds a tree, not code.
         const flags = kw.get('flags') ?? args[3];
-        return !(flags && /PyCF_ONLY_AST|PyCF_TYPE_COMMENTS/.test(flags.text));
+        if (!flags) return true;
+        const AST_ONLY = /PyCF_ONLY_AST/;
+        if (AST_ONLY.test(flags.text)) return false;
+        if (flags.type === 'identifier') {
+          const b = model.lookup(flags.text, flags.startIndex);
+          if (b?.kind === 'assign' && b.value && AST_ONLY.test(b.value.text)) return false;
+        }
+        return true;
       }
       case 'jinja-autoescape-off':
         return receiver !== null && jinjaWithoutEscaping(model, receiver, 0);
