@@ -79,6 +79,7 @@ export async function runScanCommand(paths: string[], flags: ScanFlags): Promise
     respectGitignore: flags.gitignore === false ? false : (config.respectGitignore ?? true),
     jobs: flags.jobs ?? config.jobs ?? availableParallelism(),
     ignoreSuppressions: flags.ignoreSuppressions === true,
+    ...(config.taint ? { taint: config.taint } : {}),
   });
   const text = render(flags.format, result, { color: useColor(flags), showSuppressed: flags.showSuppressed === true });
   if (flags.output) {

@@ -1,5 +1,6 @@
 import type { Confidence, Severity } from '../findings/types.js';
 import type { RuleOptions } from '../rules/types.js';
+import type { TaintConfig } from '../dataflow/spec.js';
 
 /** Settings from a config file, validated; every key optional. Flags override these. */
 export interface KraitConfig {
@@ -21,4 +22,6 @@ export interface KraitConfig {
   maxFileSize?: number;
   respectGitignore?: boolean;
   jobs?: number;
+  /** `[tool.krait.taint]`: sources, sinks, sanitizers and propagators added by qualified name. */
+  taint?: TaintConfig;
 }

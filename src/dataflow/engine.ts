@@ -27,7 +27,10 @@ const webSets = new WeakMap<string[], Set<string>>();
 
 function webSet(files: string[]): Set<string> {
   let set = webSets.get(files);
-  if (!set) webSets.set(files, (set = new Set(files)));
+  if (!set) {
+    set = new Set(files);
+    webSets.set(files, set);
+  }
   return set;
 }
 
@@ -119,7 +122,10 @@ export function mergeTaint(
   for (const f of findings) {
     for (const step of f.trace ?? []) {
       let set = covered.get(step.location.path);
-      if (!set) covered.set(step.location.path, (set = new Set()));
+      if (!set) {
+        set = new Set();
+        covered.set(step.location.path, set);
+      }
       set.add(`${step.location.startLine}:${f.ruleId}`);
     }
   }

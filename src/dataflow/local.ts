@@ -111,6 +111,13 @@ function named(node: Node): Node[] {
   return node.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment');
 }
 
+/**
+ * The request's own path: redirecting to it (adding a slash, a login round trip) stays on the site, so it is
+ * not an open redirect source; it is still input everywhere else.
+ */
+const OWN_PATH = new Set(['path', 'path_info', 'get_full_path', 'get_full_path_info', 'full_path']);
+const OWN_PATH_SAFE = ruleBit('K709');
+
 const STRING_PREFIX = /^[rRbBuU]{0,2}[fF]/;
 const REALPATH_CALLS = new Set(['os.path.realpath', 'os.path.abspath', 'os.path.normpath', 'posixpath.realpath', 'pathlib.Path.resolve', 'resolve', 'realpath', 'abspath']);
 const TERMINATING_CALLS = new Set(['flask.abort', 'werkzeug.exceptions.abort', 'sys.exit', 'exit', 'quit', 'os._exit', 'abort']);
@@ -365,6 +372,11 @@ function detectRoute(model: ModuleModel, plan: FunctionPlan, ctx: LocalContext):
     const callee = call.childForFieldName('function');
     if (callee?.type !== 'attribute') continue;
     const method = callee.childForFieldName('attribute')?.text ?? '';
+    if (method === 'errorhandler' || method === 'app_errorhandler') {
+      // Flask error handlers answer requests too: what they return is the response body.
+      plan.flaskRoute = true;
+      return;
+    }
     if (!ROUTE_METHODS.has(method)) continue;
     const receiver = callee.childForFieldName('object');
     if (!receiver) continue;
@@ -727,7 +739,9 @@ class FunctionAnalysis {
         const targets = named(n);
         const values = value ? tupleLike(value) : undefined;
         if (values && values.length === targets.length && !targets.some((x) => x.type === 'list_splat_pattern')) {
-          targets.forEach((x, i) => this.assign(x, this.expr(values[i]), values[i], at));
+          targets.forEach((x, i) => {
+            this.assign(x, this.expr(values[i]), values[i], at);
+          });
         } else for (const x of targets) this.assign(x, t, null, at);
         return;
       }
@@ -1165,7 +1179,15 @@ class FunctionAnalysis {
           const c = constantTruth(this.model, parts[1]);
           if (c === true) return this.expr(parts[0]);
           if (c === false) return this.expr(parts[2]);
-          return union(this.expr(parts[0]), this.expr(parts[2]));
+          // `x if x in ALLOWED else "default"`: the guard holds in the branch it selects.
+          const guards = this.guards(parts[1]);
+          const saved = this.state;
+          this.state = this.applyGuards(saved, guards.whenTrue);
+          const yes = this.expr(parts[0]);
+          this.state = this.applyGuards(saved, guards.whenFalse);
+          const no = this.expr(parts[2]);
+          this.state = saved;
+          return union(yes, no);
         }
         break;
       }
@@ -1242,7 +1264,7 @@ class FunctionAnalysis {
       if (kind && q) return [{ k: 'src', src: { kind, label: q, loc: this.loc(node) }, steps: [], san: 0 }];
     }
     if (spec.requestAttrs.has(attr) && this.isRequest(obj)) {
-      return [{ k: 'src', src: { kind: 'web', label: `${obj.text}.${attr}`, loc: this.loc(node) }, steps: [], san: 0 }];
+      return [{ k: 'src', src: { kind: 'web', label: `${obj.text}.${attr}`, loc: this.loc(node) }, steps: [], san: OWN_PATH.has(attr) ? OWN_PATH_SAFE : 0 }];
     }
     if (this.selfName && obj.type === 'identifier' && obj.text === this.selfName) {
       for (const s of this.handlerSources) {
@@ -1355,7 +1377,7 @@ class FunctionAnalysis {
       if (kind) return [{ k: 'src', src: { kind, label: `${callee}()`, loc: this.loc(node) }, steps: [], san: 0 }];
     }
     if (receiver && spec.requestMethods.has(method) && this.isRequest(receiver)) {
-      return [{ k: 'src', src: { kind: 'web', label: `${receiver.text}.${method}()`, loc: this.loc(node) }, steps: [], san: 0 }];
+      return [{ k: 'src', src: { kind: 'web', label: `${receiver.text}.${method}()`, loc: this.loc(node) }, steps: [], san: OWN_PATH.has(method) ? OWN_PATH_SAFE : 0 }];
     }
     if (receiver && spec.sourceMethods.has(method) && (!callee || !this.ctx.isProject(callee) || callee.includes('.'))) {
       const kind = spec.sourceMethods.get(method) ?? 'process';
@@ -1558,6 +1580,13 @@ class FunctionAnalysis {
         if (f && /data_filter|tar_filter/.test(f.text)) return false;
         return true;
       }
+      case 'compiles-code': {
+        // `compile(src, name, mode, ast.PyCF_ONLY_AST)` (what ast.parse does) builds a tree, not code.
+        const flags = kw.get('flags') ?? args[3];
+        return !(flags && /PyCF_ONLY_AST|PyCF_TYPE_COMMENTS/.test(flags.text));
+      }
+      case 'jinja-autoescape-off':
+        return receiver !== null && jinjaWithoutEscaping(model, receiver, 0);
       case 'mongo-collection': {
         if (!receiver) return false;
         const mongoish = /(db|coll|collection|mongo|database|client)\b|\[['"]|Mongo/i;
@@ -1601,6 +1630,37 @@ class FunctionAnalysis {
     if (suppression) sink.suppression = suppression;
     this.sinks.push(sink);
   }
+}
+
+/** A Jinja2 template whose environment does not escape HTML (Jinja2's default, or `autoescape=False`). */
+function jinjaWithoutEscaping(model: ModuleModel, node: Node, depth: number): boolean {
+  if (depth > 4) return false;
+  const n = unparen(node);
+  if (n.type === 'identifier') {
+    const b = model.lookup(n.text, n.startIndex);
+    return b?.kind === 'assign' && b.value !== undefined && jinjaWithoutEscaping(model, b.value, depth + 1);
+  }
+  if (n.type !== 'call') return false;
+  const fn = n.childForFieldName('function');
+  if (!fn) return false;
+  const q = model.qualifiedName(fn);
+  if (q === 'jinja2.Environment' || q === 'jinja2.Template' || q === 'jinja2.environment.Environment') {
+    const args = n.childForFieldName('arguments');
+    // A template built from input is template injection (K708), reported at its construction.
+    const source = q === 'jinja2.Template' && args ? named(args)[0] : undefined;
+    if (source && source.type !== 'keyword_argument' && !model.isConstant(source)) return false;
+    const auto = args ? named(args).find((a) => a.type === 'keyword_argument' && a.childForFieldName('name')?.text === 'autoescape') : undefined;
+    const value = auto?.childForFieldName('value');
+    return !value || constantTruth(model, value) === false;
+  }
+  if (fn.type === 'attribute' && ['from_string', 'get_template', 'select_template'].includes(fn.childForFieldName('attribute')?.text ?? '')) {
+    const env = fn.childForFieldName('object');
+    const args = n.childForFieldName('arguments');
+    const source = args ? named(args)[0] : undefined;
+    if (fn.childForFieldName('attribute')?.text === 'from_string' && source && !model.isConstant(source)) return false;
+    return env !== null && jinjaWithoutEscaping(model, env, depth + 1);
+  }
+  return false;
 }
 
 function dictShaped(model: ModuleModel, node: Node, depth: number): boolean {

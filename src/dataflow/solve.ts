@@ -104,7 +104,7 @@ export class TaintSolver {
   private readonly lookupCache = new Map<string, { fn: Fn; shift: number } | null>();
 
   constructor(
-    private readonly modules: readonly ModuleFacts[],
+    modules: readonly ModuleFacts[],
     private readonly opts: SolveOptions,
   ) {
     this.budget = opts.budget ?? 20_000_000;
@@ -212,6 +212,15 @@ export class TaintSolver {
     });
     if (inits.length === 1) return { fn: inits[0], shift: 1 };
     return undefined;
+  }
+
+  private fieldList(f: string): SrcHit[] {
+    let list = this.fieldSrcs.get(f);
+    if (!list) {
+      list = [];
+      this.fieldSrcs.set(f, list);
+    }
+    return list;
   }
 
   private initsByClassLast: Map<string, Fn[]> | undefined;
@@ -422,8 +431,7 @@ export class TaintSolver {
       }
       for (const store of f.fields) {
         const r = this.resolve(fn, store.taint);
-        let list = this.fieldSrcs.get(store.f);
-        if (!list) this.fieldSrcs.set(store.f, (list = []));
+        const list = this.fieldList(store.f);
         for (const h of r.srcs) addHit(list, h);
         for (const p of r.params) if (!s.fieldParams.some((x) => x.i === p.i && x.f === store.f)) s.fieldParams.push({ i: p.i, f: store.f, steps: p.steps, san: p.san });
       }
@@ -443,8 +451,7 @@ export class TaintSolver {
           const arg = this.argFor(call, target.fn, target.shift, fp.i);
           if (arg.length === 0) continue;
           const r = this.resolve(fn, arg);
-          let list = this.fieldSrcs.get(fp.f);
-          if (!list) this.fieldSrcs.set(fp.f, (list = []));
+          const list = this.fieldList(fp.f);
           for (const h of r.srcs) addHit(list, { src: h.src, trace: clip([...h.trace, into(fp.i), ...fp.steps]), san: h.san | fp.san });
           for (const p of r.params) if (!s.fieldParams.some((x) => x.i === p.i && x.f === fp.f)) s.fieldParams.push({ i: p.i, f: fp.f, steps: p.steps, san: p.san | fp.san });
         }

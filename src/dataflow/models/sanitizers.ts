@@ -29,7 +29,7 @@ export const SANITIZER_ROWS: readonly SanitizerRow[] = [
     rules: ['K707'],
   },
   { callees: ['shlex.quote', 'pipes.quote', 'shlex.join'], rules: ['K702'] },
-  { callees: ['os.path.basename', 'werkzeug.utils.secure_filename', 'werkzeug.secure_filename', 'django.utils.text.get_valid_filename', 'pathvalidate.sanitize_filename'], rules: ['K705'] },
+  { callees: ['django.utils._os.safe_join', 'werkzeug.security.safe_join', 'werkzeug.utils.safe_join', 'flask.safe_join', 'os.path.basename', 'werkzeug.utils.secure_filename', 'werkzeug.secure_filename', 'django.utils.text.get_valid_filename', 'pathvalidate.sanitize_filename'], rules: ['K705'] },
   { callees: ['re.escape', 'regex.escape'], rules: ['K718'] },
   { callees: ['ldap.filter.escape_filter_chars', 'ldap.dn.escape_dn_chars', 'ldap3.utils.conv.escape_filter_chars', 'ldap3.utils.dn.escape_rdn'], rules: ['K710'] },
   { callees: ['urllib.parse.quote', 'urllib.parse.quote_plus', 'urllib.parse.urlencode'], rules: ['K716', 'K717', 'K709', 'K706'] },

@@ -13,7 +13,9 @@ export type SinkCondition =
   | 'no-extraction-filter'
   | 'numpy-allow-pickle'
   | 'pathlib-receiver'
-  | 'mongo-collection';
+  | 'mongo-collection'
+  | 'jinja-autoescape-off'
+  | 'compiles-code';
 
 export interface ArgSpec {
   pos?: number;
@@ -71,7 +73,8 @@ export const SINK_ROWS: readonly SinkRow[] = [
   { rule: 'K702', callees: prefixed(['os'], ['spawnl', 'spawnle', 'spawnlp', 'spawnlpe', 'spawnv', 'spawnve', 'spawnvp', 'spawnvpe', 'posix_spawn', 'posix_spawnp']), args: [a(1, 'path'), a(1, 'file')] },
   { rule: 'K702', methods: ['exec_command'], args: [a(0, 'command')] },
   // K703 code injection
-  { rule: 'K703', callees: ['exec', 'compile', 'builtins.exec', 'builtins.compile', 'importlib.import_module', '__import__', 'builtins.__import__'], args: [a(0, 'source'), a(0, 'name')] },
+  { rule: 'K703', callees: ['exec', 'builtins.exec', 'importlib.import_module', '__import__', 'builtins.__import__'], args: [a(0, 'source'), a(0, 'name')] },
+  { rule: 'K703', callees: ['compile', 'builtins.compile'], args: [a(0, 'source')], when: 'compiles-code' },
   { rule: 'K703', methods: ['runsource', 'runcode'], args: [a(0, 'source'), a(0, 'code')], notUnder: [] },
   // K704 eval injection
   { rule: 'K704', callees: ['eval', 'builtins.eval'], args: [a(0, 'source')] },
@@ -104,6 +107,7 @@ export const SINK_ROWS: readonly SinkRow[] = [
     ],
     args: [a(0, 'response'), a(0, 'content'), a(0, 'body'), a(undefined, 'text'), a(undefined, 'body')],
   },
+  { rule: 'K707', methods: ['render', 'render_async', 'stream', 'generate'], args: 'all', when: 'jinja-autoescape-off' },
   // K708 template injection
   { rule: 'K708', callees: ['flask.render_template_string', 'jinja2.Template', 'jinja2.Environment.from_string', 'jinja2.environment.Environment.from_string'], args: [a(0, 'source')] },
   { rule: 'K708', callees: ['mako.template.Template'], args: [a(0, 'text')] },
@@ -138,7 +142,7 @@ export const SINK_ROWS: readonly SinkRow[] = [
   { rule: 'K713', callees: ['lxml.etree.fromstring', 'lxml.etree.XML', 'lxml.etree.parse', 'lxml.etree.iterparse'], args: [a(0, 'text'), a(0, 'source')], when: 'lxml-unsafe-parser' },
   { rule: 'K713', callees: ['xml.dom.pulldom.parseString', 'xml.dom.pulldom.parse'], args: [a(0, 'string'), a(0, 'stream_or_string')] },
   { rule: 'K713', callees: ['xml.sax.parseString', 'xml.sax.parse'], args: [a(0, 'string'), a(0, 'source')], when: 'sax-external-entities' },
-  { rule: 'K713', methods: ['parse', 'feed'], args: [a(0, 'source'), a(0, 'data')], when: 'sax-external-entities', receiverName: /parser|reader|sax/i, notUnder: ['xml.etree', 'lxml', 'json', 'email', 'argparse', 'urllib', 'dateutil'] },
+  { rule: 'K713', methods: ['parse', 'feed'], args: [a(0, 'source'), a(0, 'data')], when: 'sax-external-entities', receiverName: /parser|reader|sax/i, notUnder: ['xml.etree', 'lxml', 'json', 'email', 'argparse', 'urllib', 'dateutil', 'defusedxml'] },
   // K714 XML entity expansion
   {
     rule: 'K714',
