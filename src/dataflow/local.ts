@@ -162,6 +162,9 @@ export function extractTaintFacts(model: ModuleModel, ctx: LocalContext): Module
   const facts: ModuleFacts = { path: model.relPath, module: model.moduleName, functions: [], classes, routes: [], instances: {}, overBudget: [] };
   for (const a of model.assignments) {
     if (a.scope !== model.moduleScope || a.targets.length !== 1 || a.targets[0].type !== 'identifier' || a.value?.type !== 'call') continue;
+    // Only class instantiations (`pricing = PriceBook()`) are worth resolving.
+    const written = a.value.childForFieldName('function')?.text ?? '';
+    if (!/(^|\.)_?[A-Z]\w*$/.test(written)) continue;
     const type = model.instanceType(a.value);
     if (type && ctx.isProject(type)) facts.instances[`${model.moduleName}.${a.targets[0].text}`] = type;
   }
@@ -215,6 +218,15 @@ function bucketCalls(model: ModuleModel): Map<number, CallSite[]> {
 }
 
 const mentionCache = new Map<string, RegExp>();
+
+/** Conditions that can be guards at all (membership, equality, prefix checks, validators): others skip the work. */
+const MAY_GUARD = /\bin\b|==|startswith|is_relative_to|\.is\w+\(|url_has_allowed_host_and_scheme|is_safe_url/;
+/** Facts a condition proves: keys clean (for rule bits) when it holds, and when it does not. Never mutated. */
+interface Guards {
+  whenTrue: [string, number][];
+  whenFalse: [string, number][];
+}
+const NO_GUARDS: Guards = { whenTrue: [], whenFalse: [] };
 const WEB_TOKENS = /\b(?:request|req|self\.(?:path|headers|rfile|kwargs|get_\w+)|FieldStorage)\b|\b(?:session|headers)\s*[[.]|\.(?:write|finish|redirect)\s*\(/;
 
 /** The sink rows a call may match, judged from its written name, resolved callee and receiver text. */
@@ -534,7 +546,7 @@ class FunctionAnalysis {
   private readonly fields: { f: string; taint: Taint }[] = [];
   private readonly localDefs = new Map<string, LocalDef>();
   private readonly realpathVars = new Set<string>();
-  private readonly guardVars = new Map<string, { whenTrue: [string, number][]; whenFalse: [string, number][] }>();
+  private readonly guardVars = new Map<string, Guards>();
   private readonly sinkSeen = new Set<string>();
   private readonly isModule: boolean;
   private readonly selfName: string | undefined;
@@ -734,7 +746,7 @@ class FunctionAnalysis {
         this.realpathVars.delete(name);
         this.guardVars.delete(name);
         if (value && isRealpathCall(this.model, value)) this.realpathVars.add(name);
-        if (value && (value.type === 'call' || value.type === 'comparison_operator')) {
+        if (value && (value.type === 'call' || value.type === 'comparison_operator') && MAY_GUARD.test(value.text)) {
           // `ok = url_has_allowed_host_and_scheme(url, …)` then `if ok:` guards like the call itself.
           const g = this.guards(value);
           if (g.whenTrue.length > 0 || g.whenFalse.length > 0) this.guardVars.set(name, g);
@@ -1026,9 +1038,10 @@ class FunctionAnalysis {
 
   // ---- guards ----------------------------------------------------------------------------------------
 
-  private guards(cond: Node): { whenTrue: [string, number][]; whenFalse: [string, number][] } {
+  private guards(cond: Node): Guards {
     const c = unparen(cond);
-    if (c.type === 'identifier') return this.guardVars.get(c.text) ?? { whenTrue: [], whenFalse: [] };
+    if (c.type === 'identifier') return this.guardVars.get(c.text) ?? NO_GUARDS;
+    if (this.guardVars.size === 0 && !MAY_GUARD.test(c.text)) return NO_GUARDS;
     if (c.type === 'not_operator') {
       const inner = c.childForFieldName('argument');
       if (!inner) return { whenTrue: [], whenFalse: [] };

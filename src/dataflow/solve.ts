@@ -354,8 +354,13 @@ export class TaintSolver {
     return { srcs, params };
   }
 
+  /** A module global named from another import root (`app.config.X` for the module `config`). */
   private globalBySuffix(g: string): SrcHit[] {
-    for (const [k, v] of this.globalSrcs) if (k.endsWith(`.${g}`) || g.endsWith(`.${k}`)) return v;
+    const last = g.slice(g.lastIndexOf('.') + 1);
+    for (const [k, v] of this.globalSrcs) {
+      if (!k.endsWith(last)) continue;
+      if (k.endsWith(`.${g}`) || g.endsWith(`.${k}`)) return v;
+    }
     return [];
   }
 
@@ -592,9 +597,18 @@ function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+const shortNames = new Map<string, string>();
+
+/** `pkg.mod.func` → `mod.func`, as traces show callees. */
 function shortName(q: string): string {
-  const parts = q.split('.');
-  return parts.length > 2 ? parts.slice(-2).join('.') : q;
+  let s = shortNames.get(q);
+  if (s === undefined) {
+    const parts = q.split('.');
+    s = parts.length > 2 ? parts.slice(-2).join('.') : q;
+    if (shortNames.size > 100_000) shortNames.clear();
+    shortNames.set(q, s);
+  }
+  return s;
 }
 
 export function solveTaint(modules: readonly ModuleFacts[], opts: SolveOptions): SolveResult {
