@@ -1,22 +1,21 @@
 import type { Node } from 'web-tree-sitter';
-import type { Location, Suppression } from '../findings/types.js';
-import type { Binding, CallSite, FunctionInfo, Scope } from '../semantics/model.js';
+import type { Location } from '../findings/types.js';
+import type { Binding, FunctionInfo, Scope } from '../semantics/model.js';
 import type { ModuleModel } from '../semantics/module.js';
-import { constantTruth as literalTruth } from '../rules/helpers.js';
 import { unparen } from '../syntax/nodes.js';
-import { ALL_RULE_BITS, PROCESS_INPUT_RULES, ruleBit, ruleBits } from './models/rules.js';
+import type { FunctionPlan, LocalContext } from './context.js';
 import {
-  AIOHTTP_APPS,
-  DEPENDENCY_DEFAULTS,
-  DJANGO_URL_FUNCS,
-  FASTAPI_APPS,
-  FLASK_APPS,
-  FRAMEWORK_PARAM_TYPES,
-  ROUTE_METHODS,
-  ROUTER_NAME,
-  SAFE_CONVERTERS,
-  SAFE_PARAM_TYPES,
-} from './models/routes.js';
+  constantTruth,
+  dictShaped,
+  identifiersIn,
+  isRealpathCall,
+  jinjaWithoutEscaping,
+  keyOf,
+  named,
+  stringish,
+  tupleLike,
+} from './expressions.js';
+import { ALL_RULE_BITS, ruleBit, ruleBits } from './models/rules.js';
 import {
   ARGUMENT_METHODS,
   GUARD_CALLS,
@@ -28,34 +27,21 @@ import {
   STORE_METHODS,
 } from './models/sanitizers.js';
 import type { ArgSpec, SinkRow } from './models/sinks.js';
-import { CLASS_VIEW_BASES, LAMBDA_PARAMS, REQUEST_PARAM_NAMES, REQUEST_TYPES } from './models/sources.js';
-import type { TaintSpec } from './spec.js';
-import type { Atom, CallFacts, FunctionFacts, ModuleFacts, RouteBinding, SinkFacts, SourceKind, Step, Taint } from './types.js';
+import { REQUEST_PARAM_NAMES, REQUEST_TYPES } from './models/sources.js';
+import { annotationVerdict, detectRoute, djangoRoutes, parameterDetails, parameterNames } from './route-detection.js';
+import { bucketCalls, mayMatter, PROCESS_TOKENS, processFunctions } from './select.js';
+import type { Atom, CallFacts, FunctionFacts, ModuleFacts, SinkFacts, Step, Taint } from './types.js';
 
-/** What the per-module extraction needs from its caller. */
-export interface LocalContext {
-  spec: TaintSpec;
-  /** True when a qualified name may be defined in the scanned project (its calls get summaries). */
-  isProject(q: string): boolean;
-  location(node: Node): Location;
-  /** The suppression comment covering a sink for a rule, if any. */
-  suppression(node: Node, ruleId: string): Suppression | undefined;
-  /** Syntax nodes one function may visit before its analysis stops (a notice says so). */
-  budget: number;
-  /**
-   * 'full': every function; 'process': only functions that read process input or call a sink of a rule where
-   * process input counts (files no web request can reach; see reach.ts).
-   */
-  mode: 'full' | 'process';
-}
-
-/** Process inputs as written, to pick the functions worth following in files no request reaches. */
-const PROCESS_TOKENS = /\b(?:argv|environ|getenv|stdin|raw_input|parse_args|parse_known_args|recv|recvfrom|fileinput)\b|\binput\s*\(/;
+export type { LocalContext } from './context.js';
 
 const EMPTY: Taint = Object.freeze([]) as Taint;
+
 const MAX_ATOMS = 12;
+
 const MAX_STEPS = 10;
+
 const MAX_DEPTH = 150;
+
 const MAX_INLINE = 2;
 
 class OverBudget extends Error {}
@@ -108,34 +94,19 @@ function joinStates(states: State[]): State {
   return out;
 }
 
-function named(node: Node): Node[] {
-  return node.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment');
-}
-
 /**
  * The request's own path: redirecting to it (adding a slash, a login round trip) stays on the site, so it is
  * not an open redirect source; it is still input everywhere else.
  */
 const OWN_PATH = new Set(['path', 'path_info', 'get_full_path', 'get_full_path_info', 'full_path']);
+
 const OWN_PATH_SAFE = ruleBit('K709');
 
 const STRING_PREFIX = /^[rRbBuU]{0,2}[fF]/;
-const REALPATH_CALLS = new Set(['os.path.realpath', 'os.path.abspath', 'os.path.normpath', 'posixpath.realpath', 'pathlib.Path.resolve', 'resolve', 'realpath', 'abspath']);
-const TERMINATING_CALLS = new Set(['flask.abort', 'werkzeug.exceptions.abort', 'sys.exit', 'exit', 'quit', 'os._exit', 'abort']);
-const LEAF_TYPES = new Set(['integer', 'float', 'true', 'false', 'none', 'ellipsis', 'comparison_operator', 'not_operator', 'lambda', 'type', 'keyword_separator', 'positional_separator']);
 
-interface FunctionPlan {
-  info: FunctionInfo | null;
-  q: string;
-  body: Node;
-  scope: Scope;
-  params: string[];
-  /** The class whose method this is (for `self.x`). */
-  cls?: string;
-  clsBases?: string[];
-  sourceParams?: { i: number; label: string; kind: SourceKind; type?: string }[];
-  flaskRoute?: boolean;
-}
+const TERMINATING_CALLS = new Set(['flask.abort', 'werkzeug.exceptions.abort', 'sys.exit', 'exit', 'quit', 'os._exit', 'abort']);
+
+const LEAF_TYPES = new Set(['integer', 'float', 'true', 'false', 'none', 'ellipsis', 'comparison_operator', 'not_operator', 'lambda', 'type', 'keyword_separator', 'positional_separator']);
 
 /** Extracts the taint facts of one module (runs in a worker, next to the pattern rules). */
 export function extractTaintFacts(model: ModuleModel, ctx: LocalContext): ModuleFacts {
@@ -203,112 +174,16 @@ export function extractTaintFacts(model: ModuleModel, ctx: LocalContext): Module
   return facts;
 }
 
-/** Calls by the function that directly contains them (lambdas and classes belong to the enclosing function). */
-function bucketCalls(model: ModuleModel): Map<number, CallSite[]> {
-  const out = new Map<number, CallSite[]>();
-  for (const call of model.calls) {
-    let scope: Scope | null = call.scope;
-    while (scope && scope.kind !== 'function') scope = scope.parent;
-    if (!scope?.node) continue;
-    const list = out.get(scope.node.startIndex);
-    if (list) list.push(call);
-    else out.set(scope.node.startIndex, [call]);
-  }
-  return out;
-}
-
-const mentionCache = new Map<string, RegExp>();
-
 /** Conditions that can be guards at all (membership, equality, prefix checks, validators): others skip the work. */
 const MAY_GUARD = /\bin\b|==|startswith|is_relative_to|\.is\w+\(|url_has_allowed_host_and_scheme|is_safe_url/;
+
 /** Facts a condition proves: keys clean (for rule bits) when it holds, and when it does not. Never mutated. */
 interface Guards {
   whenTrue: [string, number][];
   whenFalse: [string, number][];
 }
+
 const NO_GUARDS: Guards = { whenTrue: [], whenFalse: [] };
-const WEB_TOKENS = /\b(?:request|req|self\.(?:path|headers|rfile|kwargs|get_\w+)|FieldStorage)\b|\b(?:session|headers)\s*[[.]|\.(?:write|finish|redirect)\s*\(/;
-
-/** The sink rows a call may match, judged from its written name, resolved callee and receiver text. */
-function sinkRowsFor(model: ModuleModel, spec: TaintSpec, call: CallSite): SinkRow[] {
-  if (!spec.sinkLastNames.has(call.name)) return [];
-  const out: SinkRow[] = [];
-  const callee = call.callee;
-  if (callee) for (const r of spec.sinksByCallee.get(callee) ?? []) out.push(r);
-  if (call.calleeNode.type === 'attribute') {
-    const receiver = call.calleeNode.childForFieldName('object');
-    for (const r of spec.sinksByMethod.get(call.name) ?? []) {
-      if (callee && r.notUnder?.some((p) => callee === p || callee.startsWith(`${p}.`))) continue;
-      if (r.receiverName && receiver && !r.receiverName.test(receiver.text)) continue;
-      if (r.when === 'sax-external-entities' && !/feature_external_(ges|pes)/.test(model.text)) continue;
-      out.push(r);
-    }
-  }
-  return out;
-}
-
-/**
- * Whether a function can take part in a flow: it reads input, calls a sink, passes its parameters to project
- * code, returns or stores something built from them, or reads instance state. Decided from the model and the
- * function's text, so that the many functions that do none of this are never walked.
- */
-function mayMatter(model: ModuleModel, ctx: LocalContext, plan: FunctionPlan, calls: readonly CallSite[]): boolean {
-  if (plan.sourceParams?.length || plan.flaskRoute) return true;
-  const info = plan.info;
-  if (!info) return true;
-  const text = model.text.slice(info.node.startIndex, info.node.endIndex);
-  if (WEB_TOKENS.test(text) || PROCESS_TOKENS.test(text)) return true;
-  // Closures and lambdas run with this function's variables.
-  if (/\n\s+(?:async\s+)?def\s|\blambda\b/.test(text)) return true;
-  const spec = ctx.spec;
-  for (const c of calls) {
-    if (spec.sourceMethods.has(c.name) || (spec.sourceLastNames.has(c.name) && c.callee && spec.sourceCalls.has(c.callee))) return true;
-    if (sinkRowsFor(model, spec, c).length > 0) return true;
-  }
-  const params = plan.params.map((p) => p.replace(/^\*+/, '')).filter((p, i) => !(i === 0 && plan.cls && (p === 'self' || p === 'cls')));
-  const readsState = plan.cls !== undefined && /\bself\.\w+/.test(text);
-  if (params.length === 0 && !readsState) return false;
-  const names = [...params, ...(readsState ? ['self'] : [])].join('|');
-  let mention = mentionCache.get(names);
-  if (!mention) {
-    mention = new RegExp(`\\b(?:${names})\\b`);
-    if (mentionCache.size > 5000) mentionCache.clear();
-    mentionCache.set(names, mention);
-  }
-  // Pass-through: a return or an attribute store built from a parameter.
-  for (const m of text.matchAll(/\breturn\b([^\n]*)|\bself\.\w+\s*(?:\[[^\]]*\]\s*)?=([^=\n][^\n]*)/g)) {
-    if (mention.test(m[1] ?? m[2] ?? '')) return true;
-  }
-  // A parameter handed to project code, which may have a sink.
-  for (const c of calls) {
-    const callee = c.callee;
-    if (callee && ctx.isProject(callee) && mention.test(c.node.text)) return true;
-  }
-  return false;
-}
-
-/**
- * Functions worth following where no web request reaches: those mentioning a process input, and those calling
- * a sink of a rule where process input counts. The start index of each function's node.
- */
-function processFunctions(model: ModuleModel, ctx: LocalContext): Set<number> {
-  const out = new Set<number>();
-  const spec = ctx.spec;
-  const mentions = PROCESS_TOKENS.test(model.text);
-  for (const call of model.calls) {
-    if (!spec.sinkLastNames.has(call.name)) continue;
-    let scope: Scope | null = call.scope;
-    while (scope && scope.kind !== 'function') scope = scope.parent;
-    if (!scope?.node || out.has(scope.node.startIndex)) continue;
-    if (sinkRowsFor(model, spec, call).some((r) => PROCESS_INPUT_RULES.has(r.rule))) out.add(scope.node.startIndex);
-  }
-  if (mentions) {
-    for (const fn of model.functions) {
-      if (!out.has(fn.node.startIndex) && PROCESS_TOKENS.test(model.text.slice(fn.node.startIndex, fn.node.endIndex))) out.add(fn.node.startIndex);
-    }
-  }
-  return out;
-}
 
 function allBases(cls: string, classes: Record<string, string[]>): string[] {
   const out: string[] = [];
@@ -322,206 +197,6 @@ function allBases(cls: string, classes: Record<string, string[]>): string[] {
     }
   };
   walk(cls, 0);
-  return out;
-}
-
-function parameterNames(fn: Node): string[] {
-  const params = fn.childForFieldName('parameters');
-  if (!params) return [];
-  const out: string[] = [];
-  for (const p of named(params)) {
-    let nameNode: Node | null = null;
-    switch (p.type) {
-      case 'identifier':
-        nameNode = p;
-        break;
-      case 'typed_parameter':
-      case 'list_splat_pattern':
-      case 'dictionary_splat_pattern':
-        nameNode = p.namedChildren.find((c) => c?.type === 'identifier') ?? null;
-        break;
-      case 'default_parameter':
-      case 'typed_default_parameter':
-        nameNode = p.childForFieldName('name');
-        break;
-    }
-    if (nameNode) out.push(p.type === 'list_splat_pattern' ? `*${nameNode.text}` : p.type === 'dictionary_splat_pattern' ? `**${nameNode.text}` : nameNode.text);
-  }
-  return out;
-}
-
-/** Parameter nodes with their annotation and default, by name. */
-function parameterDetails(fn: Node): Map<string, { annotation: Node | null; value: Node | null }> {
-  const out = new Map<string, { annotation: Node | null; value: Node | null }>();
-  const params = fn.childForFieldName('parameters');
-  for (const p of params ? named(params) : []) {
-    if (p.type === 'typed_parameter') {
-      const id = p.namedChildren.find((c) => c?.type === 'identifier');
-      if (id) out.set(id.text, { annotation: p.childForFieldName('type'), value: null });
-    } else if (p.type === 'typed_default_parameter' || p.type === 'default_parameter') {
-      const id = p.childForFieldName('name');
-      if (id) out.set(id.text, { annotation: p.childForFieldName('type'), value: p.childForFieldName('value') });
-    } else if (p.type === 'identifier') out.set(p.text, { annotation: null, value: null });
-  }
-  return out;
-}
-
-/** Route decorators (Flask, FastAPI/Starlette, aiohttp) and AWS Lambda handlers: which parameters are input. */
-function detectRoute(model: ModuleModel, plan: FunctionPlan, ctx: LocalContext): void {
-  const fn = plan.info;
-  if (!fn) return;
-  // Handler methods of Django/DRF class-based views: parameters after (self, request) come from the URL.
-  if (plan.clsBases?.some((b) => CLASS_VIEW_BASES.has(b)) && plan.params.length > 2 && REQUEST_PARAM_NAMES.has(plan.params[1])) {
-    plan.sourceParams = [];
-    const details = parameterDetails(fn.node);
-    plan.params.forEach((p, i) => {
-      if (i < 2) return;
-      const ann = details.get(p.replace(/^\*+/, ''))?.annotation;
-      if (ann && annotationVerdict(model, ann) === 'safe') return;
-      plan.sourceParams?.push({ i, label: `URL parameter ${p.replace(/^\*+/, '')}`, kind: 'web' });
-    });
-    return;
-  }
-  if (plan.params.length === 2 && plan.params[0] === LAMBDA_PARAMS[0] && plan.params[1] === LAMBDA_PARAMS[1] && fn.scope.parent?.kind === 'module') {
-    plan.sourceParams = [{ i: 0, label: 'Lambda event', kind: 'web' }];
-    return;
-  }
-  for (const dec of fn.decorators) {
-    const call = named(dec).find((c) => c.type === 'call');
-    if (!call) continue;
-    const callee = call.childForFieldName('function');
-    if (callee?.type !== 'attribute') continue;
-    const method = callee.childForFieldName('attribute')?.text ?? '';
-    if (method === 'errorhandler' || method === 'app_errorhandler') {
-      // Flask error handlers answer requests too: what they return is the response body.
-      plan.flaskRoute = true;
-      return;
-    }
-    if (!ROUTE_METHODS.has(method)) continue;
-    const receiver = callee.childForFieldName('object');
-    if (!receiver) continue;
-    const type = model.instanceType(receiver);
-    const args = call.childForFieldName('arguments');
-    const first = args ? named(args)[0] : undefined;
-    const url = first && first.type !== 'keyword_argument' ? (model.constantString(first) ?? '') : '';
-    let kind: 'flask' | 'fastapi' | 'aiohttp' | undefined;
-    if (type && FLASK_APPS.has(type)) kind = 'flask';
-    else if (type && FASTAPI_APPS.has(type)) kind = 'fastapi';
-    else if (type && AIOHTTP_APPS.has(type)) kind = 'aiohttp';
-    else if (ROUTER_NAME.test(receiver.text.split('.').pop() ?? '')) {
-      const nonRequest = plan.params.filter((p) => !REQUEST_PARAM_NAMES.has(p));
-      if (url.includes('<') || method === 'route') kind = 'flask';
-      else if (url.includes('{') || nonRequest.length > 0) kind = 'fastapi';
-      else kind = 'aiohttp';
-    }
-    if (!kind) continue;
-    if (kind === 'flask') {
-      plan.flaskRoute = true;
-      const names = new Map<string, string>();
-      for (const m of url.matchAll(/<(?:([A-Za-z_]\w*)(?:\([^)]*\))?:)?([A-Za-z_]\w*)>/g)) names.set(m[2], m[1] ?? 'string');
-      plan.sourceParams = [];
-      plan.params.forEach((p, i) => {
-        const conv = names.get(p);
-        if (conv !== undefined && !SAFE_CONVERTERS.has(conv)) plan.sourceParams?.push({ i, label: `route parameter ${p}`, kind: 'web' });
-      });
-    } else if (kind === 'fastapi') {
-      const details = parameterDetails(fn.node);
-      plan.sourceParams = [];
-      plan.params.forEach((p, i) => {
-        if (p.startsWith('*')) return;
-        const d = details.get(p);
-        if (d?.value?.type === 'call') {
-          const dq = model.qualifiedName(d.value.childForFieldName('function') ?? d.value);
-          if (dq && DEPENDENCY_DEFAULTS.has(dq)) return;
-        }
-        if (d?.annotation) {
-          const verdict = annotationVerdict(model, d.annotation);
-          if (verdict === 'safe') return;
-          if (verdict === 'request' && REQUEST_PARAM_NAMES.has(p)) return;
-          if (verdict === 'request') return;
-          plan.sourceParams?.push({ i, label: `request parameter ${p}`, kind: 'web', ...(verdict !== 'taint' ? { type: verdict } : {}) });
-          return;
-        }
-        if (REQUEST_PARAM_NAMES.has(p)) return;
-        plan.sourceParams?.push({ i, label: `request parameter ${p}`, kind: 'web' });
-      });
-    }
-    return;
-  }
-  void ctx;
-}
-
-/**
- * A FastAPI parameter annotation: 'safe' (numbers, booleans, UUIDs), 'request' (framework objects), 'taint'
- * (text and models), or the qualified name of a class the solver checks for an enum.
- */
-function annotationVerdict(model: ModuleModel, ann: Node): string {
-  const names: Node[] = [];
-  const walk = (n: Node, depth: number) => {
-    if (depth > 6) return;
-    if (n.type === 'identifier' || n.type === 'attribute') {
-      names.push(n);
-      return;
-    }
-    if (n.type === 'generic_type') {
-      const base = n.namedChildren[0];
-      const baseText = base?.text ?? '';
-      // Annotated[T, Query()] and Optional[T]: the first type argument is the value's type.
-      const params = n.namedChildren.find((c) => c?.type === 'type_parameter');
-      if (/^(typing\.)?(Annotated|Optional|Union)$/.test(baseText) && params) {
-        const types = named(params);
-        for (const t of baseText.endsWith('Annotated') ? types.slice(0, 1) : types) walk(t, depth + 1);
-        return;
-      }
-      names.push(n);
-      return;
-    }
-    for (const c of named(n)) walk(c, depth + 1);
-  };
-  walk(ann, 0);
-  const real = names.filter((n) => n.text !== 'None');
-  if (real.length === 0) return 'taint';
-  let verdict: string | undefined;
-  for (const n of real) {
-    const q = n.type === 'generic_type' ? undefined : (model.qualifiedName(n) ?? n.text);
-    if (q && (SAFE_PARAM_TYPES.has(q) || SAFE_PARAM_TYPES.has(n.text))) {
-      verdict ??= 'safe';
-      continue;
-    }
-    if (q && (FRAMEWORK_PARAM_TYPES.has(q) || REQUEST_TYPES.has(q))) return 'request';
-    if (q && q !== 'str' && q !== 'bytes' && /^[A-Za-z_][\w.]*$/.test(q) && /^[A-Z]/.test(q.slice(q.lastIndexOf('.') + 1)) && real.length === 1) return q;
-    return 'taint';
-  }
-  return verdict ?? 'taint';
-}
-
-/** Django `urls.py`: `path('<str:slug>/', views.detail)` makes `slug` of `detail` untrusted. */
-function djangoRoutes(model: ModuleModel, ctx: LocalContext): RouteBinding[] {
-  const out: RouteBinding[] = [];
-  if (!/\b(path|re_path|url)\s*\(/.test(model.text) || !model.text.includes('django')) return out;
-  for (const call of model.calls) {
-    if (!['path', 're_path', 'url'].includes(call.name)) continue;
-    const q = call.callee;
-    if (!q || !DJANGO_URL_FUNCS.has(q)) continue;
-    const [route, view] = call.args;
-    if (!route || !view) continue;
-    const pattern = model.constantString(route);
-    if (pattern === undefined) continue;
-    const params: string[] = [];
-    if (q === 'django.urls.path') {
-      for (const m of pattern.matchAll(/<(?:(\w+):)?(\w+)>/g)) if (!['int', 'uuid'].includes(m[1] ?? 'str')) params.push(m[2]);
-    } else {
-      for (const m of pattern.matchAll(/\(\?P<(\w+)>((?:\\.|[^()])*)\)/g)) if (!/^(\\d|\[0-9\])[+*]$/.test(m[2])) params.push(m[1]);
-    }
-    let target: string | undefined;
-    const v = unparen(view);
-    if (v.type === 'call') {
-      const fn = v.childForFieldName('function');
-      const obj = fn?.type === 'attribute' && fn.childForFieldName('attribute')?.text === 'as_view' ? fn.childForFieldName('object') : null;
-      if (obj) target = model.qualifiedName(obj);
-    } else target = model.qualifiedName(v);
-    if (target && params.length > 0) out.push({ target, params, loc: ctx.location(call.node) });
-  }
   return out;
 }
 
@@ -1668,53 +1343,6 @@ class FunctionAnalysis {
   }
 }
 
-/** A Jinja2 template whose environment does not escape HTML (Jinja2's default, or `autoescape=False`). */
-function jinjaWithoutEscaping(model: ModuleModel, node: Node, depth: number): boolean {
-  if (depth > 4) return false;
-  const n = unparen(node);
-  if (n.type === 'identifier') {
-    const b = model.lookup(n.text, n.startIndex);
-    return b?.kind === 'assign' && b.value !== undefined && jinjaWithoutEscaping(model, b.value, depth + 1);
-  }
-  if (n.type !== 'call') return false;
-  const fn = n.childForFieldName('function');
-  if (!fn) return false;
-  const q = model.qualifiedName(fn);
-  if (q === 'jinja2.Environment' || q === 'jinja2.Template' || q === 'jinja2.environment.Environment') {
-    const args = n.childForFieldName('arguments');
-    // A template built from input is template injection (K708), reported at its construction.
-    const source = q === 'jinja2.Template' && args ? named(args)[0] : undefined;
-    if (source && source.type !== 'keyword_argument' && !model.isConstant(source)) return false;
-    const auto = args ? named(args).find((a) => a.type === 'keyword_argument' && a.childForFieldName('name')?.text === 'autoescape') : undefined;
-    const value = auto?.childForFieldName('value');
-    return !value || constantTruth(model, value) === false;
-  }
-  if (fn.type === 'attribute' && ['from_string', 'get_template', 'select_template'].includes(fn.childForFieldName('attribute')?.text ?? '')) {
-    const env = fn.childForFieldName('object');
-    const args = n.childForFieldName('arguments');
-    const source = args ? named(args)[0] : undefined;
-    if (fn.childForFieldName('attribute')?.text === 'from_string' && source && !model.isConstant(source)) return false;
-    return env !== null && jinjaWithoutEscaping(model, env, depth + 1);
-  }
-  return false;
-}
-
-function dictShaped(model: ModuleModel, node: Node, depth: number): boolean {
-  if (depth > 3) return false;
-  const n = unparen(node);
-  if (n.type === 'dictionary' || n.type === 'dictionary_comprehension') return true;
-  if (n.type === 'call') {
-    const q = model.qualifiedName(n.childForFieldName('function') ?? n);
-    return q === 'dict' || q === 'json.loads' || q === 'json.load' || q === 'bson.json_util.loads';
-  }
-  if (n.type === 'identifier') {
-    const b = model.lookup(n.text, n.startIndex);
-    if (b?.kind === 'assign' && b.value) return dictShaped(model, b.value, depth + 1);
-    if (b?.kind === 'param' && b.annotation) return /^(dict|Dict|Mapping|typing\.Dict)\b/.test(b.annotation.text);
-  }
-  return false;
-}
-
 function argTaint(spec: ArgSpec, positional: Taint[], keywords: Record<string, Taint>): Taint {
   if (spec.kw !== undefined && keywords[spec.kw]) return keywords[spec.kw];
   if (spec.pos !== undefined && spec.pos < positional.length) return positional[spec.pos];
@@ -1723,149 +1351,4 @@ function argTaint(spec: ArgSpec, positional: Taint[], keywords: Record<string, T
 
 function isStatic(fn: FunctionInfo | null): boolean {
   return fn?.decorators.some((d) => /^@\s*staticmethod\b/.test(d.text)) ?? false;
-}
-
-/** Name or dotted attribute a guard can speak about. */
-function keyOf(node: Node): string | undefined {
-  const n = unparen(node);
-  if (n.type === 'identifier' || n.type === 'attribute') return n.text;
-  return undefined;
-}
-
-function identifiersIn(node: Node): string[] {
-  const out: string[] = [];
-  const walk = (n: Node, depth: number) => {
-    if (depth > 8) return;
-    if (n.type === 'identifier') {
-      out.push(n.text);
-      return;
-    }
-    if (n.type === 'attribute') {
-      out.push(n.text);
-      return;
-    }
-    const args = n.type === 'call' ? n.childForFieldName('arguments') : n;
-    for (const c of args ? named(args) : []) walk(c, depth + 1);
-  };
-  walk(node, 0);
-  return out;
-}
-
-function isRealpathCall(model: ModuleModel, node: Node): boolean {
-  const n = unparen(node);
-  if (n.type !== 'call') return false;
-  const fn = n.childForFieldName('function');
-  if (!fn) return false;
-  const q = model.qualifiedName(fn);
-  if (q && REALPATH_CALLS.has(q)) return true;
-  return fn.type === 'attribute' && fn.childForFieldName('attribute')?.text === 'resolve';
-}
-
-function tupleLike(node: Node): Node[] | undefined {
-  const n = unparen(node);
-  if (['tuple', 'list', 'expression_list', 'pattern_list'].includes(n.type)) return named(n);
-  return undefined;
-}
-
-/**
- * True/false when a condition has one value whatever the input: the literal truth the pattern rules use,
- * plus what decides branches (`not`, `and`/`or`, `1 == 2`, `TYPE_CHECKING`).
- */
-export function constantTruth(model: ModuleModel, node: Node, depth = 0): boolean | undefined {
-  if (depth > 6) return undefined;
-  const n = unparen(node);
-  switch (n.type) {
-    case 'not_operator': {
-      const a = n.childForFieldName('argument');
-      const v = a ? constantTruth(model, a, depth + 1) : undefined;
-      return v === undefined ? undefined : !v;
-    }
-    case 'boolean_operator': {
-      const l = n.childForFieldName('left');
-      const r = n.childForFieldName('right');
-      const op = n.childForFieldName('operator')?.text;
-      const lv = l ? constantTruth(model, l, depth + 1) : undefined;
-      const rv = r ? constantTruth(model, r, depth + 1) : undefined;
-      if (op === 'and') return lv === false || rv === false ? false : lv === true && rv === true ? true : undefined;
-      return lv === true || rv === true ? true : lv === false && rv === false ? false : undefined;
-    }
-    case 'comparison_operator':
-      return constantComparison(model, n);
-    case 'identifier':
-      if (n.text === 'TYPE_CHECKING') return false;
-      return literalTruth(n, model);
-    default:
-      return literalTruth(n, model);
-  }
-}
-
-function constantComparison(model: ModuleModel, n: Node): boolean | undefined {
-  const parts = named(n);
-  const ops = n.children.filter((x) => x && !x.isNamed).map((x) => x?.type);
-  if (parts.length !== 2 || ops.length !== 1) return undefined;
-  const a = literalValue(model, parts[0]);
-  const b = literalValue(model, parts[1]);
-  if (a === undefined || b === undefined) return undefined;
-  switch (ops[0]) {
-    case '==':
-      return a === b;
-    case '!=':
-      return a !== b;
-    case '<':
-      return a < b;
-    case '>':
-      return a > b;
-    case '<=':
-      return a <= b;
-    case '>=':
-      return a >= b;
-    default:
-      return undefined;
-  }
-}
-
-function literalValue(model: ModuleModel, node: Node): number | string | undefined {
-  const n = unparen(node);
-  if (n.type === 'integer' || n.type === 'float') {
-    const v = Number(n.text.replace(/_/g, ''));
-    return Number.isNaN(v) ? undefined : v;
-  }
-  if (n.type === 'string' || n.type === 'concatenated_string') return model.constantString(n);
-  if (n.type === 'true') return 1;
-  if (n.type === 'false') return 0;
-  return undefined;
-}
-
-/** A returned value that is text (an f-string, concatenation, formatted string), not a response object. */
-function stringish(model: ModuleModel, node: Node, depth: number): boolean {
-  if (depth > 3) return false;
-  const n = unparen(node);
-  switch (n.type) {
-    case 'string':
-    case 'concatenated_string':
-    case 'binary_operator':
-    case 'subscript':
-      return true;
-    case 'tuple':
-    case 'expression_list': {
-      const first = named(n)[0];
-      return first ? stringish(model, first, depth + 1) : false;
-    }
-    case 'call': {
-      const fn = n.childForFieldName('function');
-      if (fn?.type === 'identifier') return fn.text === 'str';
-      const m = fn?.type === 'attribute' ? fn.childForFieldName('attribute')?.text : undefined;
-      return m !== undefined && ['format', 'join', 'replace', 'strip', 'lower', 'upper', 'decode', 'format_map'].includes(m);
-    }
-    case 'identifier': {
-      const b = model.lookup(n.text, n.startIndex);
-      if (b?.kind === 'param') return true;
-      if (b?.kind === 'assign' && b.value) return stringish(model, b.value, depth + 1);
-      return false;
-    }
-    case 'attribute':
-      return true;
-    default:
-      return false;
-  }
 }
