@@ -1291,8 +1291,9 @@ class FunctionAnalysis {
         const AST_ONLY = /PyCF_ONLY_AST/;
         if (AST_ONLY.test(flags.text)) return false;
         if (flags.type === 'identifier') {
-          const b = model.lookup(flags.text, flags.startIndex);
-          if (b?.kind === 'assign' && b.value && AST_ONLY.test(b.value.text)) return false;
+          // `flags = PyCF_ONLY_AST` then `flags |= PyCF_TYPE_COMMENTS`: any assignment of the flag decides.
+          const bindings = model.scopeAt(flags.startIndex).bindings.get(flags.text) ?? [];
+          if (bindings.some((b) => b.kind === 'assign' && b.value && AST_ONLY.test(b.value.text))) return false;
         }
         return true;
       }
