@@ -264,7 +264,13 @@ export async function analyzeText(text: string, relPath: string, setup: Analyzer
     const result: FileResult = { relPath, analysed: true, lines: model.lineCount, findings, notices: syntaxNotices(model, tree) };
     if (setup.rules.some(isTaintRule)) {
       const taintSetup = setup.taint ?? {};
-      result.taint = moduleTaintFacts(model, setup.rules, taintSetup, suppressions, (node) => nodeLocation(node, relPath, model.lines));
+      try {
+        result.taint = moduleTaintFacts(model, setup.rules, taintSetup, suppressions, (node) => nodeLocation(node, relPath, model.lines));
+      } catch (err) {
+        // A failure of the taint extraction must not cost the file its other findings.
+        const message = err instanceof Error ? err.message : String(err);
+        result.notices.push({ kind: 'internal-error', path: relPath, message: `taint analysis failed: ${message.split('\n')[0]}`, skipped: false });
+      }
       if (!taintSetup.projectModules) result.notices.push(...mergeTaint([result], setup.rules));
     }
     return result;
