@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { makeTree, runCli } from '../helpers/cli.js';
+import { makeTree, repoRoot, runCli } from '../helpers/cli.js';
 import { itWithSarifSchema } from '../helpers/sarif-schema.js';
 
 const APP = {
@@ -106,5 +106,15 @@ describe('taint traces in every format', () => {
       'sink: os.system',
     ]);
     expect(flow.at(-1).location.physicalLocation.artifactLocation.uri).toBe('helpers.py');
+  });
+});
+
+describe('taint findings do not depend on the number of workers', () => {
+  it('the same findings and traces with one thread and with a pool', () => {
+    const app = `${repoRoot}/test/fixtures/taint/flask_bookstore`;
+    const one = JSON.parse(runCli(['scan', app, '--format', 'json', '--exit-zero', '--jobs', '1']).stdout).findings;
+    const two = JSON.parse(runCli(['scan', app, '--format', 'json', '--exit-zero', '--jobs', '2']).stdout).findings;
+    expect(one.filter((f: { ruleId: string }) => f.ruleId.startsWith('K7')).length).toBeGreaterThan(10);
+    expect(two).toEqual(one);
   });
 });
