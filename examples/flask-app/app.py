@@ -8,6 +8,7 @@ import sys
 
 from flask import Flask
 
+from portal import bp as portal_bp
 from views import bp as invoices_bp
 
 app = Flask(__name__, instance_relative_config=True)
@@ -34,6 +35,7 @@ else:
 
 os.makedirs(app.config["INVOICE_DIR"], exist_ok=True)
 app.register_blueprint(invoices_bp)
+app.register_blueprint(portal_bp)
 
 
 def serve_with_debugger():

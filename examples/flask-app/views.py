@@ -45,8 +45,8 @@ def invoice_paths(invoice: dict) -> tuple[str, str]:
 def search():
     """Vulnerable: the search term is pasted into the SQL text."""
     term = request.args.get("q", "")
-    sql = f"SELECT {INVOICE_COLUMNS} FROM invoice WHERE title LIKE '%{term}%' ORDER BY id DESC"  # expect: K120
-    rows = get_db().execute(sql).fetchall()
+    sql = f"SELECT {INVOICE_COLUMNS} FROM invoice WHERE title LIKE '%{term}%' ORDER BY id DESC"
+    rows = get_db().execute(sql).fetchall()  # expect: K701
     return jsonify([dict(row) for row in rows])
 
 
@@ -55,7 +55,7 @@ def search_safe():
     """Safe: the term travels as a bound parameter."""
     term = request.args.get("q", "")
     sql = f"SELECT {INVOICE_COLUMNS} FROM invoice WHERE title LIKE ? ORDER BY id DESC"
-    rows = get_db().execute(sql, (f"%{term}%",)).fetchall()
+    rows = get_db().execute(sql, (f"%{term}%",)).fetchall()  # ok: K701
     return jsonify([dict(row) for row in rows])
 
 
@@ -67,6 +67,14 @@ def discount_preview(invoice_id: int):
     invoice = load_invoice(invoice_id)
     formula = request.get_json()["formula"]
     discount = pricing.discount_from_formula(formula, Decimal(invoice["subtotal"]), invoice["quantity"])
+    return jsonify(discount=str(discount))
+
+
+@bp.post("/<int:invoice_id>/discount-preview/v2")
+def discount_preview_safe(invoice_id: int):
+    invoice = load_invoice(invoice_id)
+    formula = request.get_json()["formula"]
+    discount = pricing.discount_from_formula_safe(formula, Decimal(invoice["subtotal"]), invoice["quantity"])
     return jsonify(discount=str(discount))
 
 
@@ -92,6 +100,12 @@ def upload_layout():
     return jsonify(name=layout.get("name"), columns=layout.get("columns", []))
 
 
+@bp.post("/layouts/v2")
+def upload_layout_safe():
+    layout = documents.load_layout_safe(request.files["layout"].stream)
+    return jsonify(name=layout.get("name"), columns=layout.get("columns", []))
+
+
 @bp.post("/<int:invoice_id>/pdf")
 def render(invoice_id: int):
     invoice = load_invoice(invoice_id)
@@ -108,6 +122,22 @@ def print_invoice(invoice_id: int):
     return jsonify(status=pdf.printer_status(request.form["printer"]))
 
 
+@bp.post("/<int:invoice_id>/pdf/v2")
+def render_safe(invoice_id: int):
+    invoice = load_invoice(invoice_id)
+    html_path, pdf_path = invoice_paths(invoice)
+    pdf.render_pdf_safe(html_path, pdf_path, request.args.get("page_size", "A4"))
+    return jsonify(pages=pdf.page_count_safe(pdf_path))
+
+
+@bp.post("/<int:invoice_id>/print/v2")
+def print_invoice_safe(invoice_id: int):
+    invoice = load_invoice(invoice_id)
+    _, pdf_path = invoice_paths(invoice)
+    pdf.print_invoice_safe(pdf_path, request.form["printer"])
+    return jsonify(status=pdf.printer_status_safe(request.form["printer"]))
+
+
 @bp.get("/<int:invoice_id>/link")
 def download_link(invoice_id: int):
     load_invoice(invoice_id)
@@ -120,14 +150,14 @@ def download(invoice_id: int):
     invoice = load_invoice(invoice_id)
     if not documents.check_download_token(invoice_id, current_app.secret_key, request.args.get("token", "")):
         abort(403)
-    return send_from_directory(current_app.config["INVOICE_DIR"], f"{invoice['number']}.pdf")
+    return send_from_directory(current_app.config["INVOICE_DIR"], f"{invoice['number']}.pdf")  # ok: K705
 
 
 @bp.get("/files")
 def download_file():
     """Vulnerable: `name=../../instance/invoices.sqlite3` walks out of the invoice folder."""
     name = request.args["name"]
-    return send_file(os.path.join(current_app.config["INVOICE_DIR"], name))
+    return send_file(os.path.join(current_app.config["INVOICE_DIR"], name))  # expect: K705
 
 
 # --- Payments ------------------------------------------------------------------------------------

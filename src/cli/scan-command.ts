@@ -87,6 +87,7 @@ export async function runScanCommand(paths: string[], flags: ScanFlags): Promise
     respectGitignore: flags.gitignore === false ? false : (config.respectGitignore ?? true),
     jobs: flags.jobs ?? config.jobs ?? availableParallelism(),
     ignoreSuppressions: flags.ignoreSuppressions === true,
+    ...(config.taint ? { taint: config.taint } : {}),
   });
   if (flags.deps !== false && config.deps?.enabled !== false) {
     const audit = await runAudit({

@@ -5,6 +5,7 @@ import { ConfigError } from '../errors.js';
 import { CONFIDENCES, SEVERITIES } from '../findings/types.js';
 import { closestMatch, isKnownSelector, suggestSelector } from '../rules/selectors.js';
 import type { RuleMeta, RuleOptionSpec, RuleOptions } from '../rules/types.js';
+import { taintSection } from './taint.js';
 import type { DepsConfig, KraitConfig } from './types.js';
 
 /** What the validator needs to know about the rules: which exist, and the options each one takes. */
@@ -94,9 +95,9 @@ export function parseConfig(data: unknown, file: string, catalog: RuleCatalog, s
 // Validators. Each takes the raw value and its key path, and returns the typed value or throws ctx.error.
 
 type PathSegment = string | number;
-type Path = readonly PathSegment[];
+export type Path = readonly PathSegment[];
 
-interface Context {
+export interface Context {
   catalog: RuleCatalog;
   /** The config file's folder: relative paths in settings are resolved against it. */
   baseDir: string;
@@ -105,7 +106,7 @@ interface Context {
   error(at: Path, message: string): ConfigError;
 }
 
-type Validator<T> = (value: unknown, at: Path, ctx: Context) => T;
+export type Validator<T> = (value: unknown, at: Path, ctx: Context) => T;
 
 interface Field<T> {
   field: keyof T;
@@ -326,6 +327,7 @@ const TOP_LEVEL_KEYS: Readonly<Record<string, Field<KraitConfig>>> = {
   'respect-gitignore': field('respectGitignore', boolean),
   jobs: field('jobs', positiveInteger),
   deps: field('deps', depsSection),
+  taint: field('taint', taintSection),
 };
 
 const topLevel = section(TOP_LEVEL_KEYS);
@@ -333,7 +335,7 @@ const topLevel = section(TOP_LEVEL_KEYS);
 // ---------------------------------------------------------------------------------------------------------
 // Helpers.
 
-function expectTable(value: unknown, at: Path, ctx: Context, expected: string): Record<string, unknown> {
+export function expectTable(value: unknown, at: Path, ctx: Context, expected: string): Record<string, unknown> {
   if (isTable(value)) return value;
   throw ctx.error(at, `expected ${expected}, got ${describe(value)}`);
 }
@@ -343,7 +345,7 @@ function isTable(value: unknown): value is Record<string, unknown> {
 }
 
 /** A value as it would read in the TOML, short enough to keep the error on one screen line. */
-function describe(value: unknown): string {
+export function describe(value: unknown): string {
   if (typeof value === 'string') {
     return value.length > 60 ? `${JSON.stringify(value.slice(0, 60))}...` : JSON.stringify(value);
   }

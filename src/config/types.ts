@@ -1,5 +1,6 @@
 import type { Confidence, Severity } from '../findings/types.js';
 import type { RuleOptions } from '../rules/types.js';
+import type { TaintConfig } from '../dataflow/spec.js';
 
 /** Settings from a config file, validated; every key optional. Flags override these. */
 export interface KraitConfig {
@@ -23,6 +24,8 @@ export interface KraitConfig {
   jobs?: number;
   /** `[tool.krait.deps]`: the dependency audit. */
   deps?: DepsConfig;
+  /** `[tool.krait.taint]`: sources, sinks, sanitizers and propagators added by qualified name. */
+  taint?: TaintConfig;
 }
 
 export interface DepsConfig {

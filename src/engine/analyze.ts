@@ -10,6 +10,8 @@ import { ModuleModel } from '../semantics/module.js';
 import { HintScanner } from './hints.js';
 import { enclosingStatement, statementHeaderRows } from '../syntax/nodes.js';
 import { parsePython } from '../syntax/parser.js';
+import { isTaintRule, mergeTaint, moduleTaintFacts, type TaintSetup } from '../dataflow/engine.js';
+import type { ModuleFacts } from '../dataflow/types.js';
 
 export interface FileTask {
   absPath: string;
@@ -27,12 +29,16 @@ export interface FileResult {
   notices: Notice[];
   /** True for a configuration file (counted apart in the summary). */
   config?: boolean;
+  /** Taint facts for the project-wide solve (project scans only; a single-file analysis solves at once). */
+  taint?: ModuleFacts;
 }
 
 export interface AnalyzerSetup {
   rules: readonly Rule[];
   ruleOptions: ReadonlyMap<string, RuleOptions>;
   maxFileSize: number;
+  /** Taint settings; without `projectModules` the file is solved on its own. */
+  taint?: TaintSetup;
 }
 
 const SNIPPET_MAX_LINES = 5;
@@ -360,7 +366,19 @@ export async function analyzeText(text: string, relPath: string, setup: Analyzer
       return node?.type === 'comment';
     });
     const findings = runRules(model, setup, suppressions);
-    return { relPath, analysed: true, lines: model.lineCount, findings, notices: syntaxNotices(model, tree) };
+    const result: FileResult = { relPath, analysed: true, lines: model.lineCount, findings, notices: syntaxNotices(model, tree) };
+    if (setup.rules.some(isTaintRule)) {
+      const taintSetup = setup.taint ?? {};
+      try {
+        result.taint = moduleTaintFacts(model, setup.rules, taintSetup, suppressions, (node) => nodeLocation(node, relPath, model.lines));
+      } catch (err) {
+        // A failure of the taint extraction must not cost the file its other findings.
+        const message = err instanceof Error ? err.message : String(err);
+        result.notices.push({ kind: 'internal-error', path: relPath, message: `taint analysis failed: ${message.split('\n')[0]}`, skipped: false });
+      }
+      if (!taintSetup.projectModules) result.notices.push(...mergeTaint([result], setup.rules));
+    }
+    return result;
   } finally {
     tree.delete();
   }

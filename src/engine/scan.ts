@@ -11,6 +11,10 @@ import { runPool } from './pool.js';
 import { toAnalyzerSetup, type WorkerSetup } from './setup.js';
 import type { ScanResult, ScanStats } from './types.js';
 import { VERSION } from '../version.js';
+import { isTaintRule, mergeTaint } from '../dataflow/engine.js';
+import { webReachable } from '../dataflow/reach.js';
+import type { TaintConfig } from '../dataflow/spec.js';
+import { moduleNameFor } from '../semantics/module.js';
 
 export interface ScanRequest {
   paths: string[];
@@ -30,6 +34,8 @@ export interface ScanRequest {
   respectGitignore: boolean;
   jobs: number;
   ignoreSuppressions: boolean;
+  /** `[tool.krait.taint]`: sources, sinks and sanitizers added by the user. */
+  taint?: TaintConfig;
 }
 
 export const DEFAULT_MAX_FILE_SIZE = 2 * 1024 * 1024;
@@ -100,6 +106,12 @@ export async function scan(req: ScanRequest): Promise<ScanResult> {
     ruleOptions: effectiveRuleOptions(rules, req.ruleOptions),
     maxFileSize: req.maxFileSize,
   };
+  if (rules.some(isTaintRule)) {
+    setup.taint = { projectModules: discovered.files.map((f) => moduleNameFor(f.relPath)) };
+    // User-declared sources can be anywhere: then every file is analysed in full.
+    if (!req.taint?.sources?.length) setup.taint.webFiles = [...webReachable(discovered.files)];
+    if (req.taint) setup.taint.config = req.taint;
+  }
   const tasks = discovered.files.map((f) => ({ absPath: f.absPath, relPath: f.relPath, ...(f.config ? { config: f.config } : {}) }));
   const results = await analyzeAll(
     tasks,
@@ -108,7 +120,7 @@ export async function scan(req: ScanRequest): Promise<ScanResult> {
     req.jobs,
   );
 
-  const notices: Notice[] = [...discovered.notices];
+  const notices: Notice[] = [...discovered.notices, ...mergeTaint(results, rules)];
   const findings: Finding[] = [];
   const perFile = perFileMatchers(req);
   const minSeverity = severityRank(req.severity);

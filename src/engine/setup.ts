@@ -1,12 +1,14 @@
 import type { AnalyzerSetup } from './analyze.js';
 import { ALL_RULES } from '../rules/registry.js';
 import type { RuleOptions } from '../rules/types.js';
+import type { TaintSetup } from '../dataflow/engine.js';
 
 /** What a worker needs to rebuild its AnalyzerSetup: plain data that crosses the thread boundary. */
 export interface WorkerSetup {
   ruleIds: string[];
   ruleOptions: [string, RuleOptions][];
   maxFileSize: number;
+  taint?: TaintSetup;
 }
 
 export function toAnalyzerSetup(setup: WorkerSetup): AnalyzerSetup {
@@ -15,5 +17,6 @@ export function toAnalyzerSetup(setup: WorkerSetup): AnalyzerSetup {
     rules: ALL_RULES.filter((r) => ids.has(r.meta.id)),
     ruleOptions: new Map(setup.ruleOptions),
     maxFileSize: setup.maxFileSize,
+    ...(setup.taint ? { taint: setup.taint } : {}),
   };
 }

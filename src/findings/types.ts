@@ -120,7 +120,9 @@ export type NoticeKind =
   /** Secrets: a lock file left out of the secret scan. */
   | 'lock-file'
   /** Secrets: a minified (generated) configuration file left out of the secret scan. */
-  | 'minified';
+  | 'minified'
+  /** Taint analysis stopped at a budget (a huge function, a project too large to settle): partial results. */
+  | 'taint-budget';
 
 export interface Notice {
   kind: NoticeKind;

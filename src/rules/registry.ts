@@ -12,6 +12,7 @@ import { PROCESS_RULES } from './processes/index.js';
 import { REGEX_RULES } from './regex/index.js';
 import { SECRET_RULES } from './secrets/index.js';
 import { SOURCE_RULES } from './source/index.js';
+import { TAINT_RULES } from './taint/index.js';
 import { TEMPLATE_RULES } from './templates/index.js';
 import { TRANSPORT_RULES } from './transport/index.js';
 import type { Rule } from './types.js';
@@ -34,6 +35,7 @@ export const ALL_RULES: readonly Rule[] = [
   ...REGEX_RULES,
   ...SECRET_RULES,
   ...SOURCE_RULES,
+  ...TAINT_RULES,
   ...TEMPLATE_RULES,
   ...TRANSPORT_RULES,
   ...WEB_RULES,

@@ -129,4 +129,6 @@ export interface Rule {
   module?(ctx: RuleContext): void;
   /** Runs once per configuration file; rules without it never see one. */
   configFile?(ctx: ConfigFileContext): void;
+  /** A taint rule: the dataflow engine (src/dataflow) reports it from the whole project, not a hook. */
+  taint?: boolean;
 }

@@ -9,7 +9,7 @@ const CLEAN = 'def f(x):\n    return x + 1\n';
 function project(extra: Record<string, string> = {}): string {
   const files: Record<string, string> = { 'app/bad.py': BAD, 'app/clean.py': CLEAN, ...extra };
   // Enough files that the worker pool is used, not the in-process path.
-  for (let i = 0; i < 12; i++) files[`app/gen/m${i}.py`] = i % 3 === 0 ? `import os\nos.environ.get("x")\nv = eval(input())  # n${i}\n` : CLEAN;
+  for (let i = 0; i < 12; i++) files[`app/gen/m${i}.py`] = i % 3 === 0 ? `import os\nos.environ.get("x")\nv = eval(compute())  # n${i}\n` : CLEAN;
   return makeTree(files);
 }
 

@@ -35,7 +35,9 @@ describe('output formats on the example apps', () => {
   it('text output shows code frames for the example findings', () => {
     const r = runCli(['scan', 'examples/flask-app']);
     expect(r.status).toBe(1);
-    expect(r.stdout).toMatch(/^examples\/flask-app\/services\/pricing\.py:\d+:\d+ {2}K101 /m);
+    // The eval of request data is the taint rule's (K704), with its trace under the code frame.
+    expect(r.stdout).toMatch(/^examples\/flask-app\/services\/pricing\.py:\d+:\d+ {2}K704 /m);
+    expect(r.stdout).toMatch(/trace:\n\s+examples\/flask-app\/views\.py:\d+:\d+ {2}source: /);
     expect(r.stdout).toMatch(/^\s*\d+ \| .*eval\(/m);
     expect(r.stdout).toMatch(/^\s*\| +\^+/m);
   });

@@ -39,3 +39,25 @@ export function findingKeys(result: FileResult): string[] {
     .map((f) => `${f.location.startLine}:${f.ruleId}`)
     .sort();
 }
+
+/** Scans a folder as one project in-process (one thread, no config file), as `krait scan DIR` would. */
+export async function scanProject(dir: string, opts: { select?: string[]; ignore?: string[] } = {}) {
+  const { scan, DEFAULT_MAX_FILE_SIZE } = await import('../../src/engine/scan.js');
+  return scan({
+    paths: [dir],
+    cwd: dir,
+    ...(opts.select ? { select: opts.select } : {}),
+    ...(opts.ignore ? { ignore: opts.ignore } : {}),
+    include: [],
+    exclude: [],
+    severity: 'low',
+    confidence: 'low',
+    perFileIgnores: {},
+    perFileBase: dir,
+    ruleOptions: {},
+    maxFileSize: DEFAULT_MAX_FILE_SIZE,
+    respectGitignore: true,
+    jobs: 1,
+    ignoreSuppressions: false,
+  });
+}

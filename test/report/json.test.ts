@@ -26,6 +26,7 @@ const NOTICE_KINDS = Object.keys({
   'expired-ignore': 1,
   'lock-file': 1,
   minified: 1,
+  'taint-budget': 1,
 } satisfies Record<NoticeKind, 1>);
 
 function parse(text: string) {

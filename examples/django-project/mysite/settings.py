@@ -106,6 +106,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 EXCHANGE_RATES_URL = "https://rates.example.com/v1/latest"
 SUPPLIER_API_URL = "https://supplier.example.net/api"
 SUPPLIER_CA_BUNDLE = BASE_DIR / "certs" / "supplier-ca.pem"
+STAFF_LDAP_URL = "ldaps://ldap.shop.example"
 
 # Order confirmations go out through the shop's mail provider.
 # Vulnerable: the SMTP password is committed with the code (it is fake here).

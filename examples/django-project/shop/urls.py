@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import storefront, views
 
 app_name = "shop"
 
@@ -10,11 +10,39 @@ urlpatterns = [
     path("v2/category/<str:category>/", views.category_safe, name="category-v2"),
     path("products/<int:pk>/image/", views.product_image, name="product-image"),
     path("products/<int:pk>/thumbnail/", views.product_thumbnail, name="product-thumbnail"),
+    path("v2/products/<int:pk>/thumbnail/", views.product_thumbnail_safe, name="product-thumbnail-v2"),
     path("media/", views.media_file, name="media-file"),
     path("cart/coupon/", views.apply_coupon, name="apply-coupon"),
     path("cart/shipping/", views.shipping_quote, name="shipping-quote"),
     path("orders/<int:pk>/confirm/<str:token>/", views.confirm_order, name="confirm-order"),
     path("back-office/import/", views.import_catalog, name="import-catalog"),
+    path("back-office/v2/import/", views.import_catalog_safe, name="import-catalog-v2"),
     path("back-office/products/<int:pk>/label/", views.product_label, name="product-label"),
     path("prices/", views.prices, name="prices"),
+    path("search/", storefront.search, name="search"),
+    path("v2/search/", storefront.search_safe, name="search-v2"),
+    path("names/", storefront.name_filter, name="name-filter"),
+    path("v2/names/", storefront.name_filter_safe, name="name-filter-v2"),
+    path("price-filter/", storefront.price_filter, name="price-filter"),
+    path("v2/price-filter/", storefront.price_filter_safe, name="price-filter-v2"),
+    path("browse/<str:category>/", storefront.browse, name="browse"),
+    path("v2/browse/<str:category>/", storefront.browse_safe, name="browse-v2"),
+    path("cart/gift-message/", storefront.gift_message_preview, name="gift-message"),
+    path("v2/cart/gift-message/", storefront.gift_message_preview_safe, name="gift-message-v2"),
+    path("wishlist/", storefront.save_wishlist, name="wishlist"),
+    path("v2/wishlist/", storefront.save_wishlist_safe, name="wishlist-v2"),
+    path("promotions/", storefront.redeem_promotion, name="promotion"),
+    path("v2/promotions/", storefront.redeem_promotion_safe, name="promotion-v2"),
+    path("signed-in/", storefront.signed_in, name="signed-in"),
+    path("v2/signed-in/", storefront.signed_in_safe, name="signed-in-v2"),
+    path("back-office/feeds/", storefront.import_feed, name="import-feed"),
+    path("back-office/v2/feeds/", storefront.import_feed_safe, name="import-feed-v2"),
+    path("back-office/orders/", storefront.import_orders, name="import-orders"),
+    path("back-office/v2/orders/", storefront.import_orders_safe, name="import-orders-v2"),
+    path("back-office/staff/", storefront.staff_contact, name="staff-contact"),
+    path("back-office/v2/staff/", storefront.staff_contact_safe, name="staff-contact-v2"),
+    path("reviews/search/", storefront.review_search, name="review-search"),
+    path("v2/reviews/search/", storefront.review_search_safe, name="review-search-v2"),
+    path("back-office/payments/test/", storefront.test_payment_provider, name="payment-test"),
+    path("back-office/v2/payments/test/", storefront.test_payment_provider_safe, name="payment-test-v2"),
 ]

@@ -93,13 +93,13 @@ def shipping_cost(rule: ShippingRule, weight: Decimal, subtotal: Decimal) -> Dec
 def import_catalog(stream) -> int:
     """Vulnerable: `unsafe_load` builds any Python object the file names (it went in because prices
     were tagged `!!python/object/apply:decimal.Decimal`)."""
-    entries = yaml.unsafe_load(stream)  # expect: K201
+    entries = yaml.unsafe_load(stream)  # expect: K715
     return _save_products(entries)
 
 
 def import_catalog_safe(stream) -> int:
     """Safe: prices are plain strings in the file and become Decimal here."""
-    entries = yaml.load(stream, Loader=yaml.SafeLoader)  # ok: K201
+    entries = yaml.load(stream, Loader=yaml.SafeLoader)  # ok: K201, K715
     return _save_products(entries)
 
 
@@ -155,11 +155,11 @@ def make_label_safe(product: Product) -> Path:
 
 def make_thumbnail(src: str, dst: str, size: str = "300x300") -> None:
     """Vulnerable: `size` comes from a query parameter and reaches the shell."""
-    subprocess.check_output("convert %s -thumbnail %s %s" % (src, size, dst), shell=True)  # expect: K110
+    subprocess.check_output("convert %s -thumbnail %s %s" % (src, size, dst), shell=True)  # expect: K702
 
 
 def make_thumbnail_safe(src: str, dst: str, size: str = "300x300") -> None:
-    subprocess.check_output(["convert", src, "-thumbnail", size, dst])  # ok: K110
+    subprocess.check_output(["convert", src, "-thumbnail", size, dst])  # ok: K110, K702
 
 
 # --- Integrations --------------------------------------------------------------------------------

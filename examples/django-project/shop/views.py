@@ -39,7 +39,7 @@ def product_list(request):
 @require_GET
 def category(request, category):
     """Vulnerable: the category from the URL is pasted into raw SQL."""
-    products = Product.objects.raw(f"SELECT * FROM shop_product WHERE category = '{category}' ORDER BY name")  # expect: K120
+    products = Product.objects.raw(f"SELECT * FROM shop_product WHERE category = '{category}' ORDER BY name")  # expect: K701
     return JsonResponse({"products": [_product_json(p) for p in products]})
 
 
@@ -54,7 +54,7 @@ def category_safe(request, category):
 def media_file(request):
     """Vulnerable: `?name=../mysite/settings.py` reads any file the server can."""
     name = request.GET["name"]
-    return FileResponse(open(os.path.join(settings.MEDIA_ROOT, name), "rb"))
+    return FileResponse(open(os.path.join(settings.MEDIA_ROOT, name), "rb"))  # expect: K705
 
 
 @require_GET
@@ -77,7 +77,25 @@ def product_thumbnail(request, pk):
     dst = os.path.join(settings.MEDIA_ROOT, "thumbnails", f"{product.pk}-{size}.png")
     if not os.path.exists(dst):
         utils.make_thumbnail(src, dst, size)
-    return FileResponse(open(dst, "rb"), content_type="image/png")
+    return FileResponse(open(dst, "rb"), content_type="image/png")  # expect: K705
+
+
+THUMBNAIL_SIZES = ("150x150", "300x300", "600x600")
+
+
+@require_GET
+def product_thumbnail_safe(request, pk):
+    """Safe: the size must be one of the sizes the shop renders, so neither the command nor the path can
+    carry anything else."""
+    product = get_object_or_404(Product, pk=pk)
+    size = request.GET.get("size", "300x300")
+    if size not in THUMBNAIL_SIZES:
+        return HttpResponseBadRequest("unknown size")
+    src = os.path.join(settings.MEDIA_ROOT, product.image.name)
+    dst = os.path.join(settings.MEDIA_ROOT, "thumbnails", f"{product.pk}-{size}.png")
+    if not os.path.exists(dst):
+        utils.make_thumbnail_safe(src, dst, size)
+    return FileResponse(open(dst, "rb"), content_type="image/png")  # ok: K705
 
 
 @require_GET
@@ -131,6 +149,13 @@ def confirm_order(request, pk, token):
 @require_POST
 def import_catalog(request):
     count = utils.import_catalog(request.FILES["catalog"])
+    return JsonResponse({"imported": count})
+
+
+@staff_member_required
+@require_POST
+def import_catalog_safe(request):
+    count = utils.import_catalog_safe(request.FILES["catalog"])
     return JsonResponse({"imported": count})
 
 

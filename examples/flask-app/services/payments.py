@@ -63,7 +63,7 @@ def refund_safe(gateway_url: str, api_key: str, charge_id: str) -> dict:
 
 def send_receipt(callback_url: str, receipt: dict) -> None:
     """Vulnerable: the server requests any URL the client names, internal addresses included."""
-    requests.post(callback_url, json=receipt, timeout=TIMEOUT)
+    requests.post(callback_url, json=receipt, timeout=TIMEOUT)  # expect: K706
 
 
 def send_receipt_safe(callback_url: str, receipt: dict, allowed_hosts: tuple[str, ...]) -> None:

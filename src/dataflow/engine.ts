@@ -1,0 +1,160 @@
+import type { Node } from 'web-tree-sitter';
+import { findSuppression, type SuppressionMap } from '../findings/suppressions.js';
+import type { Finding, Location, Notice } from '../findings/types.js';
+import type { Rule, RuleMeta } from '../rules/types.js';
+import { moduleNameFor, type ModuleModel } from '../semantics/module.js';
+import { enclosingStatement, statementHeaderRows } from '../syntax/nodes.js';
+import { extractTaintFacts } from './local.js';
+import { PATTERN_OVERLAP } from './models/rules.js';
+import { solveTaint } from './solve.js';
+import { buildSpec, type TaintConfig } from './spec.js';
+import type { ModuleFacts } from './types.js';
+
+/** What the taint engine needs in each worker: plain data. */
+export interface TaintSetup {
+  config?: TaintConfig;
+  /** Module names of every file in the scan; absent for a single-file analysis (tests, docs examples). */
+  projectModules?: string[];
+  /** Files a web request can reach (fully analysed); absent means every file. See reach.ts. */
+  webFiles?: string[];
+}
+
+/** Syntax nodes one function's analysis may visit; generated functions of many thousand lines stop here. */
+export const FUNCTION_BUDGET = 60_000;
+
+const projectIndexes = new WeakMap<string[], Set<string>>();
+const webSets = new WeakMap<string[], Set<string>>();
+
+function webSet(files: string[]): Set<string> {
+  let set = webSets.get(files);
+  if (!set) {
+    set = new Set(files);
+    webSets.set(files, set);
+  }
+  return set;
+}
+
+/** Every dotted suffix of every project module: `pkg.app.views` → `pkg.app.views`, `app.views`, `views`. */
+function projectIndex(modules: string[]): Set<string> {
+  let index = projectIndexes.get(modules);
+  if (!index) {
+    index = new Set();
+    for (const m of modules) {
+      const parts = m.split('.');
+      for (let i = 0; i < parts.length; i++) index.add(parts.slice(i).join('.'));
+    }
+    projectIndexes.set(modules, index);
+  }
+  return index;
+}
+
+const testers = new WeakMap<string[], (q: string) => boolean>();
+
+/** A qualified name may live in the project when one of its module prefixes ends like a project module. */
+export function projectTester(modules: string[]): (q: string) => boolean {
+  let tester = testers.get(modules);
+  if (!tester) {
+    tester = makeTester(modules);
+    testers.set(modules, tester);
+  }
+  return tester;
+}
+
+function makeTester(modules: string[]): (q: string) => boolean {
+  const index = projectIndex(modules);
+  const cache = new Map<string, boolean>();
+  return (q) => {
+    const hit = cache.get(q);
+    if (hit !== undefined) return hit;
+    const parts = q.split('.');
+    let found = false;
+    for (let end = parts.length - 1; end >= 1 && !found; end--) {
+      for (let start = 0; start < end; start++) {
+        if (index.has(parts.slice(start, end).join('.'))) {
+          found = true;
+          break;
+        }
+      }
+    }
+    cache.set(q, found);
+    return found;
+  };
+}
+
+export function isTaintRule(rule: Rule): boolean {
+  return rule.taint === true;
+}
+
+/** Facts of one parsed module, in the worker. */
+export function moduleTaintFacts(
+  model: ModuleModel,
+  rules: readonly Rule[],
+  setup: TaintSetup,
+  suppressions: SuppressionMap,
+  locate: (node: Node) => Location,
+): ModuleFacts {
+  const spec = buildSpec(setup.config);
+  const modules = setup.projectModules ?? [moduleNameFor(model.relPath)];
+  const byId = new Map(rules.map((r) => [r.meta.id, r]));
+  return extractTaintFacts(model, {
+    spec,
+    isProject: projectTester(modules),
+    location: locate,
+    budget: FUNCTION_BUDGET,
+    mode: !setup.webFiles || webSet(setup.webFiles).has(model.relPath) ? 'full' : 'process',
+    suppression(node, ruleId) {
+      if (suppressions.size === 0) return undefined;
+      const rule = byId.get(ruleId);
+      if (!rule) return undefined;
+      const [from, to] = statementHeaderRows(enclosingStatement(node));
+      const sources = [...(rule.meta.sources.bandit ?? []), ...(rule.meta.sources.ruff ?? [])];
+      return findSuppression(suppressions, from + 1, Math.max(to + 1, node.endPosition.row + 1), rule.meta.id, rule.meta.name, sources);
+    },
+  });
+}
+
+/**
+ * Solves the project's taint facts and merges the findings into each file's list; a pattern finding on the
+ * same line as a taint finding for the same sink is dropped (the taint one has the trace).
+ */
+export function mergeTaint(
+  files: { relPath: string; findings: Finding[]; taint?: ModuleFacts }[],
+  rules: readonly Rule[],
+): Notice[] {
+  const metas = new Map<string, RuleMeta>();
+  for (const r of rules) if (isTaintRule(r)) metas.set(r.meta.id, r.meta);
+  if (metas.size === 0) return [];
+  const facts = files.flatMap((f) => (f.taint ? [f.taint] : []));
+  const { findings, notices } = solveTaint(facts, { rules: metas });
+  const byPath = new Map<string, Finding[]>();
+  // Lines of each file a taint finding's trace passes through, by taint rule: a pattern rule reporting the
+  // same flow there (SQL built on one line, run on the next) is the same problem, already explained.
+  const covered = new Map<string, Set<string>>();
+  for (const f of findings) {
+    for (const step of f.trace ?? []) {
+      let set = covered.get(step.location.path);
+      if (!set) {
+        set = new Set();
+        covered.set(step.location.path, set);
+      }
+      set.add(`${step.location.startLine}:${f.ruleId}`);
+    }
+  }
+  for (const f of findings) {
+    const list = byPath.get(f.location.path);
+    if (list) list.push(f);
+    else byPath.set(f.location.path, [f]);
+  }
+  for (const file of files) {
+    delete file.taint;
+    const lines = covered.get(file.relPath);
+    if (!lines) continue;
+    file.findings = file.findings.filter((f) => {
+      const over = PATTERN_OVERLAP[f.ruleId];
+      return !(over && lines.has(`${f.location.startLine}:${over}`));
+    });
+    file.findings.push(...(byPath.get(file.relPath) ?? []));
+    file.findings.sort((a, b) => a.location.startLine - b.location.startLine || a.location.startColumn - b.location.startColumn || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0));
+  }
+  return notices;
+}

@@ -1,0 +1,129 @@
+import type { SourceKind } from '../types.js';
+
+/**
+ * Untrusted sources, one row per framework. A row names where the data is read:
+ * - `qualified`: an attribute or object by qualified name (`flask.request.args`, `sys.argv`); reading it, or
+ *   anything under it, is the source.
+ * - `calls`: a call by qualified name whose result is the source (`input`, `os.getenv`).
+ * - `requestAttrs` / `requestMethods`: attributes and methods of a request object, which is a parameter named
+ *   `request`/`req`, a parameter annotated with a request class, or `self.request`.
+ * - `selfAttrs` / `selfMethods` with `bases`: attributes and methods of `self` in a class deriving from one of
+ *   the bases (Tornado handlers, `http.server` handlers, Django class-based views).
+ */
+export interface SourceRow {
+  framework: string;
+  kind: SourceKind;
+  qualified?: string[];
+  calls?: string[];
+  requestAttrs?: string[];
+  requestMethods?: string[];
+  bases?: string[];
+  /** Methods of any receiver (`sock.recv()` on a socket whose type is not known). */
+  methods?: string[];
+  selfAttrs?: string[];
+  selfMethods?: string[];
+}
+
+export const SOURCE_ROWS: readonly SourceRow[] = [
+  {
+    framework: 'flask',
+    kind: 'web',
+    qualified: [
+      'flask.request.args', 'flask.request.form', 'flask.request.values', 'flask.request.cookies',
+      'flask.request.headers', 'flask.request.json', 'flask.request.data', 'flask.request.files',
+      'flask.request.stream', 'flask.request.environ', 'flask.request.path', 'flask.request.full_path',
+      'flask.request.url', 'flask.request.base_url', 'flask.request.host', 'flask.request.referrer',
+      'flask.request.authorization', 'flask.request.view_args', 'flask.request.query_string',
+      'flask.request.user_agent',
+    ],
+    calls: ['flask.request.get_json', 'flask.request.get_data', 'flask.request.args.get', 'flask.request.form.get'],
+  },
+  {
+    framework: 'django',
+    kind: 'web',
+    requestAttrs: ['GET', 'POST', 'COOKIES', 'META', 'headers', 'body', 'FILES', 'path', 'path_info', 'content_params'],
+    requestMethods: ['get_full_path', 'get_full_path_info', 'get_host', 'build_absolute_uri', 'read', 'readline', 'readlines'],
+  },
+  { framework: 'drf', kind: 'web', requestAttrs: ['data', 'query_params'] },
+  {
+    framework: 'starlette',
+    kind: 'web',
+    requestAttrs: ['query_params', 'path_params', 'cookies', 'url'],
+    requestMethods: ['json', 'form', 'body', 'stream'],
+  },
+  {
+    framework: 'aiohttp',
+    kind: 'web',
+    requestAttrs: ['match_info', 'query', 'rel_url', 'content', 'raw_path', 'query_string'],
+    requestMethods: ['post', 'text', 'json', 'read', 'multipart'],
+  },
+  {
+    framework: 'flask-request-object',
+    kind: 'web',
+    requestAttrs: ['args', 'form', 'values', 'json', 'data', 'files', 'stream', 'environ', 'full_path', 'host', 'referrer', 'authorization'],
+    requestMethods: ['get_json', 'get_data'],
+  },
+  {
+    framework: 'tornado',
+    kind: 'web',
+    bases: ['tornado.web.RequestHandler'],
+    selfMethods: [
+      'get_argument', 'get_arguments', 'get_query_argument', 'get_query_arguments', 'get_body_argument',
+      'get_body_arguments', 'get_cookie', 'get_secure_cookie', 'get_signed_cookie', 'decode_argument',
+    ],
+    requestAttrs: ['arguments', 'query_arguments', 'body_arguments', 'uri', 'query', 'files'],
+  },
+  {
+    framework: 'http.server',
+    kind: 'web',
+    bases: [
+      'http.server.BaseHTTPRequestHandler', 'http.server.SimpleHTTPRequestHandler', 'http.server.CGIHTTPRequestHandler',
+      'socketserver.StreamRequestHandler', 'socketserver.BaseRequestHandler',
+    ],
+    selfAttrs: ['path', 'headers', 'rfile', 'requestline', 'raw_requestline'],
+  },
+  {
+    framework: 'django-class-views',
+    kind: 'web',
+    bases: [
+      'django.views.View', 'django.views.generic.View', 'django.views.generic.base.View',
+      'django.views.generic.TemplateView', 'django.views.generic.DetailView', 'django.views.generic.ListView',
+      'django.views.generic.FormView', 'django.views.generic.RedirectView',
+      'rest_framework.views.APIView', 'rest_framework.generics.GenericAPIView', 'rest_framework.viewsets.ViewSet',
+      'rest_framework.viewsets.ModelViewSet', 'rest_framework.viewsets.GenericViewSet',
+    ],
+    selfAttrs: ['kwargs', 'args'],
+  },
+  { framework: 'cgi', kind: 'web', calls: ['cgi.FieldStorage', 'cgi.parse', 'cgi.parse_qs', 'cgi.parse_multipart'] },
+  { framework: 'wsgi', kind: 'web', qualified: [] },
+  {
+    framework: 'process',
+    kind: 'process',
+    qualified: ['sys.argv', 'os.environ', 'sys.stdin', 'os.environb'],
+    calls: [
+      'input', 'raw_input', 'os.getenv', 'os.getenvb', 'os.environ.get', 'sys.stdin.read', 'sys.stdin.readline',
+      'sys.stdin.readlines', 'argparse.ArgumentParser.parse_args', 'argparse.ArgumentParser.parse_known_args',
+      'optparse.OptionParser.parse_args', 'fileinput.input', 'io.TextIOWrapper.read', 'io.TextIOWrapper.readline',
+      'io.TextIOWrapper.readlines', 'pathlib.Path.read_text', 'pathlib.Path.read_bytes', 'socket.socket.recv',
+      'socket.socket.recvfrom', 'socket.socket.recv_into', 'socket.socket.makefile',
+    ],
+    methods: ['recv', 'recvfrom', 'recv_bytes'],
+  },
+];
+
+/** Django and DRF class-based views: extra parameters of their handler methods are URL keyword arguments. */
+export const CLASS_VIEW_BASES: ReadonlySet<string> = new Set(SOURCE_ROWS.find((r) => r.framework === 'django-class-views')?.bases ?? []);
+
+/** Parameter names that hold the request in view functions and handlers. */
+export const REQUEST_PARAM_NAMES: ReadonlySet<string> = new Set(['request', 'req']);
+
+/** Annotations that make a parameter the request object, whatever its name. */
+export const REQUEST_TYPES: ReadonlySet<string> = new Set([
+  'django.http.HttpRequest', 'django.http.request.HttpRequest', 'rest_framework.request.Request',
+  'starlette.requests.Request', 'fastapi.Request', 'fastapi.requests.Request', 'aiohttp.web.Request',
+  'aiohttp.web.BaseRequest', 'aiohttp.web_request.Request', 'flask.Request', 'werkzeug.wrappers.Request',
+  'tornado.httputil.HTTPServerRequest',
+]);
+
+/** AWS Lambda: a module-level function with these two parameters is a handler; `event` is the request. */
+export const LAMBDA_PARAMS = ['event', 'context'] as const;

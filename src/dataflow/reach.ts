@@ -1,0 +1,101 @@
+import { readFileSync } from 'node:fs';
+import { moduleNameFor } from '../semantics/module.js';
+
+/**
+ * Which files get the full taint analysis. Web input enters through framework code, so the files that mention
+ * a web framework (or a Lambda handler, a CGI form, an http.server handler) and the project modules they import,
+ * a few levels down, are analysed completely; everywhere else only functions that read process input or call
+ * a sink of a rule where process input counts are followed. A cheap text pass on the main thread, before the
+ * workers parse anything: it keeps the analysis off the bulk of a large library that never sees a request.
+ */
+const WEB_MARKER =
+  /\b(?:flask|django|fastapi|starlette|aiohttp|tornado|quart|sanic|falcon|bottle|pyramid|rest_framework|werkzeug)\b|BaseHTTPRequestHandler|SimpleHTTPRequestHandler|FieldStorage|def\s+\w+\s*\(\s*event\s*,\s*context\s*\)|\bPATH_INFO\b/;
+const IMPORT_LINE = /^[ \t]*(?:from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]+\(?([^\n#)]*)|import[ \t]+([^\n#]+))/gm;
+
+const TEST_FILE = /(^|\/)(tests?|testing)\/|(^|\/)(test_[^/]*|[^/]*_tests?|conftest)\.py$/;
+
+/** Levels of imports followed from a web module (views → services → repositories). */
+const DEPTH = 2;
+
+export interface ReachFile {
+  relPath: string;
+  absPath: string;
+}
+
+export function webReachable(files: readonly ReachFile[], readText: (absPath: string) => string | undefined = safeRead): Set<string> {
+  const byModule = new Map<string, string>();
+  const bySuffix = new Map<string, string[]>();
+  for (const f of files) {
+    const m = moduleNameFor(f.relPath);
+    byModule.set(m, f.relPath);
+    const parts = m.split('.');
+    for (let i = 1; i < parts.length; i++) {
+      const s = parts.slice(i).join('.');
+      const list = bySuffix.get(s);
+      if (list) list.push(f.relPath);
+      else bySuffix.set(s, [f.relPath]);
+    }
+  }
+  const find = (name: string): string | undefined => byModule.get(name) ?? (bySuffix.get(name)?.length === 1 ? bySuffix.get(name)?.[0] : undefined);
+  const edges = new Map<string, string[]>();
+  const frontier: string[] = [];
+  for (const f of files) {
+    const text = readText(f.absPath);
+    if (text === undefined) continue;
+    // Tests drive an app through a test client; they are not where requests come in.
+    if (WEB_MARKER.test(text) && !TEST_FILE.test(f.relPath)) frontier.push(f.relPath);
+    const own = moduleNameFor(f.relPath).split('.');
+    const isInit = /(^|\/)__init__\.pyw?$/.test(f.relPath);
+    const out: string[] = [];
+    for (const m of text.matchAll(IMPORT_LINE)) {
+      const names: string[] = [];
+      if (m[1] !== undefined) {
+        const dots = /^\.*/.exec(m[1])?.[0].length ?? 0;
+        let base = m[1].slice(dots);
+        if (dots > 0) {
+          const pkg = own.slice(0, isInit ? own.length : own.length - 1);
+          for (let i = 1; i < dots; i++) pkg.pop();
+          base = [...pkg, ...(base ? [base] : [])].join('.');
+        }
+        if (base) names.push(base);
+        for (const item of m[2].split(',')) {
+          const n = item.trim().split(/\s+/)[0];
+          if (n && n !== '*') names.push(base ? `${base}.${n}` : n);
+        }
+      } else {
+        for (const item of m[3].split(',')) {
+          const n = item.trim().split(/\s+/)[0];
+          if (n) names.push(n);
+        }
+      }
+      for (const n of names) {
+        const target = find(n);
+        if (target && target !== f.relPath) out.push(target);
+      }
+    }
+    edges.set(f.relPath, out);
+  }
+  const reached = new Set<string>(frontier);
+  let level = frontier;
+  for (let d = 0; d < DEPTH && level.length > 0; d++) {
+    const next: string[] = [];
+    for (const f of level) {
+      for (const t of edges.get(f) ?? []) {
+        if (!reached.has(t)) {
+          reached.add(t);
+          next.push(t);
+        }
+      }
+    }
+    level = next;
+  }
+  return reached;
+}
+
+function safeRead(absPath: string): string | undefined {
+  try {
+    return readFileSync(absPath, 'latin1');
+  } catch {
+    return undefined;
+  }
+}

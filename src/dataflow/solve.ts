@@ -1,0 +1,616 @@
+import { fingerprint } from '../findings/fingerprint.js';
+import type { Finding, Location, Notice, TraceStep } from '../findings/types.js';
+import type { RuleMeta } from '../rules/types.js';
+import { PROCESS_INPUT_RULES, ruleBit } from './models/rules.js';
+import type { Atom, CallFacts, FunctionFacts, ModuleFacts, SinkFacts, SourceDesc, Step, Taint } from './types.js';
+
+/**
+ * The cross-module solve (main thread): function summaries (which parameters reach the return value, a sink
+ * or an instance attribute; which sources reach the return value) computed to a fixpoint over every module's
+ * facts, then every sink resolved to the sources that reach it.
+ */
+
+export interface SolveOptions {
+  /** Metadata of the enabled taint rules, by id. */
+  rules: ReadonlyMap<string, RuleMeta>;
+  /** Rounds of summary refinement before giving up with a notice. */
+  maxRounds?: number;
+  /** Atom resolutions allowed for the whole project before the solve stops with a notice. */
+  budget?: number;
+}
+
+export interface SolveResult {
+  findings: Finding[];
+  notices: Notice[];
+}
+
+interface SrcHit {
+  src: SourceDesc;
+  trace: Step[];
+  san: number;
+}
+
+interface ParamHit {
+  i: number;
+  steps: Step[];
+  san: number;
+}
+
+interface SinkRef {
+  fn: Fn;
+  sink: SinkFacts;
+  id: number;
+}
+
+interface Summary {
+  retSrcs: SrcHit[];
+  retParams: ParamHit[];
+  sinkParams: { i: number; sink: SinkRef; steps: Step[]; san: number }[];
+  fieldParams: { i: number; f: string; steps: Step[]; san: number }[];
+}
+
+interface Fn {
+  facts: FunctionFacts;
+  module: ModuleFacts;
+  sinkRefs: SinkRef[];
+  routeParams?: Set<string>;
+}
+
+const MAX_HITS = 6;
+const MAX_TRACE = 24;
+const MAX_SINK_PARAMS = 48;
+const EMPTY_SUMMARY: Summary = { retSrcs: [], retParams: [], sinkParams: [], fieldParams: [] };
+
+class BudgetExceeded extends Error {}
+
+function srcKey(s: SourceDesc): string {
+  return `${s.loc.path}:${s.loc.startLine}:${s.loc.startColumn}`;
+}
+
+function clip(trace: Step[]): Step[] {
+  if (trace.length <= MAX_TRACE) return trace;
+  return [...trace.slice(0, MAX_TRACE / 2), ...trace.slice(trace.length - MAX_TRACE / 2)];
+}
+
+function addHit(list: SrcHit[], hit: SrcHit): boolean {
+  for (const h of list) if (h.san === hit.san && srcKey(h.src) === srcKey(hit.src)) return false;
+  if (list.length >= MAX_HITS) {
+    // Keep web sources over process inputs: they decide the confidence.
+    const weaker = list.findIndex((h) => h.src.kind === 'process');
+    if (hit.src.kind !== 'web' || weaker < 0) return false;
+    list[weaker] = hit;
+    return true;
+  }
+  list.push(hit);
+  return true;
+}
+
+function addParam(list: ParamHit[], hit: ParamHit): void {
+  if (list.some((p) => p.i === hit.i && p.san === hit.san)) return;
+  if (list.length < MAX_HITS * 2) list.push(hit);
+}
+
+export class TaintSolver {
+  private readonly fns = new Map<string, Fn>();
+  private readonly byLast = new Map<string, Fn[]>();
+  private readonly classes = new Map<string, string[]>();
+  private readonly instances = new Map<string, string>();
+  private summaries = new Map<Fn, Summary>();
+  private readonly fieldSrcs = new Map<string, SrcHit[]>();
+  private readonly globalSrcs = new Map<string, SrcHit[]>();
+  private readonly notices: Notice[] = [];
+  private ops = 0;
+  private readonly budget: number;
+  private readonly lookupCache = new Map<string, { fn: Fn; shift: number } | null>();
+
+  constructor(
+    modules: readonly ModuleFacts[],
+    private readonly opts: SolveOptions,
+  ) {
+    this.budget = opts.budget ?? 20_000_000;
+    let sinkId = 0;
+    for (const m of modules) {
+      for (const [c, bases] of Object.entries(m.classes)) this.classes.set(c, bases);
+      for (const [name, type] of Object.entries(m.instances)) this.instances.set(name, type);
+      for (const f of m.functions) {
+        const fn: Fn = { facts: f, module: m, sinkRefs: [] };
+        fn.sinkRefs = f.sinks.map((sink) => ({ fn, sink, id: sinkId++ }));
+        this.fns.set(f.q, fn);
+        const last = f.q.slice(f.q.lastIndexOf('.') + 1);
+        const list = this.byLast.get(last);
+        if (list) list.push(fn);
+        else this.byLast.set(last, [fn]);
+      }
+      for (const q of m.overBudget) {
+        this.notices.push({
+          kind: 'taint-budget',
+          path: m.path,
+          message: `taint analysis of ${q} stopped at its size budget; flows through the rest of it are not followed`,
+          skipped: false,
+        });
+      }
+    }
+    for (const m of modules) {
+      for (const r of m.routes) {
+        const targets = this.fns.has(r.target) ? [this.fns.get(r.target) as Fn] : this.methodsOf(r.target);
+        const direct = this.lookup(r.target);
+        if (targets.length === 0 && direct) targets.push(direct.fn);
+        for (const t of targets) {
+          t.routeParams ??= new Set();
+          for (const p of r.params) t.routeParams.add(p);
+        }
+      }
+    }
+  }
+
+  solve(): SolveResult {
+    const maxRounds = this.opts.maxRounds ?? 12;
+    try {
+      let round = 0;
+      for (;;) {
+        const changed = this.round();
+        if (!changed) break;
+        if (++round >= maxRounds) {
+          this.notices.push({ kind: 'taint-budget', path: '', message: `taint summaries did not settle in ${maxRounds} rounds; some long call chains may be missed`, skipped: false });
+          break;
+        }
+      }
+    } catch (err) {
+      if (!(err instanceof BudgetExceeded)) throw err;
+      this.notices.push({ kind: 'taint-budget', path: '', message: 'taint analysis reached its project budget; results are partial', skipped: false });
+    }
+    const findings = this.findings();
+    return { findings, notices: this.notices };
+  }
+
+  // ---- resolution ------------------------------------------------------------------------------------
+
+  private lookup(callee: string): { fn: Fn; shift: number } | undefined {
+    const cached = this.lookupCache.get(callee);
+    if (cached !== undefined) return cached ?? undefined;
+    const found = this.lookupUncached(callee);
+    this.lookupCache.set(callee, found ?? null);
+    return found;
+  }
+
+  private lookupUncached(callee: string, depth = 0): { fn: Fn; shift: number } | undefined {
+    if (depth > 8) return undefined;
+    const direct = this.fns.get(callee);
+    if (direct) return { fn: direct, shift: 0 };
+    const init = this.fns.get(`${callee}.__init__`);
+    if (init) return { fn: init, shift: 1 };
+    // A method inherited from a base class.
+    const dot = callee.lastIndexOf('.');
+    if (dot > 0) {
+      const owner = callee.slice(0, dot);
+      const name = callee.slice(dot + 1);
+      for (const base of this.classes.get(owner) ?? []) {
+        const found = this.lookupUncached(`${base}.${name}`, depth + 1);
+        if (found) return found;
+      }
+      // A method of an instance held in a module global or an attribute (`pricing.add`, `self.store.save`).
+      const type = this.instances.get(owner) ?? this.instanceBySuffix(owner);
+      if (type) {
+        const found = this.lookupUncached(`${type}.${name}`, depth + 1);
+        if (found) return { fn: found.fn, shift: found.shift || 1 };
+      }
+      if (this.classes.has(callee)) {
+        for (const base of this.classes.get(callee) ?? []) {
+          const found = this.lookupUncached(`${base}.__init__`, depth + 1);
+          if (found) return { fn: found.fn, shift: 1 };
+        }
+      }
+    }
+    if (depth > 0) return undefined;
+    // The scanned folder may not be the import root: `app.helpers.f` is the module `helpers` when `app/` is scanned.
+    const last = callee.slice(dot + 1);
+    const candidates = (this.byLast.get(last) ?? []).filter((f) => f.facts.q.endsWith(`.${callee}`) || callee.endsWith(`.${f.facts.q}`));
+    if (candidates.length === 1) return { fn: candidates[0], shift: 0 };
+    const inits = (this.initsByClass().get(last) ?? []).filter((f) => {
+      const cls = f.facts.q.slice(0, -'.__init__'.length);
+      return cls.endsWith(`.${callee}`) || callee.endsWith(`.${cls}`);
+    });
+    if (inits.length === 1) return { fn: inits[0], shift: 1 };
+    return undefined;
+  }
+
+  private fieldList(f: string): SrcHit[] {
+    let list = this.fieldSrcs.get(f);
+    if (!list) {
+      list = [];
+      this.fieldSrcs.set(f, list);
+    }
+    return list;
+  }
+
+  private initsByClassLast: Map<string, Fn[]> | undefined;
+
+  /** `__init__` methods by their class's last name. */
+  private initsByClass(): Map<string, Fn[]> {
+    if (!this.initsByClassLast) {
+      this.initsByClassLast = new Map();
+      for (const f of this.byLast.get('__init__') ?? []) {
+        const cls = f.facts.q.slice(0, -'.__init__'.length);
+        const last = cls.slice(cls.lastIndexOf('.') + 1);
+        const list = this.initsByClassLast.get(last);
+        if (list) list.push(f);
+        else this.initsByClassLast.set(last, [f]);
+      }
+    }
+    return this.initsByClassLast;
+  }
+
+  private instancesByLast: Map<string, [string, string][]> | undefined;
+
+  private instanceBySuffix(owner: string): string | undefined {
+    if (!this.instancesByLast) {
+      this.instancesByLast = new Map();
+      for (const [k, v] of this.instances) {
+        const last = k.slice(k.lastIndexOf('.') + 1);
+        const list = this.instancesByLast.get(last);
+        if (list) list.push([k, v]);
+        else this.instancesByLast.set(last, [[k, v]]);
+      }
+    }
+    for (const [k, v] of this.instancesByLast.get(owner.slice(owner.lastIndexOf('.') + 1)) ?? []) {
+      if (k.endsWith(`.${owner}`) || owner.endsWith(`.${k}`)) return v;
+    }
+    return undefined;
+  }
+
+  private methodsOf(cls: string): Fn[] {
+    const out: Fn[] = [];
+    for (const [q, fn] of this.fns) if (q.startsWith(`${cls}.`) || q.includes(`.${cls}.`)) out.push(fn);
+    return out;
+  }
+
+  private summary(fn: Fn): Summary {
+    return this.summaries.get(fn) ?? EMPTY_SUMMARY;
+  }
+
+  /** Taint of the argument bound to parameter `i` of the callee. */
+  private argFor(call: CallFacts, callee: Fn, shift: number, i: number): Taint {
+    const offset = shift || (call.bound ? 1 : 0);
+    const params = callee.facts.params;
+    const name = params[i] ?? '';
+    let out: Atom[] = [];
+    if (name.startsWith('**')) {
+      for (const [k, v] of Object.entries(call.kw)) if (!params.includes(k)) out = out.concat(v);
+    } else if (name.startsWith('*')) {
+      for (let p = i - offset; p < call.args.length; p++) if (p >= 0) out = out.concat(call.args[p]);
+    } else {
+      const pos = i - offset;
+      if (pos >= 0 && pos < call.args.length) out = out.concat(call.args[pos]);
+      else if (call.kw[name]) out = out.concat(call.kw[name]);
+    }
+    if (call.star.length > 0 && i >= offset) out = out.concat(call.star);
+    return out;
+  }
+
+  private resolve(fn: Fn, atoms: Taint, visiting: Set<number> = new Set()): { srcs: SrcHit[]; params: ParamHit[] } {
+    const srcs: SrcHit[] = [];
+    const params: ParamHit[] = [];
+    for (const a of atoms) {
+      if (++this.ops > this.budget) throw new BudgetExceeded();
+      switch (a.k) {
+        case 'src':
+          addHit(srcs, { src: a.src, trace: clip([{ loc: a.src.loc, msg: `source: ${a.src.label}` }, ...a.steps]), san: a.san });
+          break;
+        case 'param': {
+          const source = this.paramSource(fn, a.i);
+          if (source) addHit(srcs, { src: source, trace: clip([{ loc: source.loc, msg: `source: ${source.label}` }, ...a.steps]), san: a.san });
+          else addParam(params, { i: a.i, steps: a.steps, san: a.san });
+          break;
+        }
+        case 'call': {
+          if (visiting.has(a.c)) break;
+          const call = fn.facts.calls[a.c];
+          if (!call) break;
+          visiting.add(a.c);
+          const target = this.lookup(call.callee);
+          if (!target) {
+            // A project class without __init__ (a dataclass, a model): its arguments become its content.
+            if (!call.through) {
+              if (call.recv) {
+                const r = this.resolve(fn, call.recv, visiting);
+                for (const h of r.srcs) addHit(srcs, { ...h, trace: clip([...h.trace, ...a.steps]), san: h.san | a.san });
+                for (const p of r.params) addParam(params, { ...p, steps: [...p.steps, ...a.steps], san: p.san | a.san });
+              }
+              visiting.delete(a.c);
+              break;
+            }
+            let all: Atom[] = [...call.star, ...(call.recv ?? [])];
+            for (const t of call.args) all = all.concat(t);
+            for (const t of Object.values(call.kw)) all = all.concat(t);
+            const r = this.resolve(fn, all, visiting);
+            for (const h of r.srcs) addHit(srcs, { ...h, trace: clip([...h.trace, ...a.steps]), san: h.san | a.san });
+            for (const p of r.params) addParam(params, { ...p, steps: [...p.steps, ...a.steps], san: p.san | a.san });
+          } else {
+            const s = this.summary(target.fn);
+            const step: Step = { loc: call.loc, msg: `returned by ${shortName(target.fn.facts.q)}()` };
+            for (const h of s.retSrcs) addHit(srcs, { src: h.src, trace: clip([...h.trace, step, ...a.steps]), san: h.san | a.san });
+            for (const rp of s.retParams) {
+              const arg = this.argFor(call, target.fn, target.shift, rp.i);
+              if (arg.length === 0) continue;
+              const r = this.resolve(fn, arg, visiting);
+              const into: Step = { loc: call.loc, msg: `passed to ${shortName(target.fn.facts.q)}(${target.fn.facts.params[rp.i] ?? '…'})` };
+              for (const h of r.srcs) addHit(srcs, { src: h.src, trace: clip([...h.trace, into, ...rp.steps, step, ...a.steps]), san: h.san | rp.san | a.san });
+              for (const p of r.params) addParam(params, { i: p.i, steps: [...p.steps, into, ...rp.steps, step, ...a.steps].slice(-MAX_TRACE), san: p.san | rp.san | a.san });
+            }
+          }
+          visiting.delete(a.c);
+          break;
+        }
+        case 'field':
+          for (const h of this.fieldSrcs.get(a.f) ?? []) addHit(srcs, { src: h.src, trace: clip([...h.trace, ...a.steps]), san: h.san | a.san });
+          break;
+        case 'global': {
+          const hits = this.globalSrcs.get(a.g) ?? this.globalBySuffix(a.g);
+          for (const h of hits) addHit(srcs, { src: h.src, trace: clip([...h.trace, ...a.steps]), san: h.san | a.san });
+          break;
+        }
+      }
+    }
+    return { srcs, params };
+  }
+
+  /** A module global named from another import root (`app.config.X` for the module `config`). */
+  private globalBySuffix(g: string): SrcHit[] {
+    const last = g.slice(g.lastIndexOf('.') + 1);
+    for (const [k, v] of this.globalSrcs) {
+      if (!k.endsWith(last)) continue;
+      if (k.endsWith(`.${g}`) || g.endsWith(`.${k}`)) return v;
+    }
+    return [];
+  }
+
+  private paramSource(fn: Fn, i: number): SourceDesc | undefined {
+    const own = fn.facts.sourceParams?.find((p) => p.i === i);
+    if (own) return { kind: own.kind, label: own.label, loc: fn.facts.loc };
+    const name = fn.facts.params[i];
+    if (name && fn.routeParams?.has(name)) return { kind: 'web', label: `URL parameter ${name}`, loc: fn.facts.loc };
+    return undefined;
+  }
+
+  /** One refinement of every summary from the previous round's; true when anything grew. */
+  /** Functions whose summary changed in the last round (undefined before the first). */
+  private changedLast: Set<Fn> | undefined;
+  private sharedChangedLast = true;
+  private readonly dependsOnShared = new Map<Fn, boolean>();
+  private readonly targetsOf = new Map<Fn, Fn[]>();
+
+  /** A function needs another look only when something it reads changed: a callee's summary, fields or globals. */
+  private dirty(fn: Fn): boolean {
+    if (!this.changedLast) return true;
+    let shared = this.dependsOnShared.get(fn);
+    if (shared === undefined) {
+      const uses = (t: Taint) => t.some((a) => a.k === 'field' || a.k === 'global');
+      const f = fn.facts;
+      shared = uses(f.ret) || f.sinks.some((s) => uses(s.taint)) || f.fields.some((s) => uses(s.taint)) || f.calls.some((c) => c.args.some(uses) || Object.values(c.kw).some(uses) || uses(c.star) || (c.recv !== undefined && uses(c.recv)));
+      if (f.globals) shared = true;
+      this.dependsOnShared.set(fn, shared);
+    }
+    if (shared && this.sharedChangedLast) return true;
+    let targets = this.targetsOf.get(fn);
+    if (!targets) {
+      targets = [];
+      for (const c of fn.facts.calls) {
+        const t = this.lookup(c.callee);
+        if (t) targets.push(t.fn);
+      }
+      this.targetsOf.set(fn, targets);
+    }
+    for (const t of targets) if (this.changedLast.has(t)) return true;
+    return false;
+  }
+
+  private round(): boolean {
+    const next = new Map<Fn, Summary>();
+    let changed = false;
+    const changedNow = new Set<Fn>();
+    const fieldBefore = countHits(this.fieldSrcs);
+    const globalBefore = countHits(this.globalSrcs);
+    for (const fn of this.fns.values()) {
+      if (!this.dirty(fn)) {
+        next.set(fn, this.summary(fn));
+        continue;
+      }
+      const f = fn.facts;
+      const s: Summary = { retSrcs: [], retParams: [], sinkParams: [], fieldParams: [] };
+      if (f.ret.length > 0) {
+        const r = this.resolve(fn, f.ret);
+        s.retSrcs = r.srcs;
+        s.retParams = r.params;
+      }
+      const sinkKeys = new Set<string>();
+      const addSinkParam = (entry: Summary['sinkParams'][number]) => {
+        const key = `${entry.i}:${entry.sink.id}:${entry.san}`;
+        if (sinkKeys.has(key) || s.sinkParams.length >= MAX_SINK_PARAMS) return;
+        sinkKeys.add(key);
+        s.sinkParams.push(entry);
+      };
+      for (const ref of fn.sinkRefs) {
+        if (!ref.sink.taint.some((a) => a.k !== 'src')) continue;
+        const r = this.resolve(fn, ref.sink.taint);
+        for (const p of r.params) addSinkParam({ i: p.i, sink: ref, steps: p.steps, san: p.san });
+      }
+      for (const store of f.fields) {
+        const r = this.resolve(fn, store.taint);
+        const list = this.fieldList(store.f);
+        for (const h of r.srcs) addHit(list, h);
+        for (const p of r.params) if (!s.fieldParams.some((x) => x.i === p.i && x.f === store.f)) s.fieldParams.push({ i: p.i, f: store.f, steps: p.steps, san: p.san });
+      }
+      for (const call of f.calls) {
+        const target = this.lookup(call.callee);
+        if (!target) continue;
+        const cs = this.summary(target.fn);
+        if (cs.sinkParams.length === 0 && cs.fieldParams.length === 0) continue;
+        const into = (i: number): Step => ({ loc: call.loc, msg: `passed to ${shortName(target.fn.facts.q)}(${target.fn.facts.params[i] ?? '…'})` });
+        for (const sp of cs.sinkParams) {
+          const arg = this.argFor(call, target.fn, target.shift, sp.i);
+          if (arg.length === 0 || !arg.some((a) => a.k !== 'src')) continue;
+          const r = this.resolve(fn, arg);
+          for (const p of r.params) addSinkParam({ i: p.i, sink: sp.sink, steps: [...p.steps, into(sp.i), ...sp.steps].slice(-MAX_TRACE), san: p.san | sp.san });
+        }
+        for (const fp of cs.fieldParams) {
+          const arg = this.argFor(call, target.fn, target.shift, fp.i);
+          if (arg.length === 0) continue;
+          const r = this.resolve(fn, arg);
+          const list = this.fieldList(fp.f);
+          for (const h of r.srcs) addHit(list, { src: h.src, trace: clip([...h.trace, into(fp.i), ...fp.steps]), san: h.san | fp.san });
+          for (const p of r.params) if (!s.fieldParams.some((x) => x.i === p.i && x.f === fp.f)) s.fieldParams.push({ i: p.i, f: fp.f, steps: p.steps, san: p.san | fp.san });
+        }
+      }
+      if (f.globals) {
+        for (const [name, t] of Object.entries(f.globals)) {
+          const r = this.resolve(fn, t);
+          if (r.srcs.length > 0) this.globalSrcs.set(`${fn.module.module}.${name}`, r.srcs);
+        }
+      }
+      const old = this.summary(fn);
+      if (
+        old.retSrcs.length !== s.retSrcs.length ||
+        old.retParams.length !== s.retParams.length ||
+        old.sinkParams.length !== s.sinkParams.length ||
+        old.fieldParams.length !== s.fieldParams.length
+      ) {
+        changed = true;
+        changedNow.add(fn);
+      }
+      next.set(fn, s);
+    }
+    this.summaries = next;
+    this.changedLast = changedNow;
+    this.sharedChangedLast = countHits(this.fieldSrcs) !== fieldBefore || countHits(this.globalSrcs) !== globalBefore;
+    return changed || this.sharedChangedLast;
+  }
+
+  // ---- findings --------------------------------------------------------------------------------------
+
+  private findings(): Finding[] {
+    const best = new Map<string, { ref: SinkRef; hit: SrcHit; tail: Step[] }>();
+    const consider = (ref: SinkRef, hit: SrcHit, tail: Step[], extraSan: number) => {
+      const rule = ref.sink.rule;
+      if (!this.opts.rules.has(rule)) return;
+      const bit = ruleBit(rule);
+      if ((hit.san | extraSan) & bit) return;
+      if (hit.src.kind === 'process' && !PROCESS_INPUT_RULES.has(rule)) return;
+      const key = `${ref.id}`;
+      const prev = best.get(key);
+      const len = hit.trace.length + tail.length;
+      if (
+        !prev ||
+        (prev.hit.src.kind === 'process' && hit.src.kind === 'web') ||
+        (prev.hit.src.kind === hit.src.kind && prev.hit.trace.length + prev.tail.length > len)
+      ) {
+        best.set(key, { ref, hit, tail });
+      }
+    };
+    try {
+      for (const fn of this.fns.values()) {
+        for (const ref of fn.sinkRefs) {
+          const r = this.resolve(fn, ref.sink.taint);
+          for (const h of r.srcs) consider(ref, h, [], 0);
+        }
+        for (const call of fn.facts.calls) {
+          const target = this.lookup(call.callee);
+          if (!target) continue;
+          for (const sp of this.summary(target.fn).sinkParams) {
+            const arg = this.argFor(call, target.fn, target.shift, sp.i);
+            if (arg.length === 0) continue;
+            const r = this.resolve(fn, arg);
+            const into: Step = { loc: call.loc, msg: `passed to ${shortName(target.fn.facts.q)}(${target.fn.facts.params[sp.i] ?? '…'})` };
+            for (const h of r.srcs) consider(sp.sink, h, [into, ...sp.steps], sp.san);
+          }
+        }
+      }
+    } catch (err) {
+      if (!(err instanceof BudgetExceeded)) throw err;
+      this.notices.push({ kind: 'taint-budget', path: '', message: 'taint analysis reached its project budget while reporting; results are partial', skipped: false });
+    }
+    const out: Finding[] = [];
+    const sorted = [...best.values()].sort(
+      (a, b) =>
+        cmp(a.ref.sink.loc.path, b.ref.sink.loc.path) ||
+        a.ref.sink.loc.startLine - b.ref.sink.loc.startLine ||
+        a.ref.sink.loc.startColumn - b.ref.sink.loc.startColumn ||
+        cmp(a.ref.sink.rule, b.ref.sink.rule),
+    );
+    const occurrences = new Map<string, number>();
+    const perLine = new Set<string>();
+    for (const { ref, hit, tail } of sorted) {
+      // `FileResponse(open(path))`: one finding per rule and line, the outermost call.
+      const lineKey = `${ref.sink.rule}\0${ref.sink.loc.path}\0${ref.sink.loc.startLine}`;
+      if (perLine.has(lineKey)) continue;
+      perLine.add(lineKey);
+      const meta = this.opts.rules.get(ref.sink.rule);
+      if (!meta) continue;
+      const sink = ref.sink;
+      const trace: TraceStep[] = dedupeSteps([...hit.trace, ...tail, { loc: sink.loc, msg: `sink: ${sink.label}` }]).map((s) => ({
+        location: s.loc,
+        message: s.msg,
+      }));
+      const occKey = `${meta.id}\0${sink.loc.path}\0${sink.lineText.trim()}`;
+      const occurrence = occurrences.get(occKey) ?? 0;
+      occurrences.set(occKey, occurrence + 1);
+      const where = hit.src.loc.path === sink.loc.path ? `line ${hit.src.loc.startLine}` : `${hit.src.loc.path}:${hit.src.loc.startLine}`;
+      const finding: Finding = {
+        ruleId: meta.id,
+        ruleName: meta.name,
+        message: `${meta.summary.replace(/\.$/, '')}: ${hit.src.label} (${where}) flows into ${sink.label}`,
+        severity: meta.severity,
+        confidence: hit.src.kind === 'web' ? 'high' : 'medium',
+        cwe: [...meta.cwe],
+        location: { ...sink.loc },
+        snippet: sink.snippet,
+        trace,
+        fingerprint: fingerprint(meta.id, sink.loc.path, sink.lineText, occurrence),
+      };
+      if (sink.suppression) finding.suppression = sink.suppression;
+      out.push(finding);
+    }
+    return out;
+  }
+}
+
+function dedupeSteps(steps: Step[]): Step[] {
+  const out: Step[] = [];
+  for (const s of steps) {
+    const prev = out[out.length - 1];
+    if (prev && prev.msg === s.msg && sameLoc(prev.loc, s.loc)) continue;
+    out.push(s);
+  }
+  return out;
+}
+
+function sameLoc(a: Location, b: Location): boolean {
+  return a.path === b.path && a.startLine === b.startLine && a.startColumn === b.startColumn;
+}
+
+function countHits(map: Map<string, SrcHit[]>): number {
+  let n = 0;
+  for (const v of map.values()) n += v.length;
+  return n;
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+const shortNames = new Map<string, string>();
+
+/** `pkg.mod.func` → `mod.func`, as traces show callees. */
+function shortName(q: string): string {
+  let s = shortNames.get(q);
+  if (s === undefined) {
+    const parts = q.split('.');
+    s = parts.length > 2 ? parts.slice(-2).join('.') : q;
+    if (shortNames.size > 100_000) shortNames.clear();
+    shortNames.set(q, s);
+  }
+  return s;
+}
+
+export function solveTaint(modules: readonly ModuleFacts[], opts: SolveOptions): SolveResult {
+  return new TaintSolver(modules, opts).solve();
+}
