@@ -4,7 +4,7 @@ import { downloadedDbPaths } from '../deps/audit.js';
 import { defaultCacheDir } from '../deps/cache.js';
 import { updateDatabase } from '../deps/db/update.js';
 import { auditResult } from '../deps/merge.js';
-import { DEPENDENCY_RULES } from '../deps/rules.js';
+import { DEPENDENCY_RULES } from '../rules/dependencies/index.js';
 import { onlineFrom, runAudit } from '../deps/run.js';
 import { DEFAULT_MAX_FILE_SIZE } from '../engine/scan.js';
 import { UsageError } from '../errors.js';

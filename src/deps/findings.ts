@@ -6,7 +6,7 @@ import { describeRanges, fixedVersions, verdict } from './osv/match.js';
 import type { Advisory } from './osv/types.js';
 import { compareVersions, isPrerelease, isValidVersion } from './pep440.js';
 import { admitsVulnerable, saferSpecifier } from './specifiers.js';
-import { K801, K802, K803 } from './rules.js';
+import { maliciousDependency as K803, vulnerableDependency as K801, vulnerableDependencyRange as K802 } from '../rules/dependencies/index.js';
 
 export interface MatchProblem {
   requirement: Requirement;

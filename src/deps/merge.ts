@@ -2,7 +2,7 @@ import type { ScanResult } from '../engine/types.js';
 import type { Finding, Notice, Severity } from '../findings/types.js';
 import { VERSION } from '../version.js';
 import type { AuditResult } from './audit.js';
-import { DEPENDENCY_RULES } from './rules.js';
+import { DEPENDENCY_RULES } from '../rules/dependencies/index.js';
 
 function compareFindings(a: Finding, b: Finding): number {
   const pa = a.location.path;

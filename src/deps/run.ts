@@ -10,7 +10,7 @@ import { type AuditResult, audit } from './audit.js';
 import { defaultCacheDir } from './cache.js';
 import { MANIFEST_GLOBS, manifestKind } from './manifests/index.js';
 import { DEFAULT_API_URL } from './osv/client.js';
-import { DEPENDENCY_RULES } from './rules.js';
+import { DEPENDENCY_RULES } from '../rules/dependencies/index.js';
 
 /** What the CLI hands the audit: the flags that concern it and the `[tool.krait.deps]` settings. */
 export interface DepsRun {

@@ -1,4 +1,4 @@
-import { DEPENDENCY_RULES } from '../deps/rules.js';
+import { DEPENDENCY_RULES } from './dependencies/index.js';
 import { AUTH_RULES } from './auth/index.js';
 import { CODE_EXECUTION_RULES } from './code-execution/index.js';
 import { CRYPTO_RULES } from './crypto/index.js';
