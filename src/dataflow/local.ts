@@ -252,7 +252,7 @@ class FunctionAnalysis {
   private readonly sinkSeen = new Set<string>();
   private readonly isModule: boolean;
   private readonly selfName: string | undefined;
-  private readonly handlerSources: { attrs: Set<string>; methods: Set<string> }[] = [];
+  private readonly handlerSources: TaintSpec['selfSources'] = [];
 
   constructor(
     private readonly model: ModuleModel,
@@ -536,6 +536,24 @@ class FunctionAnalysis {
     void target;
   }
 
+  /**
+   * `for k, v in kwargs.items()` over the function's `**kwargs`: the keys are keyword names written at the call
+   * sites, only the values carry the callers' data (`format_html` escaping every value is enough).
+   */
+  private assignItems(left: Node, right: Node | null, t: Taint, at: Node): void {
+    const l = unparen(left);
+    const r = right ? unparen(right) : null;
+    const fn = r?.type === 'call' ? r.childForFieldName('function') : null;
+    const obj = fn?.type === 'attribute' && fn.childForFieldName('attribute')?.text === 'items' ? fn.childForFieldName('object') : null;
+    const targets = ['pattern_list', 'tuple_pattern', 'tuple', 'list_pattern'].includes(l.type) ? named(l) : [];
+    if (obj?.type === 'identifier' && targets.length === 2 && this.plan.params.includes(`**${obj.text}`)) {
+      this.assign(targets[0], EMPTY, null, at);
+      this.assign(targets[1], t, null, at);
+      return;
+    }
+    this.assign(left, t, null, at);
+  }
+
   private ifStatement(node: Node): void {
     const clauses: { cond: Node | null; body: Node | null }[] = [
       { cond: node.childForFieldName('condition'), body: node.childForFieldName('consequence') },
@@ -595,7 +613,7 @@ class FunctionAnalysis {
     this.loopDepth++;
     for (let round = 0; round < rounds; round++) {
       this.state = new Map(this.state);
-      if (left) this.assign(left, iter, null, node);
+      if (left) this.assignItems(left, right, iter, node);
       this.terminated = false;
       if (body) this.block(body, false);
       ends.push(this.state);
@@ -980,7 +998,7 @@ class FunctionAnalysis {
         const left = c.childForFieldName('left');
         const right = c.childForFieldName('right');
         const t = right ? this.expr(right) : EMPTY;
-        if (left) this.assign(left, t, null, c);
+        if (left) this.assignItems(left, right, t, c);
       } else if (c.type === 'if_clause') {
         for (const x of named(c)) this.expr(x);
       } else if (!body) body = c;
@@ -1035,7 +1053,7 @@ class FunctionAnalysis {
     }
     if (this.selfName && obj.type === 'identifier' && obj.text === this.selfName) {
       for (const s of this.handlerSources) {
-        if (s.attrs.has(attr)) return [{ k: 'src', src: { kind: 'web', label: `self.${attr}`, loc: this.loc(node) }, steps: [], san: 0 }];
+        if (s.attrs.has(attr)) return [{ k: 'src', src: { kind: 'web', label: `self.${attr}`, loc: this.loc(node) }, steps: [], san: s.safeFor.get(attr) ?? 0 }];
       }
     }
     const cls = this.classOf(obj);
@@ -1199,8 +1217,10 @@ class FunctionAnalysis {
       }
     }
 
-    // Calls into the project: summaries decide on the main thread.
-    if (callee && this.ctx.isProject(callee)) {
+    // Calls into the project: summaries decide on the main thread. A library API the sink table models
+    // (`subprocess.Popen` when the standard library itself is scanned) is judged by its row, not re-derived
+    // from its implementation, where a list of arguments would reach `os.posix_spawn` as the program.
+    if (callee && this.ctx.isProject(callee) && !spec.sinksByCallee.has(callee)) {
       const bound = receiver !== null && this.model.resolve(receiver)?.kind === 'instance';
       const c = this.calls.length;
       const facts: CallFacts = { callee, loc: this.loc(node), args: positional, kw: keywords, star };
@@ -1334,7 +1354,10 @@ class FunctionAnalysis {
         if (isTornado && rtext === this.selfName && method === 'redirect' && (positional[0]?.length ?? 0) > 0) {
           this.addSink({ rule: 'K709' }, fn.text, node, positional[0]);
         }
-        if (!isTornado && rtext === `${this.selfName}.wfile` && method === 'write' && (positional[0]?.length ?? 0) > 0) {
+        // Inside the framework's own base class (`BaseHTTPRequestHandler.flush_headers` writing the status line and
+        // headers) the stream is not a page a handler renders.
+        const frameworkItself = this.plan.cls !== undefined && this.handlerSources.some((s) => s.bases.has(this.plan.cls as string));
+        if (!isTornado && !frameworkItself && rtext === `${this.selfName}.wfile` && method === 'write' && (positional[0]?.length ?? 0) > 0) {
           this.addSink({ rule: 'K707' }, fn.text, node, positional[0]);
         }
       }

@@ -22,6 +22,8 @@ export interface SourceRow {
   methods?: string[];
   selfAttrs?: string[];
   selfMethods?: string[];
+  /** Attributes that cannot carry some kinds of payload, with the rules they are therefore safe for. */
+  safeFor?: Record<string, string[]>;
 }
 
 export const SOURCE_ROWS: readonly SourceRow[] = [
@@ -81,6 +83,9 @@ export const SOURCE_ROWS: readonly SourceRow[] = [
       'socketserver.StreamRequestHandler', 'socketserver.BaseRequestHandler',
     ],
     selfAttrs: ['path', 'headers', 'rfile', 'requestline', 'raw_requestline'],
+    // The path is a word of the request line, split on whitespace and not percent-decoded: no CR or LF can be
+    // in it, so it cannot start a new header line.
+    safeFor: { path: ['K716'], requestline: ['K716'] },
   },
   {
     framework: 'django-class-views',
