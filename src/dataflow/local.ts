@@ -19,6 +19,7 @@ import {
 import { ALL_RULE_BITS, ruleBit, ruleBits } from './models/rules.js';
 import {
   ARGUMENT_METHODS,
+  DECODERS,
   GUARD_CALLS,
   GUARD_METHODS,
   NON_PROPAGATING,
@@ -89,6 +90,12 @@ function sanitize(t: Taint, bits: number): Taint {
   if ((bits & ALL_RULE_BITS) === ALL_RULE_BITS) return EMPTY;
   const out = t.map((a) => ({ ...a, san: a.san | bits })).filter((a) => (a.san & ALL_RULE_BITS) !== ALL_RULE_BITS);
   return out.length === 0 ? EMPTY : out;
+}
+
+/** Drops sanitization a decoder undid (`unquote` of a value that could not hold CR/LF before). */
+function unsanitize(t: Taint, bits: number): Taint {
+  if (!t.some((a) => a.san & bits)) return t;
+  return t.map((a) => (a.san & bits ? { ...a, san: a.san & ~bits } : a));
 }
 
 function joinStates(states: State[]): State {
@@ -1258,7 +1265,8 @@ class FunctionAnalysis {
     // Library functions carry their arguments only when modelled (or a class is built from them); methods
     // carry their receiver, and their arguments only when they build strings or merge containers.
     if (callee && (PROPAGATORS.has(callee) || this.ctx.spec.propagators.has(callee) || /^_?[A-Z]\w*[a-z]\w*$/.test(callee.slice(callee.lastIndexOf('.') + 1)))) {
-      return union(recvTaint, all);
+      const t = union(recvTaint, all);
+      return Object.hasOwn(DECODERS, callee) ? unsanitize(t, ruleBits(DECODERS[callee])) : t;
     }
     if (receiver) {
       if (RECEIVER_ONLY_METHODS.has(method)) return recvTaint;

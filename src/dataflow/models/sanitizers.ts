@@ -82,6 +82,22 @@ export const SANITIZER_METHODS: Readonly<Record<string, readonly string[]>> = {
 /** String methods whose truth says the value holds no attacker-chosen text (`if x.isdigit():`). */
 export const GUARD_METHODS: ReadonlySet<string> = new Set(['isdigit', 'isdecimal', 'isnumeric', 'isalnum', 'isalpha', 'isidentifier']);
 
+/**
+ * Decoders undo what an encoding or a source's shape guaranteed: `unquote(self.path)` can hold CR/LF again
+ * (`%0d%0a`), `html.unescape` brings back markup. Their result loses the listed rules' sanitization.
+ */
+export const DECODERS: Readonly<Record<string, readonly string[]>> = {
+  'urllib.parse.unquote': ['K716', 'K717'],
+  'urllib.parse.unquote_plus': ['K716', 'K717'],
+  'urllib.parse.unquote_to_bytes': ['K716', 'K717'],
+  'urllib.parse.parse_qs': ['K716', 'K717'],
+  'urllib.parse.parse_qsl': ['K716', 'K717'],
+  'html.unescape': ['K707'],
+  'base64.b64decode': ['K716', 'K717', 'K707'],
+  'base64.urlsafe_b64decode': ['K716', 'K717', 'K707'],
+  'codecs.decode': ['K716', 'K717', 'K707'],
+};
+
 /** External calls whose result carries none of its arguments' content (predicates, sizes, identities). */
 export const NON_PROPAGATING: ReadonlySet<string> = new Set([
   'type', 'print', 'repr', 'os.path.islink', 'os.path.ismount', 'os.path.getmtime', 'os.access', 'time.time',
