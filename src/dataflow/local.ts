@@ -769,7 +769,7 @@ class FunctionAnalysis {
   private guards(cond: Node): Guards {
     const c = unparen(cond);
     if (c.type === 'identifier') return this.guardVars.get(c.text) ?? NO_GUARDS;
-    if (this.guardVars.size === 0 && !MAY_GUARD.test(c.text)) return NO_GUARDS;
+    if (this.guardVars.size === 0 && !MAY_GUARD.test(c.text) && !this.mentionsValidator(c.text)) return NO_GUARDS;
     if (c.type === 'not_operator') {
       const inner = c.childForFieldName('argument');
       if (!inner) return { whenTrue: [], whenFalse: [] };
@@ -832,6 +832,18 @@ class FunctionAnalysis {
         const key = checked ? keyOf(checked) : undefined;
         if (key) return { whenTrue: [[key, row.rules ? ruleBits(row.rules) : ALL_RULE_BITS]], whenFalse: [] };
       }
+      // A validator defined in this module (`def is_safe(url): return url_has_allowed_host_and_scheme(url, …)`).
+      const proved = q ? this.validator(q) : undefined;
+      if (proved) {
+        const whenTrue: [string, number][] = [];
+        for (const [i, bits] of proved) {
+          const params = this.validatorParams.get(q as string) ?? [];
+          const arg = argList.find((a) => a.type === 'keyword_argument' && a.childForFieldName('name')?.text === params[i])?.childForFieldName('value') ?? (argList[i]?.type !== 'keyword_argument' ? argList[i] : undefined);
+          const key = arg ? keyOf(arg) : undefined;
+          if (key) whenTrue.push([key, bits]);
+        }
+        if (whenTrue.length > 0) return { whenTrue, whenFalse: [] };
+      }
       // `isinstance(n, (int, float))`: a number carries no attacker-chosen text.
       if (q === 'isinstance' && argList.length === 2) {
         const key = keyOf(argList[0]);
@@ -841,6 +853,67 @@ class FunctionAnalysis {
       }
     }
     return { whenTrue: [], whenFalse: [] };
+  }
+
+  private readonly validatorParams = new Map<string, string[]>();
+
+  /** Whether a condition calls one of this module's validators (a cheap text test before the guard work). */
+  private mentionsValidator(text: string): boolean {
+    for (const name of this.validatorNames()) if (text.includes(`${name}(`)) return true;
+    return false;
+  }
+
+  /** Module functions that look like validators: every `return` is a condition or a constant. */
+  private validatorNames(): string[] {
+    let names = validatorNamesByModel.get(this.model);
+    if (!names) {
+      names = [];
+      for (const fn of this.model.functions) {
+        if (fn.scope.parent?.kind !== 'module') continue;
+        const returns = ownReturns(fn.node);
+        if (returns.length > 0 && returns.every((r) => { const v = named(r)[0]; return v !== undefined && ['call', 'comparison_operator', 'boolean_operator', 'not_operator', 'true', 'false', 'none'].includes(unparen(v).type); })) names.push(fn.name);
+      }
+      validatorNamesByModel.set(this.model, names);
+    }
+    return names;
+  }
+
+  /**
+   * For a validator of this module: parameter index → rules its truthy result proves the argument clean for
+   * (every return that can be truthy is a guard on that parameter; checks spread over several statements are
+   * not followed).
+   */
+  private validator(q: string): Map<number, number> | undefined {
+    let cache = validatorsByModel.get(this.model);
+    if (!cache) {
+      cache = new Map();
+      validatorsByModel.set(this.model, cache);
+    }
+    if (cache.has(q)) return cache.get(q) ?? undefined;
+    cache.set(q, null);
+    const fn = this.model.functions.find((f) => f.qualname === q && f.scope.parent?.kind === 'module');
+    if (!fn || !this.validatorNames().includes(fn.name)) return undefined;
+    const params = parameterNames(fn.node);
+    this.validatorParams.set(q, params);
+    let proved: [string, number][] | undefined;
+    const savedVars = new Map(this.guardVars);
+    this.guardVars.clear();
+    try {
+      for (const r of ownReturns(fn.node)) {
+        const v = named(r)[0];
+        if (!v || constantTruth(this.model, v) === false) continue;
+        const facts = constantTruth(this.model, v) === true ? [] : this.guards(v).whenTrue.filter(([k]) => params.includes(k));
+        proved = proved === undefined ? facts : bothFacts(proved, facts);
+        if (proved.length === 0) break;
+      }
+    } finally {
+      for (const [k, g] of savedVars) this.guardVars.set(k, g);
+    }
+    if (!proved || proved.length === 0) return undefined;
+    const out = new Map<number, number>();
+    for (const [k, bits] of proved) out.set(params.indexOf(k), (out.get(params.indexOf(k)) ?? 0) | bits);
+    cache.set(q, out);
+    return out;
   }
 
   private applyGuards(state: State, facts: [string, number][]): State {
@@ -1518,6 +1591,25 @@ function withFalsy(cond: Node | null, facts: [string, number][]): [string, numbe
     }
   };
   if (cond) walk(cond, 0);
+  return out;
+}
+
+const validatorNamesByModel = new WeakMap<ModuleModel, string[]>();
+const validatorsByModel = new WeakMap<ModuleModel, Map<string, Map<number, number> | null>>();
+
+/** The `return` statements of a function, not of the functions and lambdas nested in it. */
+function ownReturns(fn: Node): Node[] {
+  const out: Node[] = [];
+  const walk = (n: Node, depth: number) => {
+    if (depth > 60 || out.length > 20) return;
+    for (const c of named(n)) {
+      if (c.type === 'function_definition' || c.type === 'class_definition' || c.type === 'lambda') continue;
+      if (c.type === 'return_statement') out.push(c);
+      else walk(c, depth + 1);
+    }
+  };
+  const body = fn.childForFieldName('body');
+  if (body) walk(body, 0);
   return out;
 }
 
