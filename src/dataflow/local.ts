@@ -4,6 +4,7 @@ import type { Binding, FunctionInfo, Scope } from '../semantics/model.js';
 import type { ModuleModel } from '../semantics/module.js';
 import { unparen } from '../syntax/nodes.js';
 import type { FunctionPlan, LocalContext } from './context.js';
+import type { TaintSpec } from './spec.js';
 import {
   constantTruth,
   dictShaped,
@@ -18,19 +19,23 @@ import {
 import { ALL_RULE_BITS, ruleBit, ruleBits } from './models/rules.js';
 import {
   ARGUMENT_METHODS,
+  DECODERS,
   GUARD_CALLS,
   GUARD_METHODS,
   NON_PROPAGATING,
+  NUMERIC_TYPES,
+  SANITIZER_METHODS,
   PREDICATE_METHODS,
   PROPAGATORS,
   RECEIVER_ONLY_METHODS,
   STORE_METHODS,
 } from './models/sanitizers.js';
 import type { ArgSpec, SinkRow } from './models/sinks.js';
-import { REQUEST_PARAM_NAMES, REQUEST_TYPES } from './models/sources.js';
+import { CLIENT_ENVIRON_KEY, CONFIG_SOURCES, ENVIRON_ATTRS, REQUEST_PARAM_NAMES, REQUEST_TYPES } from './models/sources.js';
 import { annotationVerdict, detectRoute, djangoRoutes, parameterDetails, parameterNames } from './route-detection.js';
 import { bucketCalls, mayMatter, PROCESS_TOKENS, processFunctions } from './select.js';
-import type { Atom, CallFacts, FunctionFacts, ModuleFacts, SinkFacts, Step, Taint } from './types.js';
+import { pinnedFormatArgs, pinnedOperands } from './url-shape.js';
+import type { Atom, CallFacts, FunctionFacts, ModuleFacts, SinkFacts, SourceDesc, SourceKind, Step, Taint } from './types.js';
 
 export type { LocalContext } from './context.js';
 
@@ -87,6 +92,12 @@ function sanitize(t: Taint, bits: number): Taint {
   return out.length === 0 ? EMPTY : out;
 }
 
+/** Drops sanitization a decoder undid (`unquote` of a value that could not hold CR/LF before). */
+function unsanitize(t: Taint, bits: number): Taint {
+  if (!t.some((a) => a.san & bits)) return t;
+  return t.map((a) => (a.san & bits ? { ...a, san: a.san & ~bits } : a));
+}
+
 function joinStates(states: State[]): State {
   if (states.length === 1) return states[0];
   const out: State = new Map();
@@ -102,7 +113,30 @@ const OWN_PATH = new Set(['path', 'path_info', 'get_full_path', 'get_full_path_i
 
 const OWN_PATH_SAFE = ruleBit('K709');
 
+/** Text placed after a fixed host or a `?` (see url-shape.ts) cannot choose a redirect's destination. */
+const PINNED_SAFE = ruleBit('K709');
+
+/**
+ * The request's own host (Django checks it against ALLOWED_HOSTS): a redirect built from it only leaves the site
+ * when the settings allow any host or a cache stores a forged one, so it is medium evidence of an open redirect.
+ */
+const HOST_DERIVED = new Set(['get_host', 'build_absolute_uri']);
+
+const HOST_WEAK = { bits: ruleBit('K709'), confidence: 'medium' as const };
+
+const suffixSanitizers = new WeakMap<TaintSpec, Map<string, number | undefined>>();
+
+const CONFIG_WEAK = { bits: ALL_RULE_BITS, confidence: 'low' as const };
+
+function qualifiedSource(kind: SourceKind, q: string, label: string, loc: Location): SourceDesc {
+  const src: SourceDesc = { kind, label, loc };
+  if (CONFIG_SOURCES.has(q)) src.weak = CONFIG_WEAK;
+  return src;
+}
+
 const STRING_PREFIX = /^[rRbBuU]{0,2}[fF]/;
+
+const RESPONSE_TYPE = /^(django\.http\.(response\.)?\w*Response\w*|flask\.Response|werkzeug\.wrappers\.Response)$/;
 
 const TERMINATING_CALLS = new Set(['flask.abort', 'werkzeug.exceptions.abort', 'sys.exit', 'exit', 'quit', 'os._exit', 'abort']);
 
@@ -175,7 +209,7 @@ export function extractTaintFacts(model: ModuleModel, ctx: LocalContext): Module
 }
 
 /** Conditions that can be guards at all (membership, equality, prefix checks, validators): others skip the work. */
-const MAY_GUARD = /\bin\b|==|startswith|is_relative_to|\.is\w+\(|url_has_allowed_host_and_scheme|is_safe_url/;
+const MAY_GUARD = /\bin\b|==|startswith|is_relative_to|\.is\w+\(|url_has_allowed_host_and_scheme|is_safe_url|check_for_language|isinstance/;
 
 /** Facts a condition proves: keys clean (for rule bits) when it holds, and when it does not. Never mutated. */
 interface Guards {
@@ -225,7 +259,7 @@ class FunctionAnalysis {
   private readonly sinkSeen = new Set<string>();
   private readonly isModule: boolean;
   private readonly selfName: string | undefined;
-  private readonly handlerSources: { attrs: Set<string>; methods: Set<string> }[] = [];
+  private readonly handlerSources: TaintSpec['selfSources'] = [];
 
   constructor(
     private readonly model: ModuleModel,
@@ -501,11 +535,30 @@ class FunctionAnalysis {
     }
     if (b.type === 'identifier') {
       const type = this.model.instanceType(b);
-      if (type && /^(django\.http\.|flask\.Response|werkzeug\.wrappers\.Response)/.test(type) && type !== 'django.http.HttpRequest') {
+      // Only responses: a `QueryDict` or a request is also a `django.http` object, and neither is a header.
+      if (type && RESPONSE_TYPE.test(type)) {
         this.addSink({ rule: 'K716' }, `${b.text}[…] =`, at, t);
       }
     }
     void target;
+  }
+
+  /**
+   * `for k, v in kwargs.items()` over the function's `**kwargs`: the keys are keyword names written at the call
+   * sites, only the values carry the callers' data (`format_html` escaping every value is enough).
+   */
+  private assignItems(left: Node, right: Node | null, t: Taint, at: Node): void {
+    const l = unparen(left);
+    const r = right ? unparen(right) : null;
+    const fn = r?.type === 'call' ? r.childForFieldName('function') : null;
+    const obj = fn?.type === 'attribute' && fn.childForFieldName('attribute')?.text === 'items' ? fn.childForFieldName('object') : null;
+    const targets = ['pattern_list', 'tuple_pattern', 'tuple', 'list_pattern'].includes(l.type) ? named(l) : [];
+    if (obj?.type === 'identifier' && targets.length === 2 && this.plan.params.includes(`**${obj.text}`)) {
+      this.assign(targets[0], EMPTY, null, at);
+      this.assign(targets[1], t, null, at);
+      return;
+    }
+    this.assign(left, t, null, at);
   }
 
   private ifStatement(node: Node): void {
@@ -567,7 +620,7 @@ class FunctionAnalysis {
     this.loopDepth++;
     for (let round = 0; round < rounds; round++) {
       this.state = new Map(this.state);
-      if (left) this.assign(left, iter, null, node);
+      if (left) this.assignItems(left, right, iter, node);
       this.terminated = false;
       if (body) this.block(body, false);
       ends.push(this.state);
@@ -716,7 +769,7 @@ class FunctionAnalysis {
   private guards(cond: Node): Guards {
     const c = unparen(cond);
     if (c.type === 'identifier') return this.guardVars.get(c.text) ?? NO_GUARDS;
-    if (this.guardVars.size === 0 && !MAY_GUARD.test(c.text)) return NO_GUARDS;
+    if (this.guardVars.size === 0 && !MAY_GUARD.test(c.text) && !this.mentionsValidator(c.text)) return NO_GUARDS;
     if (c.type === 'not_operator') {
       const inner = c.childForFieldName('argument');
       if (!inner) return { whenTrue: [], whenFalse: [] };
@@ -729,8 +782,10 @@ class FunctionAnalysis {
       const r = c.childForFieldName('right');
       const gl = l ? this.guards(l) : { whenTrue: [], whenFalse: [] };
       const gr = r ? this.guards(r) : { whenTrue: [], whenFalse: [] };
-      if (op === 'and') return { whenTrue: [...gl.whenTrue, ...gr.whenTrue], whenFalse: [] };
-      return { whenTrue: [], whenFalse: [...gl.whenFalse, ...gr.whenFalse] };
+      // `a and b` is false when either is: a key is clean then only if it is clean both ways. A false `a`
+      // that is (or contains, through `or`) the key itself leaves the key empty, which is clean too.
+      if (op === 'and') return { whenTrue: [...gl.whenTrue, ...gr.whenTrue], whenFalse: bothFacts(withFalsy(l, gl.whenFalse), gr.whenFalse) };
+      return { whenTrue: bothFacts(gl.whenTrue, gr.whenTrue), whenFalse: [...gl.whenFalse, ...gr.whenFalse] };
     }
     if (c.type === 'comparison_operator') {
       const parts = named(c);
@@ -771,14 +826,94 @@ class FunctionAnalysis {
         }
       }
       const q = this.model.qualifiedName(fn);
-      const rules = q ? GUARD_CALLS[q] : undefined;
-      const first = argList[0];
-      if (rules && first && first.type !== 'keyword_argument') {
-        const key = keyOf(first);
-        if (key) return { whenTrue: [[key, ruleBits(rules)]], whenFalse: [] };
+      const row = q ? GUARD_CALLS[q] : undefined;
+      if (row) {
+        const checked = argList.find((a) => a.type === 'keyword_argument' && a.childForFieldName('name')?.text === row.arg)?.childForFieldName('value') ?? (argList[0]?.type !== 'keyword_argument' ? argList[0] : undefined);
+        const key = checked ? keyOf(checked) : undefined;
+        if (key) return { whenTrue: [[key, row.rules ? ruleBits(row.rules) : ALL_RULE_BITS]], whenFalse: [] };
+      }
+      // A validator defined in this module (`def is_safe(url): return url_has_allowed_host_and_scheme(url, …)`).
+      const proved = q ? this.validator(q) : undefined;
+      if (proved) {
+        const whenTrue: [string, number][] = [];
+        for (const [i, bits] of proved) {
+          const params = this.validatorParams.get(q as string) ?? [];
+          const arg = argList.find((a) => a.type === 'keyword_argument' && a.childForFieldName('name')?.text === params[i])?.childForFieldName('value') ?? (argList[i]?.type !== 'keyword_argument' ? argList[i] : undefined);
+          const key = arg ? keyOf(arg) : undefined;
+          if (key) whenTrue.push([key, bits]);
+        }
+        if (whenTrue.length > 0) return { whenTrue, whenFalse: [] };
+      }
+      // `isinstance(n, (int, float))`: a number carries no attacker-chosen text.
+      if (q === 'isinstance' && argList.length === 2) {
+        const key = keyOf(argList[0]);
+        const t = unparen(argList[1]);
+        const types = t.type === 'tuple' ? named(t) : [t];
+        if (key && types.length > 0 && types.every((x) => NUMERIC_TYPES.has(this.model.qualifiedName(x) ?? x.text))) return { whenTrue: [[key, ALL_RULE_BITS]], whenFalse: [] };
       }
     }
     return { whenTrue: [], whenFalse: [] };
+  }
+
+  private readonly validatorParams = new Map<string, string[]>();
+
+  /** Whether a condition calls one of this module's validators (a cheap text test before the guard work). */
+  private mentionsValidator(text: string): boolean {
+    for (const name of this.validatorNames()) if (text.includes(`${name}(`)) return true;
+    return false;
+  }
+
+  /** Module functions that look like validators: every `return` is a condition or a constant. */
+  private validatorNames(): string[] {
+    let names = validatorNamesByModel.get(this.model);
+    if (!names) {
+      names = [];
+      for (const fn of this.model.functions) {
+        if (fn.scope.parent?.kind !== 'module') continue;
+        const returns = ownReturns(fn.node);
+        if (returns.length > 0 && returns.every((r) => { const v = named(r)[0]; return v !== undefined && ['call', 'comparison_operator', 'boolean_operator', 'not_operator', 'true', 'false', 'none'].includes(unparen(v).type); })) names.push(fn.name);
+      }
+      validatorNamesByModel.set(this.model, names);
+    }
+    return names;
+  }
+
+  /**
+   * For a validator of this module: parameter index → rules its truthy result proves the argument clean for
+   * (every return that can be truthy is a guard on that parameter; checks spread over several statements are
+   * not followed).
+   */
+  private validator(q: string): Map<number, number> | undefined {
+    let cache = validatorsByModel.get(this.model);
+    if (!cache) {
+      cache = new Map();
+      validatorsByModel.set(this.model, cache);
+    }
+    if (cache.has(q)) return cache.get(q) ?? undefined;
+    cache.set(q, null);
+    const fn = this.model.functions.find((f) => f.qualname === q && f.scope.parent?.kind === 'module');
+    if (!fn || !this.validatorNames().includes(fn.name)) return undefined;
+    const params = parameterNames(fn.node);
+    this.validatorParams.set(q, params);
+    let proved: [string, number][] | undefined;
+    const savedVars = new Map(this.guardVars);
+    this.guardVars.clear();
+    try {
+      for (const r of ownReturns(fn.node)) {
+        const v = named(r)[0];
+        if (!v || constantTruth(this.model, v) === false) continue;
+        const facts = constantTruth(this.model, v) === true ? [] : this.guards(v).whenTrue.filter(([k]) => params.includes(k));
+        proved = proved === undefined ? facts : bothFacts(proved, facts);
+        if (proved.length === 0) break;
+      }
+    } finally {
+      for (const [k, g] of savedVars) this.guardVars.set(k, g);
+    }
+    if (!proved || proved.length === 0) return undefined;
+    const out = new Map<number, number>();
+    for (const [k, bits] of proved) out.set(params.indexOf(k), (out.get(params.indexOf(k)) ?? 0) | bits);
+    cache.set(q, out);
+    return out;
   }
 
   private applyGuards(state: State, facts: [string, number][]): State {
@@ -843,7 +978,9 @@ class FunctionAnalysis {
         return this.attribute(node);
       case 'subscript': {
         const value = node.childForFieldName('value');
-        for (const s of node.childrenForFieldName('subscript')) if (s) this.expr(s);
+        const subs = node.childrenForFieldName('subscript');
+        for (const s of subs) if (s) this.expr(s);
+        if (value && subs.length === 1 && subs[0] && this.serverEnvironKey(value, subs[0])) return EMPTY;
         return value ? this.expr(value) : EMPTY;
       }
       case 'call':
@@ -852,7 +989,8 @@ class FunctionAnalysis {
         const head = this.model.text.slice(node.startIndex, node.startIndex + 3);
         if (!STRING_PREFIX.test(head)) return EMPTY;
         let t: Taint = EMPTY;
-        for (const c of named(node)) if (c.type === 'interpolation') t = union(t, this.expr(c));
+        const pinned = pinnedOperands(this.model, node);
+        for (const c of named(node)) if (c.type === 'interpolation') t = union(t, pinned.has(c.startIndex) ? sanitize(this.expr(c), PINNED_SAFE) : this.expr(c));
         return t;
       }
       case 'interpolation': {
@@ -895,6 +1033,29 @@ class FunctionAnalysis {
         }
         break;
       }
+      case 'binary_operator': {
+        // `url + "?" + query`, `"%s?%s" % (url, query)`: what follows a fixed host or a `?` cannot redirect off-site.
+        const op = node.childForFieldName('operator')?.text;
+        if (op !== '+' && op !== '%') break;
+        const pinned = pinnedOperands(this.model, node);
+        if (pinned.size === 0) break;
+        let t: Taint = EMPTY;
+        const visit = (x: Node) => {
+          const u = unparen(x);
+          if (op === '+' && u.type === 'binary_operator' && u.childForFieldName('operator')?.text === '+' && !pinned.has(x.startIndex)) {
+            for (const c of named(u)) visit(c);
+            return;
+          }
+          if (op === '%' && (u.type === 'tuple' || u.type === 'parenthesized_expression') && x.startIndex === node.childForFieldName('right')?.startIndex) {
+            for (const c of named(u)) visit(c);
+            return;
+          }
+          const v = this.expr(x);
+          t = union(t, pinned.has(x.startIndex) ? sanitize(v, PINNED_SAFE) : v);
+        };
+        for (const c of named(node)) visit(c);
+        return t;
+      }
       case 'lambda':
       case 'comparison_operator':
       case 'not_operator':
@@ -917,7 +1078,7 @@ class FunctionAnalysis {
         const left = c.childForFieldName('left');
         const right = c.childForFieldName('right');
         const t = right ? this.expr(right) : EMPTY;
-        if (left) this.assign(left, t, null, c);
+        if (left) this.assignItems(left, right, t, c);
       } else if (c.type === 'if_clause') {
         for (const x of named(c)) this.expr(x);
       } else if (!body) body = c;
@@ -941,7 +1102,7 @@ class FunctionAnalysis {
     if (binding.kind === 'import') {
       const q = binding.qualified ?? name;
       const kind = this.ctx.spec.sourceNames.get(q);
-      if (kind) return [{ k: 'src', src: { kind, label: q, loc: this.loc(node) }, steps: [], san: 0 }];
+      if (kind) return [{ k: 'src', src: qualifiedSource(kind, q, q, this.loc(node)), steps: [], san: 0 }];
       if (this.ctx.isProject(q)) return [{ k: 'global', g: q, steps: [], san: 0 }];
       return EMPTY;
     }
@@ -965,19 +1126,52 @@ class FunctionAnalysis {
     if (spec.sourceLastNames.has(attr)) {
       const q = this.model.qualifiedName(node);
       const kind = q ? spec.sourceNames.get(q) : undefined;
-      if (kind && q) return [{ k: 'src', src: { kind, label: q, loc: this.loc(node) }, steps: [], san: 0 }];
+      if (kind && q) return [{ k: 'src', src: qualifiedSource(kind, q, q, this.loc(node)), steps: [], san: 0 }];
     }
     if (spec.requestAttrs.has(attr) && this.isRequest(obj)) {
       return [{ k: 'src', src: { kind: 'web', label: `${obj.text}.${attr}`, loc: this.loc(node) }, steps: [], san: OWN_PATH.has(attr) ? OWN_PATH_SAFE : 0 }];
     }
     if (this.selfName && obj.type === 'identifier' && obj.text === this.selfName) {
       for (const s of this.handlerSources) {
-        if (s.attrs.has(attr)) return [{ k: 'src', src: { kind: 'web', label: `self.${attr}`, loc: this.loc(node) }, steps: [], san: 0 }];
+        if (s.attrs.has(attr)) return [{ k: 'src', src: { kind: 'web', label: `self.${attr}`, loc: this.loc(node) }, steps: [], san: s.safeFor.get(attr) ?? 0 }];
       }
     }
     const cls = this.classOf(obj);
     if (cls) return [{ k: 'field', f: `${cls}.${attr}`, steps: [], san: 0 }];
     return this.expr(obj);
+  }
+
+  /**
+   * The rules a call sanitizes for. When the scanned folder is a library itself (`django/`), its own sanitizers
+   * are named from that folder (`utils.html.escape` for `django.utils.html.escape`): a suffix match finds them.
+   */
+  private sanitizerBits(callee: string): number | undefined {
+    const bits = this.ctx.spec.sanitizers.get(callee);
+    if (bits !== undefined || !callee.includes('.') || !this.ctx.isProject(callee)) return bits;
+    let bySuffix = suffixSanitizers.get(this.ctx.spec);
+    if (!bySuffix) {
+      bySuffix = new Map();
+      suffixSanitizers.set(this.ctx.spec, bySuffix);
+    }
+    if (bySuffix.has(callee)) return bySuffix.get(callee);
+    let found: number | undefined;
+    for (const [q, b] of this.ctx.spec.sanitizers) if (q.endsWith(`.${callee}`)) found = (found ?? 0) | b;
+    bySuffix.set(callee, found);
+    return found;
+  }
+
+  /**
+   * A constant key of the request's CGI/WSGI environment (`request.META`, `environ`) that the client does not
+   * write: server settings and values middleware stored there (`CSRF_COOKIE`, `SERVER_NAME`).
+   */
+  private serverEnvironKey(mapping: Node, keyNode: Node): boolean {
+    const m = unparen(mapping);
+    if (m.type !== 'attribute') return false;
+    const attr = m.childForFieldName('attribute')?.text ?? '';
+    if (!ENVIRON_ATTRS.has(attr)) return false;
+    if (!this.isRequest(m.childForFieldName('object')) && this.model.qualifiedName(m) !== 'flask.request.environ') return false;
+    const key = this.model.constantString(keyNode);
+    return key !== undefined && !CLIENT_ENVIRON_KEY.test(key);
   }
 
   /** The project class of an instance expression (`self` in a method, `obj` bound to `Class(...)`). */
@@ -1067,21 +1261,31 @@ class FunctionAnalysis {
 
     // Sanitizers.
     if (callee) {
-      const bits = spec.sanitizers.get(callee);
+      const bits = this.sanitizerBits(callee);
       if (bits !== undefined) return sanitize(union(all, recvTaint), bits);
+      // `map(conditional_escape, args)`: every item went through the sanitizer.
+      const mapped = callee === 'map' && positionalNodes.length === 2 ? this.model.qualifiedName(positionalNodes[0]) : undefined;
+      const mappedBits = mapped ? this.sanitizerBits(mapped) : undefined;
+      if (mappedBits !== undefined) return sanitize(positional[1], mappedBits);
     }
+    if (receiver && Object.hasOwn(SANITIZER_METHODS, method)) return sanitize(recvTaint, ruleBits(SANITIZER_METHODS[method]));
     if (method === 'replace' && receiver && positionalNodes[0]) {
       const removed = this.model.constantString(positionalNodes[0]);
       if (removed !== undefined && /[\r\n]/.test(removed)) return sanitize(union(recvTaint, positional[1] ?? EMPTY), ruleBits(['K716', 'K717']));
     }
 
+    // `request.META.get("CSRF_COOKIE")`: a value the server or a middleware put there, not the client.
+    if (receiver && method === 'get' && positionalNodes[0] && this.serverEnvironKey(receiver, positionalNodes[0])) return EMPTY;
+
     // Sources.
     if (callee) {
       const kind = spec.sourceCalls.get(callee);
-      if (kind) return [{ k: 'src', src: { kind, label: `${callee}()`, loc: this.loc(node) }, steps: [], san: 0 }];
+      if (kind) return [{ k: 'src', src: qualifiedSource(kind, callee, `${callee}()`, this.loc(node)), steps: [], san: 0 }];
     }
     if (receiver && spec.requestMethods.has(method) && this.isRequest(receiver)) {
-      return [{ k: 'src', src: { kind: 'web', label: `${receiver.text}.${method}()`, loc: this.loc(node) }, steps: [], san: OWN_PATH.has(method) ? OWN_PATH_SAFE : 0 }];
+      const src: SourceDesc = { kind: 'web', label: `${receiver.text}.${method}()`, loc: this.loc(node) };
+      if (HOST_DERIVED.has(method)) src.weak = HOST_WEAK;
+      return [{ k: 'src', src, steps: [], san: OWN_PATH.has(method) ? OWN_PATH_SAFE : 0 }];
     }
     if (receiver && spec.sourceMethods.has(method) && (!callee || !this.ctx.isProject(callee) || callee.includes('.'))) {
       const kind = spec.sourceMethods.get(method) ?? 'process';
@@ -1093,8 +1297,10 @@ class FunctionAnalysis {
       }
     }
 
-    // Calls into the project: summaries decide on the main thread.
-    if (callee && this.ctx.isProject(callee)) {
+    // Calls into the project: summaries decide on the main thread. A library API the sink table models
+    // (`subprocess.Popen` when the standard library itself is scanned) is judged by its row, not re-derived
+    // from its implementation, where a list of arguments would reach `os.posix_spawn` as the program.
+    if (callee && this.ctx.isProject(callee) && !spec.sinksByCallee.has(callee)) {
       const bound = receiver !== null && this.model.resolve(receiver)?.kind === 'instance';
       const c = this.calls.length;
       const facts: CallFacts = { callee, loc: this.loc(node), args: positional, kw: keywords, star };
@@ -1109,6 +1315,20 @@ class FunctionAnalysis {
       return [{ k: 'call', c, steps: [], san: 0 }];
     }
 
+    // `"{}?next={}".format(url, target)`: placeholders after a fixed host or a `?` cannot redirect off-site.
+    if (method === 'format' && receiver?.type === 'string') {
+      const format = this.model.constantString(receiver);
+      const pins = format === undefined ? undefined : pinnedFormatArgs(format);
+      if (pins && (pins.positions.size > 0 || pins.names.size > 0)) {
+        let t: Taint = union(recvTaint, star);
+        positional.forEach((x, i) => {
+          t = union(t, pins.positions.has(i) ? sanitize(x, PINNED_SAFE) : x);
+        });
+        for (const [k, x] of Object.entries(keywords)) t = union(t, pins.names.has(k) ? sanitize(x, PINNED_SAFE) : x);
+        return t;
+      }
+    }
+
     // Everything else: the result carries what went in, unless it only answers a question.
     if (PREDICATE_METHODS.has(method) || (callee && NON_PROPAGATING.has(callee))) return EMPTY;
     if (receiver && STORE_METHODS.has(method) && all.length > 0 && (receiver.type === 'identifier' || receiver.type === 'attribute')) {
@@ -1118,7 +1338,8 @@ class FunctionAnalysis {
     // Library functions carry their arguments only when modelled (or a class is built from them); methods
     // carry their receiver, and their arguments only when they build strings or merge containers.
     if (callee && (PROPAGATORS.has(callee) || this.ctx.spec.propagators.has(callee) || /^_?[A-Z]\w*[a-z]\w*$/.test(callee.slice(callee.lastIndexOf('.') + 1)))) {
-      return union(recvTaint, all);
+      const t = union(recvTaint, all);
+      return Object.hasOwn(DECODERS, callee) ? unsanitize(t, ruleBits(DECODERS[callee])) : t;
     }
     if (receiver) {
       if (RECEIVER_ONLY_METHODS.has(method)) return recvTaint;
@@ -1214,7 +1435,10 @@ class FunctionAnalysis {
         if (isTornado && rtext === this.selfName && method === 'redirect' && (positional[0]?.length ?? 0) > 0) {
           this.addSink({ rule: 'K709' }, fn.text, node, positional[0]);
         }
-        if (!isTornado && rtext === `${this.selfName}.wfile` && method === 'write' && (positional[0]?.length ?? 0) > 0) {
+        // Inside the framework's own base class (`BaseHTTPRequestHandler.flush_headers` writing the status line and
+        // headers) the stream is not a page a handler renders.
+        const frameworkItself = this.plan.cls !== undefined && this.handlerSources.some((s) => s.bases.has(this.plan.cls as string));
+        if (!isTornado && !frameworkItself && rtext === `${this.selfName}.wfile` && method === 'write' && (positional[0]?.length ?? 0) > 0) {
           this.addSink({ rule: 'K707' }, fn.text, node, positional[0]);
         }
       }
@@ -1342,6 +1566,51 @@ class FunctionAnalysis {
     if (suppression) sink.suppression = suppression;
     this.sinks.push(sink);
   }
+}
+
+/** Facts that hold on both sides of a disjunction: the keys in both, for the rules cleaned in both. */
+function bothFacts(a: [string, number][], b: [string, number][]): [string, number][] {
+  const out: [string, number][] = [];
+  for (const [k, bits] of a) {
+    let other = 0;
+    for (const [k2, b2] of b) if (k2 === k) other |= b2;
+    if (bits & other) out.push([k, bits & other]);
+  }
+  return out;
+}
+
+/** `facts` plus the keys a false condition leaves empty: `x` and each operand of `x or y` are then falsy. */
+function withFalsy(cond: Node | null, facts: [string, number][]): [string, number][] {
+  const out = [...facts];
+  const walk = (n: Node, depth: number) => {
+    const c = unparen(n);
+    if (depth > 8) return;
+    if (c.type === 'identifier' || c.type === 'attribute') out.push([c.text, ALL_RULE_BITS]);
+    else if (c.type === 'boolean_operator' && c.childForFieldName('operator')?.text === 'or') {
+      for (const side of [c.childForFieldName('left'), c.childForFieldName('right')]) if (side) walk(side, depth + 1);
+    }
+  };
+  if (cond) walk(cond, 0);
+  return out;
+}
+
+const validatorNamesByModel = new WeakMap<ModuleModel, string[]>();
+const validatorsByModel = new WeakMap<ModuleModel, Map<string, Map<number, number> | null>>();
+
+/** The `return` statements of a function, not of the functions and lambdas nested in it. */
+function ownReturns(fn: Node): Node[] {
+  const out: Node[] = [];
+  const walk = (n: Node, depth: number) => {
+    if (depth > 60 || out.length > 20) return;
+    for (const c of named(n)) {
+      if (c.type === 'function_definition' || c.type === 'class_definition' || c.type === 'lambda') continue;
+      if (c.type === 'return_statement') out.push(c);
+      else walk(c, depth + 1);
+    }
+  };
+  const body = fn.childForFieldName('body');
+  if (body) walk(body, 0);
+  return out;
 }
 
 function argTaint(spec: ArgSpec, positional: Taint[], keywords: Record<string, Taint>): Taint {

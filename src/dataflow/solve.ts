@@ -1,5 +1,5 @@
 import { fingerprint } from '../findings/fingerprint.js';
-import type { Finding, Location, Notice, TraceStep } from '../findings/types.js';
+import { type Confidence, confidenceRank, type Finding, type Location, type Notice, type TraceStep } from '../findings/types.js';
 import type { RuleMeta } from '../rules/types.js';
 import { PROCESS_INPUT_RULES, ruleBit } from './models/rules.js';
 import type { Atom, CallFacts, FunctionFacts, ModuleFacts, SinkFacts, SourceDesc, Step, Taint } from './types.js';
@@ -283,7 +283,10 @@ export class TaintSolver {
       if (pos >= 0 && pos < call.args.length) out = out.concat(call.args[pos]);
       else if (call.kw[name]) out = out.concat(call.kw[name]);
     }
-    if (call.star.length > 0 && i >= offset) out = out.concat(call.star);
+    // A spread `*args`/`**kwargs` cannot land on a parameter an explicit argument already fills (Python would
+    // refuse the call): `format_html(msg, **parts)` never rebinds `format_string`.
+    const filled = (i - offset >= 0 && i - offset < call.args.length) || (name !== '' && call.kw[name] !== undefined);
+    if (call.star.length > 0 && i >= offset && !filled) out = out.concat(call.star);
     return out;
   }
 
@@ -498,11 +501,9 @@ export class TaintSolver {
       const key = `${ref.id}`;
       const prev = best.get(key);
       const len = hit.trace.length + tail.length;
-      if (
-        !prev ||
-        (prev.hit.src.kind === 'process' && hit.src.kind === 'web') ||
-        (prev.hit.src.kind === hit.src.kind && prev.hit.trace.length + prev.tail.length > len)
-      ) {
+      const strength = confidenceRank(confidenceOf(hit.src, bit));
+      const prevStrength = prev ? confidenceRank(confidenceOf(prev.hit.src, bit)) : 0;
+      if (!prev || strength > prevStrength || (strength === prevStrength && prev.hit.trace.length + prev.tail.length > len)) {
         best.set(key, { ref, hit, tail });
       }
     };
@@ -559,7 +560,7 @@ export class TaintSolver {
         ruleName: meta.name,
         message: `${meta.summary.replace(/\.$/, '')}: ${hit.src.label} (${where}) flows into ${sink.label}`,
         severity: meta.severity,
-        confidence: hit.src.kind === 'web' ? 'high' : 'medium',
+        confidence: confidenceOf(hit.src, ruleBit(meta.id)),
         cwe: [...meta.cwe],
         location: { ...sink.loc },
         snippet: sink.snippet,
@@ -571,6 +572,13 @@ export class TaintSolver {
     }
     return out;
   }
+}
+
+/** High for web input, medium for process input; lower where the source is weak evidence for this rule. */
+function confidenceOf(src: SourceDesc, bit: number): Confidence {
+  const base: Confidence = src.kind === 'web' ? 'high' : 'medium';
+  if (src.weak && src.weak.bits & bit && confidenceRank(src.weak.confidence) < confidenceRank(base)) return src.weak.confidence;
+  return base;
 }
 
 function dedupeSteps(steps: Step[]): Step[] {

@@ -24,7 +24,7 @@ export interface TaintSpec {
   /** Methods of any receiver that read input (`recv`), by kind. */
   sourceMethods: Map<string, SourceKind>;
   /** Per base class: attributes and methods of `self` that are sources. */
-  selfSources: { bases: Set<string>; attrs: Set<string>; methods: Set<string> }[];
+  selfSources: { bases: Set<string>; attrs: Set<string>; methods: Set<string>; safeFor: Map<string, number> }[];
   sinksByCallee: Map<string, SinkRow[]>;
   sinksByMethod: Map<string, SinkRow[]>;
   /** Last names of every sink callee: calls with other names skip the sink lookup. */
@@ -72,7 +72,8 @@ export function buildSpec(config?: TaintConfig): TaintSpec {
     for (const q of row.qualified ?? []) spec.sourceNames.set(q, row.kind);
     for (const q of row.calls ?? []) spec.sourceCalls.set(q, row.kind);
     if (row.bases) {
-      spec.selfSources.push({ bases: new Set(row.bases), attrs: new Set(row.selfAttrs), methods: new Set(row.selfMethods) });
+      const safeFor = new Map(Object.entries(row.safeFor ?? {}).map(([attr, rules]) => [attr, ruleBits(rules)] as const));
+      spec.selfSources.push({ bases: new Set(row.bases), attrs: new Set(row.selfAttrs), methods: new Set(row.selfMethods), safeFor });
     }
     for (const a of row.requestAttrs ?? []) spec.requestAttrs.add(a);
     for (const m of row.requestMethods ?? []) spec.requestMethods.add(m);

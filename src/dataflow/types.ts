@@ -18,6 +18,12 @@ export interface SourceDesc {
   /** What the source is, as written or modelled: `request.args`, `sys.argv`, `route parameter name`. */
   label: string;
   loc: Location;
+  /**
+   * Rules (bit set) for which this source is weaker evidence than its kind says, and the confidence it then
+   * gives: the Host header behind a redirect (the victim's browser sends the real one), environment variables
+   * (configuration chosen by whoever starts the process).
+   */
+  weak?: { bits: number; confidence: 'medium' | 'low' };
 }
 
 /**

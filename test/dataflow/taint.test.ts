@@ -204,6 +204,30 @@ def item(item_id: int, token: UUID, name: str, conn=Depends(db)):
     expect(r.findings.map((f) => [f.location.startLine, f.ruleId, f.confidence])).toEqual([[2, 'K702', 'medium']]);
   });
 
+  it('gives environment variables low confidence, and the Host header medium confidence for redirects only', async () => {
+    const env = 'import os, sys, importlib\nimportlib.import_module(os.environ["SETTINGS"])\nos.system(os.getenv("PAGER") + " x")\nos.system(sys.argv[1])\n';
+    const r = await analyze(env, { rules: TAINT });
+    expect(r.findings.map((f) => [f.location.startLine, f.ruleId, f.confidence])).toEqual([
+      [2, 'K703', 'low'],
+      [3, 'K702', 'low'],
+      [4, 'K702', 'medium'],
+    ]);
+    const host = `from django.http import HttpResponse, HttpResponseRedirect
+def canonical(request):
+    return HttpResponseRedirect("https://%s/" % request.get_host())
+def echo(request):
+    return HttpResponse("<p>%s</p>" % request.get_host())
+def jump(request):
+    return HttpResponseRedirect(request.GET["to"])
+`;
+    const h = await analyze(host, { rules: TAINT });
+    expect(h.findings.map((f) => [f.location.startLine, f.ruleId, f.confidence])).toEqual([
+      [3, 'K709', 'medium'],
+      [5, 'K707', 'high'],
+      [7, 'K709', 'high'],
+    ]);
+  });
+
   it('reports a sink once, with the taint rule, where a pattern rule covers it too', async () => {
     const src = `${FLASK}
 @app.route("/g")

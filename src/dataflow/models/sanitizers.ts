@@ -39,15 +39,64 @@ export const SANITIZER_ROWS: readonly SanitizerRow[] = [
 
 /**
  * Guards: calls that, used as an `if` condition on a value, prove it safe inside the branch (or after it,
- * when the negated branch leaves the function).
+ * when the negated branch leaves the function). `arg` names the checked parameter when it is passed by keyword
+ * (`url_has_allowed_host_and_scheme(url=next_url, …)`); `rules` absent means every rule (an allow-list check).
  */
-export const GUARD_CALLS: Readonly<Record<string, readonly string[] | undefined>> = {
-  'django.utils.http.url_has_allowed_host_and_scheme': ['K709'],
-  'django.utils.http.is_safe_url': ['K709'],
+export interface GuardRow {
+  rules?: readonly string[];
+  arg: string;
+}
+
+export const GUARD_CALLS: Readonly<Record<string, GuardRow | undefined>> = {
+  'django.utils.http.url_has_allowed_host_and_scheme': { rules: ['K709', 'K706'], arg: 'url' },
+  'django.utils.http.is_safe_url': { rules: ['K709', 'K706'], arg: 'url' },
+  // True only for a language code of the configured LANGUAGES (a regex-checked allow-list).
+  'django.utils.translation.check_for_language': { arg: 'lang_code' },
+  'django.utils.translation.trans_real.check_for_language': { arg: 'lang_code' },
+};
+
+/**
+ * Types whose `isinstance` check proves a value holds no attacker-chosen text (`if isinstance(n, int):`).
+ */
+export const NUMERIC_TYPES: ReadonlySet<string> = new Set([
+  'int', 'float', 'bool', 'complex', 'decimal.Decimal', 'fractions.Fraction', 'numbers.Number', 'numbers.Integral',
+  'numbers.Real', 'datetime.date', 'datetime.datetime', 'datetime.time', 'datetime.timedelta', 'uuid.UUID',
+]);
+
+/**
+ * Methods of framework objects whose result is HTML the framework escaped itself (Django forms render their
+ * fields, labels and error lists through `format_html`), so wrapping it in `mark_safe` is not XSS even when the
+ * form was bound to request data.
+ */
+export const SANITIZER_METHODS: Readonly<Record<string, readonly string[]>> = {
+  as_ul: ['K707'],
+  as_p: ['K707'],
+  as_table: ['K707'],
+  as_div: ['K707'],
+  as_widget: ['K707'],
+  label_tag: ['K707'],
+  // `QueryDict.urlencode()`: the values become query parameters, which cannot choose a redirect's host.
+  urlencode: ['K709', 'K706', 'K716', 'K717'],
 };
 
 /** String methods whose truth says the value holds no attacker-chosen text (`if x.isdigit():`). */
 export const GUARD_METHODS: ReadonlySet<string> = new Set(['isdigit', 'isdecimal', 'isnumeric', 'isalnum', 'isalpha', 'isidentifier']);
+
+/**
+ * Decoders undo what an encoding or a source's shape guaranteed: `unquote(self.path)` can hold CR/LF again
+ * (`%0d%0a`), `html.unescape` brings back markup. Their result loses the listed rules' sanitization.
+ */
+export const DECODERS: Readonly<Record<string, readonly string[]>> = {
+  'urllib.parse.unquote': ['K716', 'K717'],
+  'urllib.parse.unquote_plus': ['K716', 'K717'],
+  'urllib.parse.unquote_to_bytes': ['K716', 'K717'],
+  'urllib.parse.parse_qs': ['K716', 'K717'],
+  'urllib.parse.parse_qsl': ['K716', 'K717'],
+  'html.unescape': ['K707'],
+  'base64.b64decode': ['K716', 'K717', 'K707'],
+  'base64.urlsafe_b64decode': ['K716', 'K717', 'K707'],
+  'codecs.decode': ['K716', 'K717', 'K707'],
+};
 
 /** External calls whose result carries none of its arguments' content (predicates, sizes, identities). */
 export const NON_PROPAGATING: ReadonlySet<string> = new Set([

@@ -70,7 +70,9 @@ export const SINK_ROWS: readonly SinkRow[] = [
   { rule: 'K702', callees: ['os.system', 'os.popen', 'os.popen2', 'os.popen3', 'commands.getoutput', 'commands.getstatusoutput', 'pty.spawn', 'asyncio.create_subprocess_shell', 'subprocess.getoutput', 'subprocess.getstatusoutput'], args: [a(0, 'cmd'), a(0, 'command'), a(0, 'argv')] },
   { rule: 'K702', callees: prefixed(['subprocess'], ['run', 'call', 'check_call', 'check_output', 'Popen']), args: [a(0, 'args')], when: 'shell-or-string' },
   { rule: 'K702', callees: ['asyncio.create_subprocess_exec', ...prefixed(['os'], ['execl', 'execle', 'execlp', 'execlpe', 'execv', 'execve', 'execvp', 'execvpe', 'startfile'])], args: [a(0, 'program'), a(0, 'path'), a(0, 'file')] },
-  { rule: 'K702', callees: prefixed(['os'], ['spawnl', 'spawnle', 'spawnlp', 'spawnlpe', 'spawnv', 'spawnve', 'spawnvp', 'spawnvpe', 'posix_spawn', 'posix_spawnp']), args: [a(1, 'path'), a(1, 'file')] },
+  { rule: 'K702', callees: prefixed(['os'], ['spawnl', 'spawnle', 'spawnlp', 'spawnlpe', 'spawnv', 'spawnve', 'spawnvp', 'spawnvpe']), args: [a(1, 'path'), a(1, 'file')] },
+  // `posix_spawn(path, argv, env)`: the program is the first argument; argv is a list run without a shell.
+  { rule: 'K702', callees: prefixed(['os'], ['posix_spawn', 'posix_spawnp']), args: [a(0, 'path'), a(0, 'file')] },
   { rule: 'K702', methods: ['exec_command'], args: [a(0, 'command')] },
   // K703 code injection
   { rule: 'K703', callees: ['exec', 'builtins.exec', 'importlib.import_module', '__import__', 'builtins.__import__'], args: [a(0, 'source'), a(0, 'name')] },

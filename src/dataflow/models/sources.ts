@@ -22,6 +22,8 @@ export interface SourceRow {
   methods?: string[];
   selfAttrs?: string[];
   selfMethods?: string[];
+  /** Attributes that cannot carry some kinds of payload, with the rules they are therefore safe for. */
+  safeFor?: Record<string, string[]>;
 }
 
 export const SOURCE_ROWS: readonly SourceRow[] = [
@@ -81,6 +83,9 @@ export const SOURCE_ROWS: readonly SourceRow[] = [
       'socketserver.StreamRequestHandler', 'socketserver.BaseRequestHandler',
     ],
     selfAttrs: ['path', 'headers', 'rfile', 'requestline', 'raw_requestline'],
+    // The path is a word of the request line, split on whitespace and not percent-decoded: no CR or LF can be
+    // in it, so it cannot start a new header line.
+    safeFor: { path: ['K716'], requestline: ['K716'] },
   },
   {
     framework: 'django-class-views',
@@ -113,6 +118,22 @@ export const SOURCE_ROWS: readonly SourceRow[] = [
 
 /** Django and DRF class-based views: extra parameters of their handler methods are URL keyword arguments. */
 export const CLASS_VIEW_BASES: ReadonlySet<string> = new Set(SOURCE_ROWS.find((r) => r.framework === 'django-class-views')?.bases ?? []);
+
+/**
+ * Process inputs that are configuration rather than input: the environment is set by whoever starts the
+ * process (`DJANGO_SETTINGS_MODULE` naming the module to import is the design). Reported at low confidence.
+ */
+export const CONFIG_SOURCES: ReadonlySet<string> = new Set(['os.environ', 'os.environb', 'os.getenv', 'os.getenvb', 'os.environ.get']);
+
+/** Request attributes holding the CGI/WSGI environment: only some of its keys come from the client. */
+export const ENVIRON_ATTRS: ReadonlySet<string> = new Set(['META', 'environ']);
+
+/**
+ * Environment keys the client writes (CGI/WSGI): headers, the request line and the body. Other keys are the
+ * server's (`SERVER_NAME`, `REMOTE_ADDR`) or the framework's (`CSRF_COOKIE`, set by Django's CSRF middleware).
+ */
+export const CLIENT_ENVIRON_KEY =
+  /^(HTTP_\w*|QUERY_STRING|PATH_INFO|PATH_TRANSLATED|SCRIPT_NAME|REQUEST_URI|RAW_URI|REQUEST_METHOD|CONTENT_TYPE|CONTENT_LENGTH|REMOTE_USER|REMOTE_IDENT|AUTH_TYPE|wsgi\.input|werkzeug\.request)$/;
 
 /** Parameter names that hold the request in view functions and handlers. */
 export const REQUEST_PARAM_NAMES: ReadonlySet<string> = new Set(['request', 'req']);
