@@ -32,7 +32,9 @@ export const SANITIZER_ROWS: readonly SanitizerRow[] = [
   { callees: ['django.utils._os.safe_join', 'werkzeug.security.safe_join', 'werkzeug.utils.safe_join', 'flask.safe_join', 'os.path.basename', 'werkzeug.utils.secure_filename', 'werkzeug.secure_filename', 'django.utils.text.get_valid_filename', 'pathvalidate.sanitize_filename'], rules: ['K705'] },
   { callees: ['re.escape', 'regex.escape'], rules: ['K718'] },
   { callees: ['ldap.filter.escape_filter_chars', 'ldap.dn.escape_dn_chars', 'ldap3.utils.conv.escape_filter_chars', 'ldap3.utils.dn.escape_rdn'], rules: ['K710'] },
-  { callees: ['urllib.parse.quote', 'urllib.parse.quote_plus', 'urllib.parse.urlencode'], rules: ['K716', 'K717', 'K709', 'K706'] },
+  // `quote` keeps `/` by default, so `quote("//evil.example")` is still a protocol-relative redirect target.
+  { callees: ['urllib.parse.quote'], rules: ['K716', 'K717', 'K706'] },
+  { callees: ['urllib.parse.quote_plus', 'urllib.parse.urlencode'], rules: ['K716', 'K717', 'K709', 'K706'] },
   { callees: ['defusedxml.ElementTree.fromstring', 'defusedxml.ElementTree.parse', 'defusedxml.lxml.fromstring', 'defusedxml.minidom.parseString'], rules: ['K713', 'K714'] },
   { callees: ['bson.objectid.ObjectId', 'bson.ObjectId'], rules: ['K712'] },
 ];
