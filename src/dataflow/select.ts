@@ -24,7 +24,7 @@ export function bucketCalls(model: ModuleModel): Map<number, CallSite[]> {
   return out;
 }
 
-export const mentionCache = new Map<string, RegExp>();
+export const mentionCache = new Map<string, { any: RegExp; passes: RegExp }>();
 
 export const WEB_TOKENS = /\b(?:request|req|self\.(?:path|headers|rfile|kwargs|get_\w+)|FieldStorage)\b|\b(?:session|headers)\s*[[.]|\.(?:write|finish|redirect)\s*\(/;
 
@@ -70,18 +70,19 @@ export function mayMatter(model: ModuleModel, ctx: LocalContext, plan: FunctionP
   const names = [...params, ...(readsState ? ['self'] : [])].join('|');
   let mention = mentionCache.get(names);
   if (!mention) {
-    mention = new RegExp(`\\b(?:${names})\\b`);
+    mention = {
+      any: new RegExp(`\\b(?:${names})\\b`),
+      // Pass-through: a return or an attribute store built from a parameter, in one scan of the text.
+      passes: new RegExp(`\\breturn\\b[^\\n]*?\\b(?:${names})\\b|\\bself\\.\\w+\\s*(?:\\[[^\\]]*\\]\\s*)?=(?=[^=\\n])[^\\n]*?\\b(?:${names})\\b`),
+    };
     if (mentionCache.size > 5000) mentionCache.clear();
     mentionCache.set(names, mention);
   }
-  // Pass-through: a return or an attribute store built from a parameter.
-  for (const m of text.matchAll(/\breturn\b([^\n]*)|\bself\.\w+\s*(?:\[[^\]]*\]\s*)?=([^=\n][^\n]*)/g)) {
-    if (mention.test(m[1] ?? m[2] ?? '')) return true;
-  }
+  if (mention.passes.test(text)) return true;
   // A parameter handed to project code, which may have a sink.
   for (const c of calls) {
     const callee = c.callee;
-    if (callee && ctx.isProject(callee) && mention.test(c.node.text)) return true;
+    if (callee && ctx.isProject(callee) && mention.any.test(c.node.text)) return true;
   }
   return false;
 }
