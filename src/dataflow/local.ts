@@ -29,7 +29,7 @@ import {
 import type { ArgSpec, SinkRow } from './models/sinks.js';
 import { REQUEST_PARAM_NAMES, REQUEST_TYPES } from './models/sources.js';
 import { annotationVerdict, detectRoute, djangoRoutes, parameterDetails, parameterNames } from './route-detection.js';
-import { bucketCalls, mayMatter, PROCESS_TOKENS, processFunctions } from './select.js';
+import { bucketCalls, mayMatter, mentions, PROCESS_TOKENS, processFunctions } from './select.js';
 import type { Atom, CallFacts, FunctionFacts, ModuleFacts, SinkFacts, Step, Taint } from './types.js';
 
 export type { LocalContext } from './context.js';
@@ -157,7 +157,7 @@ export function extractTaintFacts(model: ModuleModel, ctx: LocalContext): Module
     plans.push(plan);
   }
   const moduleBody = model.tree.rootNode;
-  if (!selected || PROCESS_TOKENS.test(model.text)) plans.push({ info: null, q: `${model.moduleName || model.relPath}.<module>`, body: moduleBody, scope: model.moduleScope, params: [] });
+  if (!selected || mentions(model, PROCESS_TOKENS, 0, model.text.length)) plans.push({ info: null, q: `${model.moduleName || model.relPath}.<module>`, body: moduleBody, scope: model.moduleScope, params: [] });
   facts.routes = djangoRoutes(model, ctx);
 
   for (const plan of plans) {

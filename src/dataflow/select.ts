@@ -24,6 +24,35 @@ export function bucketCalls(model: ModuleModel): Map<number, CallSite[]> {
   return out;
 }
 
+const tokenHits = new WeakMap<ModuleModel, Map<RegExp, number[]>>();
+
+/**
+ * Whether a token pattern occurs in a module's text between two offsets. The module is scanned once per pattern
+ * and the offsets kept: testing each function's own text again costs one scan per level of nesting.
+ */
+export function mentions(model: ModuleModel, pattern: RegExp, start: number, end: number): boolean {
+  let perModel = tokenHits.get(model);
+  if (!perModel) {
+    perModel = new Map();
+    tokenHits.set(model, perModel);
+  }
+  let hits = perModel.get(pattern);
+  if (!hits) {
+    const global = new RegExp(pattern.source, 'g');
+    hits = [];
+    for (const m of model.text.matchAll(global)) hits.push(m.index);
+    perModel.set(pattern, hits);
+  }
+  let lo = 0;
+  let hi = hits.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (hits[mid] < start) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < hits.length && hits[lo] < end;
+}
+
 export const mentionCache = new Map<string, { any: RegExp; passes: RegExp }>();
 
 export const WEB_TOKENS = /\b(?:request|req|self\.(?:path|headers|rfile|kwargs|get_\w+)|FieldStorage)\b|\b(?:session|headers)\s*[[.]|\.(?:write|finish|redirect)\s*\(/;
@@ -55,8 +84,10 @@ export function mayMatter(model: ModuleModel, ctx: LocalContext, plan: FunctionP
   if (plan.sourceParams?.length || plan.flaskRoute) return true;
   const info = plan.info;
   if (!info) return true;
-  const text = model.text.slice(info.node.startIndex, info.node.endIndex);
-  if (WEB_TOKENS.test(text) || PROCESS_TOKENS.test(text)) return true;
+  const start = info.node.startIndex;
+  const end = info.node.endIndex;
+  if (mentions(model, WEB_TOKENS, start, end) || mentions(model, PROCESS_TOKENS, start, end)) return true;
+  const text = model.text.slice(start, end);
   // Closures and lambdas run with this function's variables.
   if (/\n\s+(?:async\s+)?def\s|\blambda\b/.test(text)) return true;
   const spec = ctx.spec;
@@ -94,7 +125,7 @@ export function mayMatter(model: ModuleModel, ctx: LocalContext, plan: FunctionP
 export function processFunctions(model: ModuleModel, ctx: LocalContext): Set<number> {
   const out = new Set<number>();
   const spec = ctx.spec;
-  const mentions = PROCESS_TOKENS.test(model.text);
+
   for (const call of model.calls) {
     if (!spec.sinkLastNames.has(call.name)) continue;
     let scope: Scope | null = call.scope;
@@ -102,9 +133,9 @@ export function processFunctions(model: ModuleModel, ctx: LocalContext): Set<num
     if (!scope?.node || out.has(scope.node.startIndex)) continue;
     if (sinkRowsFor(model, spec, call).some((r) => PROCESS_INPUT_RULES.has(r.rule))) out.add(scope.node.startIndex);
   }
-  if (mentions) {
+  if (mentions(model, PROCESS_TOKENS, 0, model.text.length)) {
     for (const fn of model.functions) {
-      if (!out.has(fn.node.startIndex) && PROCESS_TOKENS.test(model.text.slice(fn.node.startIndex, fn.node.endIndex))) out.add(fn.node.startIndex);
+      if (!out.has(fn.node.startIndex) && mentions(model, PROCESS_TOKENS, fn.node.startIndex, fn.node.endIndex)) out.add(fn.node.startIndex);
     }
   }
   return out;
