@@ -53,7 +53,7 @@ export function mentions(model: ModuleModel, pattern: RegExp, start: number, end
   return lo < hits.length && hits[lo] < end;
 }
 
-export const mentionCache = new Map<string, { any: RegExp; passes: RegExp }>();
+export const mentionCache = new Map<string, RegExp>();
 
 export const WEB_TOKENS = /\b(?:request|req|self\.(?:path|headers|rfile|kwargs|get_\w+)|FieldStorage)\b|\b(?:session|headers)\s*[[.]|\.(?:write|finish|redirect)\s*\(/;
 
@@ -101,19 +101,37 @@ export function mayMatter(model: ModuleModel, ctx: LocalContext, plan: FunctionP
   const names = [...params, ...(readsState ? ['self'] : [])].join('|');
   let mention = mentionCache.get(names);
   if (!mention) {
-    mention = {
-      any: new RegExp(`\\b(?:${names})\\b`),
-      // Pass-through: a return or an attribute store built from a parameter, in one scan of the text.
-      passes: new RegExp(`\\breturn\\b[^\\n]*?\\b(?:${names})\\b|\\bself\\.\\w+\\s*(?:\\[[^\\]]*\\]\\s*)?=(?=[^=\\n])[^\\n]*?\\b(?:${names})\\b`),
-    };
+    mention = new RegExp(`\\b(?:${names})\\b`);
     if (mentionCache.size > 5000) mentionCache.clear();
     mentionCache.set(names, mention);
   }
-  if (mention.passes.test(text)) return true;
+  if (passesThrough(text, mention)) return true;
   // A parameter handed to project code, which may have a sink.
   for (const c of calls) {
     const callee = c.callee;
-    if (callee && ctx.isProject(callee) && mention.any.test(c.node.text)) return true;
+    if (callee && ctx.isProject(callee) && mention.test(c.node.text)) return true;
+  }
+  return false;
+}
+
+const WORD = /\w/;
+const SELF_STORE = /self\.\w+\s*(?:\[[^\]]*\]\s*)?=([^=\n][^\n]*)/y;
+
+/**
+ * A return or an attribute store built from a parameter. Found with indexOf and checked where found: one regex
+ * over the whole text tried its alternatives at every offset of every function.
+ */
+function passesThrough(text: string, mention: RegExp): boolean {
+  for (let i = text.indexOf('return'); i !== -1; i = text.indexOf('return', i + 6)) {
+    if ((i > 0 && WORD.test(text[i - 1])) || WORD.test(text[i + 6] ?? '')) continue;
+    const eol = text.indexOf('\n', i);
+    if (mention.test(text.slice(i + 6, eol === -1 ? text.length : eol))) return true;
+  }
+  for (let i = text.indexOf('self.'); i !== -1; i = text.indexOf('self.', i + 5)) {
+    if (i > 0 && WORD.test(text[i - 1])) continue;
+    SELF_STORE.lastIndex = i;
+    const m = SELF_STORE.exec(text);
+    if (m && mention.test(m[1])) return true;
   }
   return false;
 }
