@@ -33,7 +33,7 @@ import {
 import type { ArgSpec, SinkRow } from './models/sinks.js';
 import { CLIENT_ENVIRON_KEY, CONFIG_SOURCES, ENVIRON_ATTRS, REQUEST_PARAM_NAMES, REQUEST_TYPES } from './models/sources.js';
 import { annotationVerdict, detectRoute, djangoRoutes, parameterDetails, parameterNames } from './route-detection.js';
-import { bucketCalls, mayMatter, PROCESS_TOKENS, processFunctions } from './select.js';
+import { bucketCalls, mayMatter, mentions, PROCESS_TOKENS, processFunctions } from './select.js';
 import { pinnedFormatArgs, pinnedOperands } from './url-shape.js';
 import type { Atom, CallFacts, FunctionFacts, ModuleFacts, SinkFacts, SourceDesc, SourceKind, Step, Taint } from './types.js';
 
@@ -191,7 +191,7 @@ export function extractTaintFacts(model: ModuleModel, ctx: LocalContext): Module
     plans.push(plan);
   }
   const moduleBody = model.tree.rootNode;
-  if (!selected || PROCESS_TOKENS.test(model.text)) plans.push({ info: null, q: `${model.moduleName || model.relPath}.<module>`, body: moduleBody, scope: model.moduleScope, params: [] });
+  if (!selected || mentions(model, PROCESS_TOKENS, 0, model.text.length)) plans.push({ info: null, q: `${model.moduleName || model.relPath}.<module>`, body: moduleBody, scope: model.moduleScope, params: [] });
   facts.routes = djangoRoutes(model, ctx);
 
   for (const plan of plans) {

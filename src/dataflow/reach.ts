@@ -8,8 +8,11 @@ import { moduleNameFor } from '../semantics/module.js';
  * a sink of a rule where process input counts are followed. A cheap text pass on the main thread, before the
  * workers parse anything: it keeps the analysis off the bulk of a large library that never sees a request.
  */
+// A framework counts where it is imported, and a handler class where it is subclassed or imported: a name in a
+// comment, a docstring or a table of names (the stdlib's pickle compatibility map, unittest.mock's notes on
+// Django) is no request handling.
 const WEB_MARKER =
-  /\b(?:flask|django|fastapi|starlette|aiohttp|tornado|quart|sanic|falcon|bottle|pyramid|rest_framework|werkzeug)\b|BaseHTTPRequestHandler|SimpleHTTPRequestHandler|FieldStorage|def\s+\w+\s*\(\s*event\s*,\s*context\s*\)|\bPATH_INFO\b/;
+  /^[ \t]*(?:from|import)[ \t]+(?:flask|django|fastapi|starlette|aiohttp|tornado|quart|sanic|falcon|bottle|pyramid|rest_framework|werkzeug)\b|^[ \t]*(?:from[ \t][^\n]*)?import[ \t][^\n]*\b(?:BaseHTTPRequestHandler|SimpleHTTPRequestHandler|CGIHTTPRequestHandler)\b|^[ \t]*class[ \t]+\w+[ \t]*\([^)]*\b(?:BaseHTTPRequestHandler|SimpleHTTPRequestHandler|CGIHTTPRequestHandler)\b|\bFieldStorage[ \t]*\(|def\s+\w+\s*\(\s*event\s*,\s*context\s*\)|\bPATH_INFO\b/m;
 const IMPORT_LINE = /^[ \t]*(?:from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]+\(?([^\n#)]*)|import[ \t]+([^\n#]+))/gm;
 
 const TEST_FILE = /(^|\/)(tests?|testing)\/|(^|\/)(test_[^/]*|[^/]*_tests?|conftest)\.py$/;

@@ -193,7 +193,7 @@ export function annotationVerdict(model: ModuleModel, ann: Node): string {
 /** Django `urls.py`: `path('<str:slug>/', views.detail)` makes `slug` of `detail` untrusted. */
 export function djangoRoutes(model: ModuleModel, ctx: LocalContext): RouteBinding[] {
   const out: RouteBinding[] = [];
-  if (!/\b(path|re_path|url)\s*\(/.test(model.text) || !model.text.includes('django')) return out;
+  if (!model.text.includes('django') || !/\b(path|re_path|url)\s*\(/.test(model.text)) return out;
   for (const call of model.calls) {
     if (!['path', 're_path', 'url'].includes(call.name)) continue;
     const q = call.callee;

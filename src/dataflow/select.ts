@@ -24,6 +24,35 @@ export function bucketCalls(model: ModuleModel): Map<number, CallSite[]> {
   return out;
 }
 
+const tokenHits = new WeakMap<ModuleModel, Map<RegExp, number[]>>();
+
+/**
+ * Whether a token pattern occurs in a module's text between two offsets. The module is scanned once per pattern
+ * and the offsets kept: testing each function's own text again costs one scan per level of nesting.
+ */
+export function mentions(model: ModuleModel, pattern: RegExp, start: number, end: number): boolean {
+  let perModel = tokenHits.get(model);
+  if (!perModel) {
+    perModel = new Map();
+    tokenHits.set(model, perModel);
+  }
+  let hits = perModel.get(pattern);
+  if (!hits) {
+    const global = new RegExp(pattern.source, 'g');
+    hits = [];
+    for (const m of model.text.matchAll(global)) hits.push(m.index);
+    perModel.set(pattern, hits);
+  }
+  let lo = 0;
+  let hi = hits.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (hits[mid] < start) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < hits.length && hits[lo] < end;
+}
+
 export const mentionCache = new Map<string, RegExp>();
 
 export const WEB_TOKENS = /\b(?:request|req|self\.(?:path|headers|rfile|kwargs|get_\w+)|FieldStorage)\b|\b(?:session|headers)\s*[[.]|\.(?:write|finish|redirect)\s*\(/;
@@ -55,8 +84,10 @@ export function mayMatter(model: ModuleModel, ctx: LocalContext, plan: FunctionP
   if (plan.sourceParams?.length || plan.flaskRoute) return true;
   const info = plan.info;
   if (!info) return true;
-  const text = model.text.slice(info.node.startIndex, info.node.endIndex);
-  if (WEB_TOKENS.test(text) || PROCESS_TOKENS.test(text)) return true;
+  const start = info.node.startIndex;
+  const end = info.node.endIndex;
+  if (mentions(model, WEB_TOKENS, start, end) || mentions(model, PROCESS_TOKENS, start, end)) return true;
+  const text = model.text.slice(start, end);
   // Closures and lambdas run with this function's variables.
   if (/\n\s+(?:async\s+)?def\s|\blambda\b/.test(text)) return true;
   const spec = ctx.spec;
@@ -74,14 +105,33 @@ export function mayMatter(model: ModuleModel, ctx: LocalContext, plan: FunctionP
     if (mentionCache.size > 5000) mentionCache.clear();
     mentionCache.set(names, mention);
   }
-  // Pass-through: a return or an attribute store built from a parameter.
-  for (const m of text.matchAll(/\breturn\b([^\n]*)|\bself\.\w+\s*(?:\[[^\]]*\]\s*)?=([^=\n][^\n]*)/g)) {
-    if (mention.test(m[1] ?? m[2] ?? '')) return true;
-  }
+  if (passesThrough(text, mention)) return true;
   // A parameter handed to project code, which may have a sink.
   for (const c of calls) {
     const callee = c.callee;
     if (callee && ctx.isProject(callee) && mention.test(c.node.text)) return true;
+  }
+  return false;
+}
+
+const WORD = /\w/;
+const SELF_STORE = /self\.\w+\s*(?:\[[^\]]*\]\s*)?=([^=\n][^\n]*)/y;
+
+/**
+ * A return or an attribute store built from a parameter. Found with indexOf and checked where found: one regex
+ * over the whole text tried its alternatives at every offset of every function.
+ */
+function passesThrough(text: string, mention: RegExp): boolean {
+  for (let i = text.indexOf('return'); i !== -1; i = text.indexOf('return', i + 6)) {
+    if ((i > 0 && WORD.test(text[i - 1])) || WORD.test(text[i + 6] ?? '')) continue;
+    const eol = text.indexOf('\n', i);
+    if (mention.test(text.slice(i + 6, eol === -1 ? text.length : eol))) return true;
+  }
+  for (let i = text.indexOf('self.'); i !== -1; i = text.indexOf('self.', i + 5)) {
+    if (i > 0 && WORD.test(text[i - 1])) continue;
+    SELF_STORE.lastIndex = i;
+    const m = SELF_STORE.exec(text);
+    if (m && mention.test(m[1])) return true;
   }
   return false;
 }
@@ -93,7 +143,7 @@ export function mayMatter(model: ModuleModel, ctx: LocalContext, plan: FunctionP
 export function processFunctions(model: ModuleModel, ctx: LocalContext): Set<number> {
   const out = new Set<number>();
   const spec = ctx.spec;
-  const mentions = PROCESS_TOKENS.test(model.text);
+
   for (const call of model.calls) {
     if (!spec.sinkLastNames.has(call.name)) continue;
     let scope: Scope | null = call.scope;
@@ -101,9 +151,9 @@ export function processFunctions(model: ModuleModel, ctx: LocalContext): Set<num
     if (!scope?.node || out.has(scope.node.startIndex)) continue;
     if (sinkRowsFor(model, spec, call).some((r) => PROCESS_INPUT_RULES.has(r.rule))) out.add(scope.node.startIndex);
   }
-  if (mentions) {
+  if (mentions(model, PROCESS_TOKENS, 0, model.text.length)) {
     for (const fn of model.functions) {
-      if (!out.has(fn.node.startIndex) && PROCESS_TOKENS.test(model.text.slice(fn.node.startIndex, fn.node.endIndex))) out.add(fn.node.startIndex);
+      if (!out.has(fn.node.startIndex) && mentions(model, PROCESS_TOKENS, fn.node.startIndex, fn.node.endIndex)) out.add(fn.node.startIndex);
     }
   }
   return out;

@@ -98,6 +98,8 @@ export class TaintSolver {
   private summaries = new Map<Fn, Summary>();
   private readonly fieldSrcs = new Map<string, SrcHit[]>();
   private readonly globalSrcs = new Map<string, SrcHit[]>();
+  /** Keys of globalSrcs by their last dotted part, in insertion order: suffix matches are looked up, not scanned. */
+  private readonly globalsByLast = new Map<string, string[]>();
   private readonly notices: Notice[] = [];
   private ops = 0;
   private readonly budget: number;
@@ -360,11 +362,20 @@ export class TaintSolver {
   /** A module global named from another import root (`app.config.X` for the module `config`). */
   private globalBySuffix(g: string): SrcHit[] {
     const last = g.slice(g.lastIndexOf('.') + 1);
-    for (const [k, v] of this.globalSrcs) {
-      if (!k.endsWith(last)) continue;
-      if (k.endsWith(`.${g}`) || g.endsWith(`.${k}`)) return v;
+    for (const k of this.globalsByLast.get(last) ?? []) {
+      if (k.endsWith(`.${g}`) || g.endsWith(`.${k}`)) return this.globalSrcs.get(k) ?? [];
     }
     return [];
+  }
+
+  private setGlobal(key: string, hits: SrcHit[]): void {
+    if (!this.globalSrcs.has(key)) {
+      const last = key.slice(key.lastIndexOf('.') + 1);
+      const list = this.globalsByLast.get(last);
+      if (list) list.push(key);
+      else this.globalsByLast.set(last, [key]);
+    }
+    this.globalSrcs.set(key, hits);
   }
 
   private paramSource(fn: Fn, i: number): SourceDesc | undefined {
@@ -467,7 +478,7 @@ export class TaintSolver {
       if (f.globals) {
         for (const [name, t] of Object.entries(f.globals)) {
           const r = this.resolve(fn, t);
-          if (r.srcs.length > 0) this.globalSrcs.set(`${fn.module.module}.${name}`, r.srcs);
+          if (r.srcs.length > 0) this.setGlobal(`${fn.module.module}.${name}`, r.srcs);
         }
       }
       const old = this.summary(fn);
