@@ -6,6 +6,7 @@ import type { Confidence } from '../../findings/types.js';
 import type { TextSpan } from '../../secrets/detect.js';
 import { contentSpan } from '../../secrets/python.js';
 import type { Rule } from '../types.js';
+import { defaultArgument } from './shared.js';
 
 const NAME = 'SECRET_KEY';
 const SETTERS = new Set([...FLASK_CONFIG_SETTERS, 'django.conf.settings.configure']);
@@ -58,21 +59,7 @@ function fallbackOf(n: Node, model: ModuleModel): Node | undefined {
   const fn = n.childForFieldName('function');
   const name = calleeOf(n, model) ?? (fn ? model.instanceType(fn) : undefined);
   const spec = name ? ENV_GETTERS.get(name) : undefined;
-  if (!spec) return undefined;
-  const args = n.childForFieldName('arguments');
-  if (!args) return undefined;
-  let position = 0;
-  for (const a of args.namedChildren) {
-    if (!a || a.type === 'comment') continue;
-    if (a.type === 'keyword_argument') {
-      if (a.childForFieldName('name')?.text === spec[1]) return a.childForFieldName('value') ?? undefined;
-    } else if (a.type === 'list_splat' || a.type === 'dictionary_splat') {
-      return undefined;
-    } else if (position++ === spec[0]) {
-      return a;
-    }
-  }
-  return undefined;
+  return spec ? defaultArgument(n, spec) : undefined;
 }
 
 /** Whether a value given to SECRET_KEY is a literal key (or falls back to one), and how sure that is. */

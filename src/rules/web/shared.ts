@@ -308,15 +308,22 @@ export function envFallback(node: Node, model: ModuleModel): Node | undefined {
     }
   }
   const spec = name ? ENV_GETTERS.get(name) : undefined;
-  if (!spec) return undefined;
-  let position = 0;
-  for (const a of n.childForFieldName('arguments')?.namedChildren ?? []) {
+  return spec ? defaultArgument(n, spec) : undefined;
+}
+
+/**
+ * The argument of a call node that carries a default, by position or keyword (`spec`); undefined when it is
+ * absent or when a `*args`/`**kwargs` spread makes the position unknowable.
+ */
+export function defaultArgument(call: Node, [position, keyword]: readonly [number, string]): Node | undefined {
+  let index = 0;
+  for (const a of call.childForFieldName('arguments')?.namedChildren ?? []) {
     if (!a || a.type === 'comment') continue;
     if (a.type === 'keyword_argument') {
-      if (a.childForFieldName('name')?.text === spec[1]) return a.childForFieldName('value') ?? undefined;
+      if (a.childForFieldName('name')?.text === keyword) return a.childForFieldName('value') ?? undefined;
     } else if (a.type === 'list_splat' || a.type === 'dictionary_splat') {
       return undefined;
-    } else if (position++ === spec[0]) {
+    } else if (index++ === position) {
       return a;
     }
   }
