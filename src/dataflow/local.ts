@@ -859,23 +859,36 @@ class FunctionAnalysis {
 
   /** Whether a condition calls one of this module's validators (a cheap text test before the guard work). */
   private mentionsValidator(text: string): boolean {
-    for (const name of this.validatorNames()) if (text.includes(`${name}(`)) return true;
+    for (const m of text.matchAll(CALLED_NAME)) if (this.isValidatorName(m[1])) return true;
     return false;
   }
 
-  /** Module functions that look like validators: every `return` is a condition or a constant. */
-  private validatorNames(): string[] {
-    let names = validatorNamesByModel.get(this.model);
-    if (!names) {
-      names = [];
-      for (const fn of this.model.functions) {
-        if (fn.scope.parent?.kind !== 'module') continue;
-        const returns = ownReturns(fn.node);
-        if (returns.length > 0 && returns.every((r) => { const v = named(r)[0]; return v !== undefined && ['call', 'comparison_operator', 'boolean_operator', 'not_operator', 'true', 'false', 'none'].includes(unparen(v).type); })) names.push(fn.name);
-      }
-      validatorNamesByModel.set(this.model, names);
+  /**
+   * Whether a module-level function of this name looks like a validator: every `return` is a condition or a
+   * constant. Asked per name a condition calls, so the bodies of the module's other functions are never walked.
+   */
+  private isValidatorName(name: string): boolean {
+    let verdicts = validatorNamesByModel.get(this.model);
+    if (!verdicts) {
+      verdicts = new Map();
+      validatorNamesByModel.set(this.model, verdicts);
     }
-    return names;
+    let verdict = verdicts.get(name);
+    if (verdict === undefined) {
+      verdict = false;
+      for (const fn of this.model.functions) {
+        if (verdict || fn.name !== name || fn.scope.parent?.kind !== 'module') continue;
+        const returns = ownReturns(fn.node);
+        verdict =
+          returns.length > 0 &&
+          returns.every((r) => {
+            const v = named(r)[0];
+            return v !== undefined && VALIDATOR_RETURNS.has(unparen(v).type);
+          });
+      }
+      verdicts.set(name, verdict);
+    }
+    return verdict;
   }
 
   /**
@@ -892,7 +905,7 @@ class FunctionAnalysis {
     if (cache.has(q)) return cache.get(q) ?? undefined;
     cache.set(q, null);
     const fn = this.model.functions.find((f) => f.qualname === q && f.scope.parent?.kind === 'module');
-    if (!fn || !this.validatorNames().includes(fn.name)) return undefined;
+    if (!fn || !this.isValidatorName(fn.name)) return undefined;
     const params = parameterNames(fn.node);
     this.validatorParams.set(q, params);
     let proved: [string, number][] | undefined;
@@ -1594,7 +1607,11 @@ function withFalsy(cond: Node | null, facts: [string, number][]): [string, numbe
   return out;
 }
 
-const validatorNamesByModel = new WeakMap<ModuleModel, string[]>();
+const validatorNamesByModel = new WeakMap<ModuleModel, Map<string, boolean>>();
+
+const CALLED_NAME = /\b([A-Za-z_]\w*)\s*\(/g;
+
+const VALIDATOR_RETURNS = new Set(['call', 'comparison_operator', 'boolean_operator', 'not_operator', 'true', 'false', 'none']);
 const validatorsByModel = new WeakMap<ModuleModel, Map<string, Map<number, number> | null>>();
 
 /** The `return` statements of a function, not of the functions and lambdas nested in it. */

@@ -354,6 +354,14 @@ function nodeTypesOf(setup: AnalyzerSetup): string[] {
   return types;
 }
 
+/** Loads the grammar, compiles the query and builds the rule indexes, so the first file does not wait for them. */
+export async function warmUp(setup: AnalyzerSetup): Promise<void> {
+  const { tree } = await parsePython('', nodeTypesOf(setup));
+  tree.delete();
+  dispatchPlan(setup);
+  hintScanner(setup);
+}
+
 /** Parses and analyses source text (already decoded). */
 export async function analyzeText(text: string, relPath: string, setup: AnalyzerSetup): Promise<FileResult> {
   const { tree, modelQuery } = await parsePython(text, nodeTypesOf(setup));

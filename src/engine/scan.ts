@@ -7,11 +7,11 @@ import type { Rule, RuleOptions } from '../rules/types.js';
 import { discover } from '../workspace/discover.js';
 import type { FileResult, FileTask } from './analyze.js';
 import { analyzeFile } from './analyze-file.js';
-import { runPool } from './pool.js';
+import { startPool } from './pool.js';
 import { toAnalyzerSetup, type WorkerSetup } from './setup.js';
 import type { ScanResult, ScanStats } from './types.js';
 import { VERSION } from '../version.js';
-import { isTaintRule, mergeTaint } from '../dataflow/engine.js';
+import { isTaintRule, mergeTaint, type TaintSetup } from '../dataflow/engine.js';
 import { webReachable } from '../dataflow/reach.js';
 import type { TaintConfig } from '../dataflow/spec.js';
 import { moduleNameFor } from '../semantics/module.js';
@@ -49,16 +49,6 @@ export function effectiveRuleOptions(rules: readonly Rule[], configured: Record<
     for (const [name, spec] of Object.entries(r.options ?? {})) defaults[name] = spec.default;
     return [r.meta.id, { ...defaults, ...(configured[r.meta.id] ?? {}) }];
   });
-}
-
-async function analyzeAll(tasks: FileTask[], sizes: number[], setup: WorkerSetup, jobs: number): Promise<FileResult[]> {
-  if (jobs <= 1 || tasks.length < POOL_THRESHOLD) {
-    const analyzer = toAnalyzerSetup(setup);
-    const out: FileResult[] = [];
-    for (const t of tasks) out.push(await analyzeFile(t, analyzer));
-    return out;
-  }
-  return runPool(tasks, sizes, setup, jobs);
 }
 
 function perFileMatchers(req: ScanRequest): { match: (abs: string) => boolean; selectors: string[] }[] {
@@ -106,19 +96,29 @@ export async function scan(req: ScanRequest): Promise<ScanResult> {
     ruleOptions: effectiveRuleOptions(rules, req.ruleOptions),
     maxFileSize: req.maxFileSize,
   };
-  if (rules.some(isTaintRule)) {
-    setup.taint = { projectModules: discovered.files.map((f) => moduleNameFor(f.relPath)) };
-    // User-declared sources can be anywhere: then every file is analysed in full.
-    if (!req.taint?.sources?.length) setup.taint.webFiles = [...webReachable(discovered.files)];
-    if (req.taint) setup.taint.config = req.taint;
+  const tasks: FileTask[] = discovered.files.map((f) => ({ absPath: f.absPath, relPath: f.relPath, ...(f.config ? { config: f.config } : {}) }));
+  // Workers start before the taint pre-pass below, which reads every file on this thread meanwhile.
+  const pool = req.jobs > 1 && tasks.length >= POOL_THRESHOLD ? startPool(setup, Math.min(req.jobs, tasks.length)) : undefined;
+  let taint: TaintSetup | undefined;
+  try {
+    if (rules.some(isTaintRule)) {
+      taint = { projectModules: discovered.files.map((f) => moduleNameFor(f.relPath)) };
+      // User-declared sources can be anywhere: then every file is analysed in full.
+      if (!req.taint?.sources?.length) taint.webFiles = [...webReachable(discovered.files)];
+      if (req.taint) taint.config = req.taint;
+    }
+  } catch (err) {
+    pool?.close();
+    throw err;
   }
-  const tasks = discovered.files.map((f) => ({ absPath: f.absPath, relPath: f.relPath, ...(f.config ? { config: f.config } : {}) }));
-  const results = await analyzeAll(
-    tasks,
-    discovered.files.map((f) => f.size),
-    setup,
-    req.jobs,
-  );
+  let results: FileResult[];
+  if (pool) {
+    results = await pool.run(tasks, discovered.files.map((f) => f.size), taint);
+  } else {
+    const analyzer = toAnalyzerSetup({ ...setup, ...(taint ? { taint } : {}) });
+    results = [];
+    for (const t of tasks) results.push(await analyzeFile(t, analyzer));
+  }
 
   const notices: Notice[] = [...discovered.notices, ...mergeTaint(results, rules)];
   const findings: Finding[] = [];

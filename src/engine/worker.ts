@@ -1,5 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { analyzeFile } from './analyze-file.js';
+import { warmUp } from './analyze.js';
 import type { FromWorker, ToWorker } from './pool.js';
 import { toAnalyzerSetup, type WorkerSetup } from './setup.js';
 
@@ -7,11 +8,16 @@ const port = parentPort;
 if (!port) throw new Error('worker.js must run in a worker thread');
 const setup = toAnalyzerSetup(workerData as WorkerSetup);
 
-// Tasks are handled one after another: the parser is not re-entrant, and the pool keeps two in flight.
-let queue = Promise.resolve();
+// Tasks are handled one after another: the parser is not re-entrant, and the pool keeps two in flight. The
+// grammar and the query are loaded first, while the main thread still prepares the tasks.
+let queue: Promise<unknown> = warmUp(setup).catch(() => undefined);
 port.on('message', (msg: ToWorker) => {
   if (msg.type === 'stop') {
     port.close();
+    return;
+  }
+  if (msg.type === 'taint') {
+    setup.taint = msg.taint;
     return;
   }
   queue = queue.then(async () => {

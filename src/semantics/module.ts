@@ -76,7 +76,9 @@ export class ModuleModel {
   private build(query: Query): void {
     const stack: Scope[] = [this.moduleScope];
     const blocks: { start: number; end: number }[] = [];
-    for (const { name, node } of query.captures(this.tree.rootNode)) {
+    const captures = query.captures(this.tree.rootNode);
+    for (let i = 0; i < captures.length; i++) {
+      const { name, node } = captures[i];
       const start = node.startIndex;
       while (stack.length > 1 && start >= stack[stack.length - 1].end) stack.pop();
       while (blocks.length > 0 && start >= blocks[blocks.length - 1].end) blocks.pop();
@@ -98,7 +100,7 @@ export class ModuleModel {
           stack.push(this.addScope(node, name, scope));
           break;
         case 'call':
-          this.addCall(node, scope);
+          this.addCall(node, scope, outerCall(captures, i));
           break;
         case 'assign':
           this.addAssignment(node, scope);
@@ -346,15 +348,31 @@ export class ModuleModel {
     if (target.type === 'identifier') this.bind(scope, { kind: 'assign', name: target.text, at: node.endIndex, value: expr });
   }
 
-  private addCall(node: Node, scope: Scope): void {
-    const calleeNode = node.childForFieldName('function');
-    if (!calleeNode) return;
+  /**
+   * `outer` is set when a call nested in this one starts where it does (`f(a)(b)`, `g(x).run(y)`): the text at
+   * the start is then the inner callee's, not this one's.
+   */
+  private addCall(node: Node, scope: Scope, outer: boolean): void {
+    // Most callees are a dotted name written just before the parenthesis: their last name is read from the text,
+    // and the callee node is fetched from the tree only if a rule asks (a WASM call and an object per call site).
+    let name: string | undefined;
+    if (!outer) {
+      SIMPLE_CALLEE.lastIndex = node.startIndex;
+      const m = SIMPLE_CALLEE.exec(this.text);
+      if (m && !(m[2] === undefined && CONSTANT_NAMES.has(m[1]))) name = m[2] ?? m[1];
+    }
+    let calleeNode: Node | undefined;
+    if (name === undefined) {
+      const fn = node.childForFieldName('function');
+      if (!fn) return;
+      calleeNode = fn;
+      name = '';
+      const type = fn.type;
+      if (type === 'identifier') name = fn.text;
+      else if (type === 'attribute') name = fn.childForFieldName('attribute')?.text ?? '';
+    }
     // Resolution waits until a rule asks: most calls match no rule, and resolving every callee up front
     // cost as much as the rest of the model.
-    let name = '';
-    const type = calleeNode.type;
-    if (type === 'identifier') name = calleeNode.text;
-    else if (type === 'attribute') name = calleeNode.childForFieldName('attribute')?.text ?? '';
     const site = new LazyCallSite(node, calleeNode, name, scope, this);
     this.calls.push(site);
     const list = this.callsByName.get(name);
@@ -606,6 +624,23 @@ export class ModuleModel {
 
 }
 
+/**
+ * A callee that is a dotted name right before its parenthesis (`run(`, `sp.run(`, `a . b (`): group 1 is the first
+ * name, group 2 the last attribute. ASCII names only; anything else (strings, subscripts, comments, line
+ * continuations, non-ASCII names) fails to match and is read from the tree.
+ */
+/** Keywords the grammar parses as constants, not identifiers (`None(...)` is a call of a `none` node). */
+const CONSTANT_NAMES = new Set(['None', 'True', 'False']);
+
+const SIMPLE_CALLEE = /([A-Za-z_]\w*)(?:[ \t]*\.[ \t]*([A-Za-z_]\w*))*[ \t]*\(/y;
+
+/** Whether a call capture is the outer one of calls starting at the same place (captures are in source order, outer first). */
+function outerCall(captures: readonly { name: string; node: Node }[], i: number): boolean {
+  const start = captures[i].node.startIndex;
+  for (let j = i + 1; j < captures.length && captures[j].node.startIndex === start; j++) if (captures[j].name === 'call') return true;
+  return false;
+}
+
 /** A function definition; decorators and `async` are read only when a rule asks. */
 class FunctionRecord implements FunctionInfo {
   private decoratorNodes: Node[] | undefined;
@@ -642,11 +677,17 @@ class LazyCallSite implements CallSite {
 
   constructor(
     readonly node: Node,
-    readonly calleeNode: Node,
+    private fn: Node | undefined,
     readonly name: string,
     readonly scope: Scope,
     private readonly model: ModuleModel,
   ) {}
+
+  get calleeNode(): Node {
+    // A call read by SIMPLE_CALLEE has a `function` child: the text matched is exactly that dotted name.
+    this.fn ??= this.node.childForFieldName('function') as Node;
+    return this.fn;
+  }
 
   get callee(): string | undefined {
     if (!this.resolved) {
