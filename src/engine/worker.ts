@@ -10,7 +10,9 @@ const setup = toAnalyzerSetup(workerData as WorkerSetup);
 
 // Tasks are handled one after another: the parser is not re-entrant, and the pool keeps two in flight. The
 // grammar and the query are loaded first, while the main thread still prepares the tasks.
-let queue: Promise<unknown> = warmUp(setup).catch(() => undefined);
+let queue: Promise<unknown> = warmUp(setup)
+  .catch(() => undefined)
+  .then(() => port.postMessage({ type: 'ready' } satisfies FromWorker));
 port.on('message', (msg: ToWorker) => {
   if (msg.type === 'stop') {
     port.close();
