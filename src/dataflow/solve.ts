@@ -389,22 +389,43 @@ export class TaintSolver {
   /** One refinement of every summary from the previous round's; true when anything grew. */
   /** Functions whose summary changed in the last round (undefined before the first). */
   private changedLast: Set<Fn> | undefined;
-  private sharedChangedLast = true;
-  private readonly dependsOnShared = new Map<Fn, boolean>();
+  /** Field and global keys (`f:` field, `g:` last part of a global) whose hits changed in the last round. */
+  private sharedChangedLast = new Set<string>();
+  private readonly sharedReads = new Map<Fn, { keys: Set<string>; all: boolean }>();
   private readonly targetsOf = new Map<Fn, Fn[]>();
 
-  /** A function needs another look only when something it reads changed: a callee's summary, fields or globals. */
+  /**
+   * A function needs another look only when something it reads changed: a callee's summary, or the hits of a
+   * field or global one of its atoms names (a global is read through suffix matches, so by its last part).
+   */
   private dirty(fn: Fn): boolean {
     if (!this.changedLast) return true;
-    let shared = this.dependsOnShared.get(fn);
-    if (shared === undefined) {
-      const uses = (t: Taint) => t.some((a) => a.k === 'field' || a.k === 'global');
+    let reads = this.sharedReads.get(fn);
+    if (!reads) {
+      const keys = new Set<string>();
+      const scan = (t: Taint) => {
+        for (const a of t) {
+          if (a.k === 'field') keys.add(`f:${a.f}`);
+          else if (a.k === 'global') keys.add(`g:${a.g.slice(a.g.lastIndexOf('.') + 1)}`);
+        }
+      };
       const f = fn.facts;
-      shared = uses(f.ret) || f.sinks.some((s) => uses(s.taint)) || f.fields.some((s) => uses(s.taint)) || f.calls.some((c) => c.args.some(uses) || Object.values(c.kw).some(uses) || uses(c.star) || (c.recv !== undefined && uses(c.recv)));
-      if (f.globals) shared = true;
-      this.dependsOnShared.set(fn, shared);
+      scan(f.ret);
+      for (const x of f.sinks) scan(x.taint);
+      for (const x of f.fields) scan(x.taint);
+      for (const c of f.calls) {
+        for (const t of c.args) scan(t);
+        for (const t of Object.values(c.kw)) scan(t);
+        scan(c.star);
+        if (c.recv !== undefined) scan(c.recv);
+      }
+      reads = { keys, all: f.globals !== undefined };
+      this.sharedReads.set(fn, reads);
     }
-    if (shared && this.sharedChangedLast) return true;
+    if (this.sharedChangedLast.size > 0) {
+      if (reads.all) return true;
+      for (const k of reads.keys) if (this.sharedChangedLast.has(k)) return true;
+    }
     let targets = this.targetsOf.get(fn);
     if (!targets) {
       targets = [];
@@ -418,12 +439,22 @@ export class TaintSolver {
     return false;
   }
 
+  /** Hits per field and per global last part, to tell which of them a round changed. */
+  private sharedCounts(): Map<string, number> {
+    const out = new Map<string, number>();
+    for (const [f, hits] of this.fieldSrcs) out.set(`f:${f}`, hits.length);
+    for (const [g, hits] of this.globalSrcs) {
+      const k = `g:${g.slice(g.lastIndexOf('.') + 1)}`;
+      out.set(k, (out.get(k) ?? 0) + hits.length);
+    }
+    return out;
+  }
+
   private round(): boolean {
     const next = new Map<Fn, Summary>();
     let changed = false;
     const changedNow = new Set<Fn>();
-    const fieldBefore = countHits(this.fieldSrcs);
-    const globalBefore = countHits(this.globalSrcs);
+    const before = this.sharedCounts();
     for (const fn of this.fns.values()) {
       if (!this.dirty(fn)) {
         next.set(fn, this.summary(fn));
@@ -495,8 +526,9 @@ export class TaintSolver {
     }
     this.summaries = next;
     this.changedLast = changedNow;
-    this.sharedChangedLast = countHits(this.fieldSrcs) !== fieldBefore || countHits(this.globalSrcs) !== globalBefore;
-    return changed || this.sharedChangedLast;
+    const after = this.sharedCounts();
+    this.sharedChangedLast = new Set([...after].filter(([k, n]) => before.get(k) !== n).map(([k]) => k));
+    return changed || this.sharedChangedLast.size > 0;
   }
 
   // ---- findings --------------------------------------------------------------------------------------
@@ -606,11 +638,6 @@ function sameLoc(a: Location, b: Location): boolean {
   return a.path === b.path && a.startLine === b.startLine && a.startColumn === b.startColumn;
 }
 
-function countHits(map: Map<string, SrcHit[]>): number {
-  let n = 0;
-  for (const v of map.values()) n += v.length;
-  return n;
-}
 
 function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
