@@ -10,7 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const KRAIT = path.join(ROOT, 'dist', 'cli', 'main.js');
+const KRAIT = path.join(ROOT, 'dist', 'bundle', 'main.js');
 const CACHE = path.join(os.tmpdir(), 'krait-compare');
 const DIFF_THRESHOLD = 0.2;
 
@@ -114,7 +114,7 @@ function groups(rules) {
 
 function main() {
   const o = options(process.argv.slice(2));
-  if (!fs.existsSync(KRAIT)) usage('dist/cli/main.js is missing: run `npm run build` first');
+  if (!fs.existsSync(KRAIT)) usage('dist/bundle/main.js is missing: run `npm run build` first');
   fs.mkdirSync(CACHE, { recursive: true });
   const rules = JSON.parse(spawnSync(process.execPath, [KRAIT, 'rules', '--format', 'json'], { encoding: 'utf8' }).stdout);
   const gs = groups(rules);

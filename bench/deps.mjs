@@ -130,7 +130,7 @@ const advisoryCount = byCount.reduce((sum, [, n]) => sum + n, 0);
 console.log(`audit of 50 ranges over the packages with the most advisories (${advisoryCount} advisories): median ${median(rangeRuns).toFixed(0)} ms of 5; ${rangeResult.findings.length} findings`);
 
 // 5. The CLI end to end, index already cached: process start, module loading and all.
-const cli = path.join(repo, 'dist/cli/main.js');
+const cli = path.join(repo, 'dist/bundle/main.js');
 const env = { ...process.env, XDG_CACHE_HOME: path.join(work, 'xdg') };
 spawnSync(process.execPath, [cli, 'deps', project, '--osv-db', zipPath, '--format', 'json'], { env });
 const runs = [];

@@ -14,7 +14,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const KRAIT_MAIN = path.join(ROOT, 'dist', 'cli', 'main.js');
+const KRAIT_MAIN = path.join(ROOT, 'dist', 'bundle', 'main.js');
 const TIME_BIN = '/usr/bin/time';
 const DJANGO_DEFAULT = '/usr/lib/python3/dist-packages/django';
 /** Directory names skipped when walking a corpus (krait skips them by default; bandit gets -x). */
@@ -532,7 +532,7 @@ function newestMtime(dir) {
   return newest;
 }
 
-/** Builds krait when dist/cli/main.js is missing or older than src; returns an error or undefined. */
+/** Builds krait when dist/bundle/main.js is missing or older than src; returns an error or undefined. */
 function ensureBuilt(opts) {
   const rel = path.relative(ROOT, KRAIT_MAIN);
   if (opts.build) {

@@ -138,7 +138,7 @@ describe('errors are one line with exit status 2', () => {
 
 describe('the built CLI', () => {
   it('is executable, so `npx krait` works in a fresh clone', () => {
-    expect(fs.statSync(path.join(repoRoot, 'dist/cli/main.js')).mode & 0o111).not.toBe(0);
+    expect(fs.statSync(path.join(repoRoot, 'dist/bundle/main.js')).mode & 0o111).not.toBe(0);
   });
 });
 

@@ -13,7 +13,7 @@ import { closedPort, startFakeOsv } from './osv-server.js';
 import { advisoryFixtures, itWithShared, pypaZip } from './shared-data.js';
 import { readExport } from '../../src/deps/db/export.js';
 
-const cli = path.join(repoRoot, 'dist/cli/main.js');
+const cli = path.join(repoRoot, 'dist/bundle/main.js');
 
 /** The CLI in a child process without blocking this one, so a server in this process can answer it. */
 function runAsync(args: string[], opts: { cwd?: string; env?: Record<string, string> } = {}): Promise<{ status: number; stdout: string; stderr: string }> {

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 
 export const repoRoot = path.resolve(import.meta.dirname, '../..');
-const cliPath = path.join(repoRoot, 'dist/cli/main.js');
+const cliPath = path.join(repoRoot, 'dist/bundle/main.js');
 
 export interface CliRun {
   status: number;
@@ -23,7 +23,7 @@ const testCache = fs.mkdtempSync(path.join(os.tmpdir(), 'krait-test-cache-'));
  * port unless a test sets KRAIT_OSV_API_URL, so no test can reach the network.
  */
 export function runCli(args: string[], opts: { cwd?: string; env?: Record<string, string | undefined> } = {}): CliRun {
-  if (!fs.existsSync(cliPath)) throw new Error('dist/cli/main.js is missing: run `npm run build` (npm test does)');
+  if (!fs.existsSync(cliPath)) throw new Error('dist/bundle/main.js is missing: run `npm run build` (npm test does)');
   const env: Record<string, string | undefined> = {
     ...process.env,
     NO_COLOR: undefined,
