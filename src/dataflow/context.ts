@@ -16,9 +16,10 @@ export interface LocalContext {
   budget: number;
   /**
    * 'full': every function; 'process': only functions that read process input or call a sink of a rule where
-   * process input counts (files no web request can reach; see reach.ts).
+   * process input counts (files no web request can reach; see reach.ts); 'none': no function (test code no web
+   * request reaches: what a test reads is the developer's own data).
    */
-  mode: 'full' | 'process';
+  mode: 'full' | 'process' | 'none';
 }
 
 export interface FunctionPlan {

@@ -4,7 +4,8 @@ import type { Finding, Location, Notice } from '../findings/types.js';
 import type { Rule, RuleMeta } from '../rules/types.js';
 import { moduleNameFor, type ModuleModel } from '../semantics/module.js';
 import { enclosingStatement, statementHeaderRows } from '../syntax/nodes.js';
-import { extractTaintFacts } from './local.js';
+import { extractTaintFacts, type LocalContext } from './local.js';
+import { isTestPath } from '../rules/auth/test-code.js';
 import { PATTERN_OVERLAP } from './models/rules.js';
 import { solveTaint } from './solve.js';
 import { buildSpec, type TaintConfig } from './spec.js';
@@ -85,6 +86,17 @@ export function isTaintRule(rule: Rule): boolean {
   return rule.taint === true;
 }
 
+/**
+ * How much of a module the taint walk visits: all of it where a request can reach (or everywhere, without the
+ * pre-pass), its process-input flows elsewhere, and nothing in test code no request reaches. A test's process
+ * inputs are its own fixtures and command line (`exec(open(case).read())` in a compiler test): flows from them are
+ * noise, and walking them was a third of the taint time on the CPython standard library.
+ */
+function modeOf(relPath: string, setup: TaintSetup): LocalContext['mode'] {
+  if (!setup.webFiles || webSet(setup.webFiles).has(relPath)) return 'full';
+  return isTestPath(relPath) ? 'none' : 'process';
+}
+
 /** Facts of one parsed module, in the worker. */
 export function moduleTaintFacts(
   model: ModuleModel,
@@ -101,7 +113,7 @@ export function moduleTaintFacts(
     isProject: projectTester(modules),
     location: locate,
     budget: FUNCTION_BUDGET,
-    mode: !setup.webFiles || webSet(setup.webFiles).has(model.relPath) ? 'full' : 'process',
+    mode: modeOf(model.relPath, setup),
     suppression(node, ruleId) {
       if (suppressions.size === 0) return undefined;
       const rule = byId.get(ruleId);

@@ -174,7 +174,7 @@ export function extractTaintFacts(model: ModuleModel, ctx: LocalContext): Module
     if (type && ctx.isProject(type)) facts.instances[`${model.moduleName}.${a.targets[0].text}`] = type;
   }
   const plans: FunctionPlan[] = [];
-  const selected = ctx.mode === 'process' ? processFunctions(model, ctx) : undefined;
+  const selected = ctx.mode === 'process' ? processFunctions(model, ctx) : ctx.mode === 'none' ? new Set<number>() : undefined;
   const callsByFunction = selected ? undefined : bucketCalls(model);
   for (const fn of model.functions) {
     if (selected && !selected.has(fn.node.startIndex)) continue;
@@ -191,7 +191,7 @@ export function extractTaintFacts(model: ModuleModel, ctx: LocalContext): Module
     plans.push(plan);
   }
   const moduleBody = model.tree.rootNode;
-  if (!selected || mentions(model, PROCESS_TOKENS, 0, model.text.length)) plans.push({ info: null, q: `${model.moduleName || model.relPath}.<module>`, body: moduleBody, scope: model.moduleScope, params: [] });
+  if (ctx.mode === 'full' || (ctx.mode === 'process' && mentions(model, PROCESS_TOKENS, 0, model.text.length))) plans.push({ info: null, q: `${model.moduleName || model.relPath}.<module>`, body: moduleBody, scope: model.moduleScope, params: [] });
   facts.routes = djangoRoutes(model, ctx);
 
   for (const plan of plans) {

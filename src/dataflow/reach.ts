@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { isTestPath } from '../rules/auth/test-code.js';
 import { moduleNameFor } from '../semantics/module.js';
 
 /**
@@ -16,8 +17,6 @@ const WEB_MARKER =
 /** Words one of WEB_MARKER's alternatives needs: most files have none, and this test is much cheaper. */
 const WEB_WORD = /flask|django|fastapi|starlette|aiohttp|tornado|quart|sanic|falcon|bottle|pyramid|rest_framework|werkzeug|HTTPRequestHandler|FieldStorage|context|PATH_INFO/;
 const IMPORT_LINE = /^[ \t]*(?:from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]+\(?([^\n#)]*)|import[ \t]+([^\n#]+))/gm;
-
-const TEST_FILE = /(^|\/)(tests?|testing)\/|(^|\/)(test_[^/]*|[^/]*_tests?|conftest)\.py$/;
 
 /** Levels of imports followed from a web module (views → services → repositories). */
 const DEPTH = 2;
@@ -48,7 +47,7 @@ export function webReachable(files: readonly ReachFile[], readText: (absPath: st
     const text = readText(f.absPath);
     if (text === undefined) continue;
     // Tests drive an app through a test client; they are not where requests come in.
-    if (WEB_WORD.test(text) && WEB_MARKER.test(text) && !TEST_FILE.test(f.relPath)) frontier.push(f.relPath);
+    if (WEB_WORD.test(text) && WEB_MARKER.test(text) && !isTestPath(f.relPath)) frontier.push(f.relPath);
     const own = moduleNameFor(f.relPath).split('.');
     const isInit = /(^|\/)__init__\.pyw?$/.test(f.relPath);
     const out: string[] = [];
