@@ -144,6 +144,8 @@ const LEAF_TYPES = new Set(['integer', 'float', 'true', 'false', 'none', 'ellips
 
 /** Extracts the taint facts of one module (runs in a worker, next to the pattern rules). */
 export function extractTaintFacts(model: ModuleModel, ctx: LocalContext): ModuleFacts {
+  // Nothing in test code is walked, and nothing outside it calls into it: its classes need not be read either.
+  if (ctx.mode === 'none') return { path: model.relPath, module: model.moduleName, functions: [], classes: {}, routes: [], instances: {}, overBudget: [] };
   const classes: Record<string, string[]> = {};
   const classScopes: Scope[] = [];
   const collect = (scope: Scope) => {
@@ -174,7 +176,7 @@ export function extractTaintFacts(model: ModuleModel, ctx: LocalContext): Module
     if (type && ctx.isProject(type)) facts.instances[`${model.moduleName}.${a.targets[0].text}`] = type;
   }
   const plans: FunctionPlan[] = [];
-  const selected = ctx.mode === 'process' ? processFunctions(model, ctx) : ctx.mode === 'none' ? new Set<number>() : undefined;
+  const selected = ctx.mode === 'process' ? processFunctions(model, ctx) : undefined;
   const callsByFunction = selected ? undefined : bucketCalls(model);
   for (const fn of model.functions) {
     if (selected && !selected.has(fn.node.startIndex)) continue;
