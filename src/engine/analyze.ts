@@ -39,6 +39,11 @@ export interface AnalyzerSetup {
   maxFileSize: number;
   /** Taint settings; without `projectModules` the file is solved on its own. */
   taint?: TaintSetup;
+  /**
+   * Set while the taint settings are still being prepared on the main thread (a worker starts parsing before the
+   * pre-pass ends): the taint step of a file waits for it; the parse, the model and the rules do not.
+   */
+  taintReady?: Promise<void>;
 }
 
 const SNIPPET_MAX_LINES = 5;
@@ -376,6 +381,7 @@ export async function analyzeText(text: string, relPath: string, setup: Analyzer
     const findings = runRules(model, setup, suppressions);
     const result: FileResult = { relPath, analysed: true, lines: model.lineCount, findings, notices: syntaxNotices(model, tree) };
     if (setup.rules.some(isTaintRule)) {
+      if (setup.taintReady) await setup.taintReady;
       const taintSetup = setup.taint ?? {};
       try {
         result.taint = moduleTaintFacts(model, setup.rules, taintSetup, suppressions, (node) => nodeLocation(node, relPath, model.lines));

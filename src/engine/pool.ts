@@ -25,9 +25,11 @@ export interface Pool {
   /**
    * Analyses the tasks. Files go out largest first (a big file dispatched last would leave the other threads
    * idle); results come back in the order of `tasks`, so the output does not depend on the number of workers
-   * or on timing. `taint` completes the setup the workers started with.
+   * or on timing.
    */
-  run(tasks: readonly FileTask[], sizes: readonly number[], taint?: TaintSetup): Promise<FileResult[]>;
+  run(tasks: readonly FileTask[], sizes: readonly number[]): Promise<FileResult[]>;
+  /** Completes the setup of workers started with `taintPending`: their files' taint steps wait for it. */
+  setTaint(taint: TaintSetup): void;
   /** Stops the workers without running anything (a scan that failed before its tasks were known). */
   close(): void;
 }
@@ -59,9 +61,14 @@ export function startPool(setup: WorkerSetup, jobs: number, heapMb = WORKER_HEAP
   const stop = () => {
     for (const s of slots) s.worker.postMessage({ type: 'stop' } satisfies ToWorker);
   };
+  let taint: TaintSetup | undefined;
   return {
     close: stop,
-    run(tasks, sizes, taint) {
+    setTaint(t) {
+      taint = t;
+      for (const s of slots) s.worker.postMessage({ type: 'taint', taint: t } satisfies ToWorker);
+    },
+    run(tasks, sizes) {
       // Indices still to send, largest file first; a task given back by a dead worker goes to the front.
       const queue = tasks.map((_, i) => i).sort((a, b) => sizes[b] - sizes[a] || a - b);
       const results: FileResult[] = new Array(tasks.length);
@@ -137,7 +144,6 @@ export function startPool(setup: WorkerSetup, jobs: number, heapMb = WORKER_HEAP
         };
         for (const slot of slots) {
           attach(slot);
-          if (taint) slot.worker.postMessage({ type: 'taint', taint } satisfies ToWorker);
           for (let k = 0; k < IN_FLIGHT_PER_WORKER; k++) feed(slot);
         }
       });

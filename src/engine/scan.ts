@@ -97,11 +97,18 @@ export async function scan(req: ScanRequest): Promise<ScanResult> {
     maxFileSize: req.maxFileSize,
   };
   const tasks: FileTask[] = discovered.files.map((f) => ({ absPath: f.absPath, relPath: f.relPath, ...(f.config ? { config: f.config } : {}) }));
-  // Workers start before the taint pre-pass below, which reads every file on this thread meanwhile.
-  const pool = req.jobs > 1 && tasks.length >= POOL_THRESHOLD ? startPool(setup, Math.min(req.jobs, tasks.length)) : undefined;
+  const hasTaint = rules.some(isTaintRule);
+  // Workers start, and parse their first (largest) files, while this thread runs the taint pre-pass below, which
+  // reads every file; each file's taint step waits for its result.
+  const pool =
+    req.jobs > 1 && tasks.length >= POOL_THRESHOLD ? startPool({ ...setup, ...(hasTaint ? { taintPending: true } : {}) }, Math.min(req.jobs, tasks.length)) : undefined;
+  const running = pool?.run(
+    tasks,
+    discovered.files.map((f) => f.size),
+  );
   let taint: TaintSetup | undefined;
   try {
-    if (rules.some(isTaintRule)) {
+    if (hasTaint) {
       taint = { projectModules: discovered.files.map((f) => moduleNameFor(f.relPath)) };
       // User-declared sources can be anywhere: then every file is analysed in full.
       if (!req.taint?.sources?.length) taint.webFiles = [...webReachable(discovered.files)];
@@ -112,8 +119,9 @@ export async function scan(req: ScanRequest): Promise<ScanResult> {
     throw err;
   }
   let results: FileResult[];
-  if (pool) {
-    results = await pool.run(tasks, discovered.files.map((f) => f.size), taint);
+  if (pool && running) {
+    if (taint) pool.setTaint(taint);
+    results = await running;
   } else {
     const analyzer = toAnalyzerSetup({ ...setup, ...(taint ? { taint } : {}) });
     results = [];

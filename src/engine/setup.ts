@@ -9,6 +9,8 @@ export interface WorkerSetup {
   ruleOptions: [string, RuleOptions][];
   maxFileSize: number;
   taint?: TaintSetup;
+  /** The taint settings follow in a message (the pool starts the workers before the taint pre-pass ends). */
+  taintPending?: boolean;
 }
 
 export function toAnalyzerSetup(setup: WorkerSetup): AnalyzerSetup {

@@ -6,7 +6,14 @@ import { toAnalyzerSetup, type WorkerSetup } from './setup.js';
 
 const port = parentPort;
 if (!port) throw new Error('worker.js must run in a worker thread');
-const setup = toAnalyzerSetup(workerData as WorkerSetup);
+const data = workerData as WorkerSetup;
+const setup = toAnalyzerSetup(data);
+let taintArrived: (() => void) | undefined;
+if (data.taintPending) {
+  setup.taintReady = new Promise<void>((resolve) => {
+    taintArrived = resolve;
+  });
+}
 
 // Tasks are handled one after another: the parser is not re-entrant, and the pool keeps two in flight. The
 // grammar and the query are loaded first, while the main thread still prepares the tasks.
@@ -20,6 +27,8 @@ port.on('message', (msg: ToWorker) => {
   }
   if (msg.type === 'taint') {
     setup.taint = msg.taint;
+    delete setup.taintReady;
+    taintArrived?.();
     return;
   }
   queue = queue.then(async () => {
