@@ -115,6 +115,8 @@ export async function scan(req: ScanRequest): Promise<ScanResult> {
       if (req.taint) taint.config = req.taint;
     }
   } catch (err) {
+    // The scan ends here: the workers stop, and whatever they do meanwhile is not reported.
+    running?.catch(() => undefined);
     pool?.close();
     throw err;
   }
