@@ -26,12 +26,17 @@ function cacheNodeTypes(): void {
   const read = descriptor?.get;
   if (!read || (read as { cached?: boolean }).cached) return;
   const perTree = new WeakMap<Tree, Map<number, string>>();
+  // A thread analyses one tree at a time: the last tree's map answers nearly every read without the WeakMap.
+  let lastTree: Tree | undefined;
+  let lastTypes: Map<number, string> | undefined;
   const get = function (this: Node): string {
-    let types = perTree.get(this.tree);
+    let types = this.tree === lastTree ? lastTypes : perTree.get(this.tree);
     if (!types) {
       types = new Map();
       perTree.set(this.tree, types);
     }
+    lastTree = this.tree;
+    lastTypes = types;
     let type = types.get(this.id);
     if (type === undefined) {
       type = read.call(this) as string;
