@@ -193,7 +193,7 @@ export function extractTaintFacts(model: ModuleModel, ctx: LocalContext): Module
     plans.push(plan);
   }
   const moduleBody = model.tree.rootNode;
-  if (ctx.mode === 'full' || (ctx.mode === 'process' && mentions(model, PROCESS_TOKENS, 0, model.text.length))) plans.push({ info: null, q: `${model.moduleName || model.relPath}.<module>`, body: moduleBody, scope: model.moduleScope, params: [] });
+  if (!selected || mentions(model, PROCESS_TOKENS, 0, model.text.length)) plans.push({ info: null, q: `${model.moduleName || model.relPath}.<module>`, body: moduleBody, scope: model.moduleScope, params: [] });
   facts.routes = djangoRoutes(model, ctx);
 
   for (const plan of plans) {

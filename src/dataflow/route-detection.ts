@@ -1,6 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import type { ModuleModel } from '../semantics/module.js';
-import { unparen } from '../syntax/nodes.js';
+import { parameterParts, unparen } from '../syntax/nodes.js';
 import type { FunctionPlan, LocalContext } from './context.js';
 import { named } from './expressions.js';
 import {
@@ -21,42 +21,14 @@ import type { RouteBinding } from './types.js';
 /** Route detection: which functions are request handlers, and which of their parameters carry request data. */
 
 export function parameterNames(fn: Node): string[] {
-  const params = fn.childForFieldName('parameters');
-  if (!params) return [];
-  const out: string[] = [];
-  for (const p of named(params)) {
-    let nameNode: Node | null = null;
-    switch (p.type) {
-      case 'identifier':
-        nameNode = p;
-        break;
-      case 'typed_parameter':
-      case 'list_splat_pattern':
-      case 'dictionary_splat_pattern':
-        nameNode = p.namedChildren.find((c) => c?.type === 'identifier') ?? null;
-        break;
-      case 'default_parameter':
-      case 'typed_default_parameter':
-        nameNode = p.childForFieldName('name');
-        break;
-    }
-    if (nameNode) out.push(p.type === 'list_splat_pattern' ? `*${nameNode.text}` : p.type === 'dictionary_splat_pattern' ? `**${nameNode.text}` : nameNode.text);
-  }
-  return out;
+  return parameterParts(fn).map((p) => `${p.splat}${p.name.text}`);
 }
 
 /** Parameter nodes with their annotation and default, by name. */
 export function parameterDetails(fn: Node): Map<string, { annotation: Node | null; value: Node | null }> {
   const out = new Map<string, { annotation: Node | null; value: Node | null }>();
-  const params = fn.childForFieldName('parameters');
-  for (const p of params ? named(params) : []) {
-    if (p.type === 'typed_parameter') {
-      const id = p.namedChildren.find((c) => c?.type === 'identifier');
-      if (id) out.set(id.text, { annotation: p.childForFieldName('type'), value: null });
-    } else if (p.type === 'typed_default_parameter' || p.type === 'default_parameter') {
-      const id = p.childForFieldName('name');
-      if (id) out.set(id.text, { annotation: p.childForFieldName('type'), value: p.childForFieldName('value') });
-    } else if (p.type === 'identifier') out.set(p.text, { annotation: null, value: null });
+  for (const p of parameterParts(fn)) {
+    if (p.splat === '') out.set(p.name.text, { annotation: p.annotation, value: p.node.type === 'identifier' ? null : p.node.childForFieldName('value') });
   }
   return out;
 }

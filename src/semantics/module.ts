@@ -1,5 +1,5 @@
 import type { Node, Query, Tree } from 'web-tree-sitter';
-import { unparen } from '../syntax/nodes.js';
+import { parameterParts, unparen } from '../syntax/nodes.js';
 import { PYTHON_BUILTINS } from './builtins.js';
 import { foldNumber, foldString, isConstantExpression, type NumberLeaf } from './constants.js';
 import type { Assignment, Binding, CallSite, FunctionInfo, ImportRecord, Scope, ScopeKind } from './model.js';
@@ -245,41 +245,13 @@ export class ModuleModel {
   }
 
   private bindParameters(fn: Node, scope: Scope, parent: Scope): void {
-    const params = fn.childForFieldName('parameters');
-    if (!params) return;
-    let first = true;
     const isMethod = parent.kind === 'class' && fn.type === 'function_definition';
-    for (const p of params.namedChildren) {
-      if (!p) continue;
-      let nameNode: Node | null = null;
-      let annotation: Node | null = null;
-      switch (p.type) {
-        case 'identifier':
-          nameNode = p;
-          break;
-        case 'typed_parameter':
-          nameNode = p.namedChildren.find((c) => c?.type === 'identifier') ?? null;
-          annotation = p.childForFieldName('type');
-          break;
-        case 'default_parameter':
-        case 'typed_default_parameter':
-          nameNode = p.childForFieldName('name');
-          annotation = p.childForFieldName('type');
-          break;
-        case 'list_splat_pattern':
-        case 'dictionary_splat_pattern':
-          nameNode = p.namedChildren.find((c) => c?.type === 'identifier') ?? null;
-          break;
-        default:
-          continue;
-      }
-      if (!nameNode) continue;
-      const binding: Binding = { kind: 'param', name: nameNode.text, at: fn.startIndex };
+    parameterParts(fn).forEach(({ name, annotation }, i) => {
+      const binding: Binding = { kind: 'param', name: name.text, at: fn.startIndex };
       if (annotation) binding.annotation = annotation;
-      if (first && isMethod && !this.isStaticMethod(fn)) binding.selfOf = parent.qualname;
-      first = false;
+      if (i === 0 && isMethod && !this.isStaticMethod(fn)) binding.selfOf = parent.qualname;
       this.bind(scope, binding);
-    }
+    });
   }
 
   private isStaticMethod(fn: Node): boolean {

@@ -52,3 +52,48 @@ export function statementHeaderRows(stmt: Node): [number, number] {
   }
   return [start, stmt.endPosition.row];
 }
+
+/** One parameter of a function or lambda, as the grammar spells its variants. */
+export interface ParameterParts {
+  /** The parameter itself (`x: int = 1`); its `value` field is the default, read by the few who need it. */
+  node: Node;
+  name: Node;
+  annotation: Node | null;
+  /** `*` for `*args`, `**` for `**kwargs`, '' otherwise. */
+  splat: '' | '*' | '**';
+}
+
+/**
+ * The parameters of a function or lambda, in order. The `/` and `*` separators are left out, and so is a typed
+ * splat (`*args: int`), whose name sits one level deeper.
+ */
+export function parameterParts(fn: Node): ParameterParts[] {
+  const params = fn.childForFieldName('parameters');
+  const out: ParameterParts[] = [];
+  for (const p of params?.namedChildren ?? []) {
+    if (!p) continue;
+    switch (p.type) {
+      case 'identifier':
+        out.push({ node: p, name: p, annotation: null, splat: '' });
+        break;
+      case 'typed_parameter': {
+        const name = p.namedChildren.find((c) => c?.type === 'identifier');
+        if (name) out.push({ node: p, name, annotation: p.childForFieldName('type'), splat: '' });
+        break;
+      }
+      case 'default_parameter':
+      case 'typed_default_parameter': {
+        const name = p.childForFieldName('name');
+        if (name) out.push({ node: p, name, annotation: p.childForFieldName('type'), splat: '' });
+        break;
+      }
+      case 'list_splat_pattern':
+      case 'dictionary_splat_pattern': {
+        const name = p.namedChildren.find((c) => c?.type === 'identifier');
+        if (name) out.push({ node: p, name, annotation: null, splat: p.type === 'list_splat_pattern' ? '*' : '**' });
+        break;
+      }
+    }
+  }
+  return out;
+}
