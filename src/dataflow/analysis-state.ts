@@ -12,6 +12,7 @@ import type { TaintSpec } from './spec.js';
 import type { CallFacts, FunctionFacts, SinkFacts, Taint } from './types.js';
 import { EMPTY, OverBudget, type State } from './taint-values.js';
 import type { Guards } from './guards.js';
+import { ALL_KEYS, entryBase } from './fields.js';
 
 export interface LocalDef {
   params: string[];
@@ -36,6 +37,12 @@ export abstract class AnalysisState {
   protected readonly realpathVars = new Set<string>();
   protected readonly guardVars = new Map<string, Guards>();
   protected readonly sinkSeen = new Set<string>();
+  /** Containers that got entries of constant keys in this walk (see fields.ts). */
+  protected readonly containers = new Set<string>();
+  /** Taint of each constant-key value of the dict literals evaluated, by the literal's start. */
+  protected readonly literalEntries = new Map<number, [string | number, Taint][]>();
+  /** Field taints of the dataclasses of this module built here, by the constructor call's start. */
+  protected readonly builtFields = new Map<number, [string, Taint][]>();
   protected readonly isModule: boolean;
   protected readonly selfName: string | undefined;
   protected readonly handlerSources: TaintSpec['selfSources'] = [];
@@ -71,10 +78,25 @@ export abstract class AnalysisState {
     if (this.plan.sourceParams && this.plan.sourceParams.length > 0) out.sourceParams = this.plan.sourceParams;
     if (this.isModule) {
       const globals: Record<string, Taint> = {};
-      for (const [k, v] of this.state) if (v.length > 0 && !k.includes('.')) globals[k] = v;
+      for (const [k, v] of this.state) if (v.length > 0 && !k.includes('.') && !k.includes('[')) globals[k] = v;
       out.globals = globals;
     }
     return out;
+  }
+
+  /** The taint of a constant-key entry when this walk knows it (stored, or absent from a fully known container). */
+  protected entryTaint(key: string): Taint | undefined {
+    const own = this.state.get(key);
+    if (own) return own;
+    const base = entryBase(key);
+    return base !== undefined && this.state.has(`${base}${ALL_KEYS}`) ? EMPTY : undefined;
+  }
+
+  /** A container assigned as a whole forgets its entries. */
+  protected dropEntries(path: string): void {
+    if (!this.containers.has(path)) return;
+    const prefix = `${path}[`;
+    for (const k of [...this.state.keys()]) if (k.startsWith(prefix)) this.state.delete(k);
   }
 
   protected tick(): void {

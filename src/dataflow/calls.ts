@@ -9,7 +9,30 @@ import { pinnedFormatArgs } from './url-shape.js';
 import type { CallFacts, SinkFacts, SourceDesc, Taint } from './types.js';
 import { EMPTY, MAX_INLINE, sanitize, union, unsanitize, withStep } from './taint-values.js';
 import type { LocalDef } from './analysis-state.js';
+import { constantKey, containerPath, dataclassFields, entryBase, entryKey } from './fields.js';
 import { ExpressionAnalysis, HOST_DERIVED, HOST_WEAK, OWN_PATH, OWN_PATH_SAFE, PINNED_SAFE, qualifiedSource, suffixSanitizers } from './expression-walk.js';
+
+/** Methods that read or write a container's constant key. */
+const KEYED_METHODS = new Set(['get', 'pop', 'setdefault', 'set', 'getint', 'getfloat', 'getboolean']);
+
+const CONFIG_PARSER = /^configparser\.(Raw|Safe)?ConfigParser$/;
+
+/** The name or attribute a chain of subscripts starts from (`a` for `a["x"]["y"]`). */
+function containerRoot(node: Node): Node | undefined {
+  let n = unparen(node);
+  for (let i = 0; i < 10 && n.type === 'subscript'; i++) {
+    const v = n.childForFieldName('value');
+    if (!v) return undefined;
+    n = unparen(v);
+  }
+  return n.type === 'identifier' || n.type === 'attribute' ? n : undefined;
+}
+
+/** The container part of a path before its first constant key. */
+function containerPathRoot(path: string): string {
+  const i = path.indexOf('[');
+  return i > 0 ? path.slice(0, i) : path;
+}
 
 /** Calls: closures run inline, sinks, sanitizers, sources and calls into the project. */
 export abstract class CallAnalysis extends ExpressionAnalysis {
@@ -90,6 +113,12 @@ export abstract class CallAnalysis extends ExpressionAnalysis {
     // `request.META.get("CSRF_COOKIE")`: a value the server or a middleware put there, not the client.
     if (receiver && method === 'get' && positionalNodes[0] && this.serverEnvironKey(receiver, positionalNodes[0])) return EMPTY;
 
+    // Constant keys of containers this walk knows: `row.get("table")`, `cfg.get("export", "label")`, `cfg.set(…)`.
+    if (receiver && KEYED_METHODS.has(method) && positionalNodes.length > 0) {
+      const keyed = this.keyedCall(receiver, method, positionalNodes, positional, node);
+      if (keyed) return keyed;
+    }
+
     // Sources.
     if (callee) {
       const kind = spec.sourceCalls.get(callee);
@@ -125,6 +154,8 @@ export abstract class CallAnalysis extends ExpressionAnalysis {
         this.assign(receiver, union(recvTaint, withStep(all, { loc: this.loc(node), msg: `added to ${receiver.text}` })), null, node);
       }
       this.calls.push(facts);
+      const fields = dataclassFields(this.model, callee);
+      if (fields && star.length === 0) this.builtFields.set(node.startIndex, fields.map((f, i) => [f, positional[i] ?? keywords[f] ?? EMPTY]));
       return [{ k: 'call', c, steps: [], san: 0 }];
     }
 
@@ -378,6 +409,52 @@ export abstract class CallAnalysis extends ExpressionAnalysis {
     const suppression = this.ctx.suppression(node, row.rule);
     if (suppression) sink.suppression = suppression;
     this.sinks.push(sink);
+  }
+
+  /**
+   * `d.get(K, default)`, `d.pop(K)`, `d.setdefault(K, v)` on a container with entries, and configparser's
+   * `get*(section, option)` / `set(section, option, value)`. Undefined when the keys are not constants.
+   */
+  protected keyedCall(receiver: Node, method: string, args: Node[], taints: Taint[], at: Node): Taint | undefined {
+    const path = containerPath(this.model, receiver);
+    if (!path) return undefined;
+    const config = CONFIG_PARSER.test(this.model.instanceType(receiver) ?? '');
+    const depth = config ? 2 : 1;
+    if (method === 'set' && (!config || args.length !== 3)) return undefined;
+    let key: string | undefined = path;
+    for (let i = 0; i < depth && key !== undefined; i++) {
+      const k = args[i] ? constantKey(this.model, args[i]) : undefined;
+      key = k === undefined ? undefined : entryKey(key, k);
+    }
+    if (key === undefined) return undefined;
+    if (method === 'set') {
+      this.storeEntry(receiver, path, key, taints[2] ?? EMPTY, at);
+      return EMPTY;
+    }
+    if (method === 'setdefault' && !this.state.has(key)) this.storeEntry(receiver, path, key, taints[1] ?? EMPTY, at);
+    const entry = this.containers.has(path) ? this.entryTaint(key) : undefined;
+    if (!entry) return undefined;
+    // The default is the value when the key is absent.
+    return config ? entry : union(entry, taints[1] ?? EMPTY);
+  }
+
+  /** Stores a value under a constant key: the entry is replaced, the whole container gains it. */
+  protected storeEntry(container: Node, path: string, key: string, t: Taint, at: Node): void {
+    const step = { loc: this.loc(at), msg: `stored in ${key.length > 60 ? `${key.slice(0, 57)}...` : key}` };
+    if (t.length > 0) {
+      const root = containerRoot(container);
+      if (root) this.assign(root, union(this.expr(root), withStep(t, step)), null, at, true);
+      // Entries between the root and this key that this walk holds (`a["x"]` for `a["x"]["y"] = t`) gain it too.
+      for (let k = entryBase(key); k !== undefined && k !== path && k.length > (root?.text.length ?? 0); k = entryBase(k)) {
+        const own = this.state.get(k);
+        if (own) this.state.set(k, union(own, t));
+      }
+      const own = this.state.get(path);
+      if (path !== root?.text && own) this.state.set(path, union(own, t));
+    }
+    this.containers.add(containerPathRoot(path));
+    this.containers.add(path);
+    this.state.set(key, t.length > 0 ? withStep(t, step) : EMPTY);
   }
 
   /**

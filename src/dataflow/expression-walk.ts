@@ -4,7 +4,8 @@ import type { Location } from '../findings/types.js';
 import type { Binding, Scope } from '../semantics/model.js';
 import { unparen } from '../syntax/nodes.js';
 import type { TaintSpec } from './spec.js';
-import { constantTruth, named } from './expressions.js';
+import { named } from './expressions.js';
+import { literalEntries, subscriptKey } from './fields.js';
 import { ALL_RULE_BITS, ruleBit } from './models/rules.js';
 import { CLIENT_ENVIRON_KEY, CONFIG_SOURCES, ENVIRON_ATTRS, REQUEST_PARAM_NAMES, REQUEST_TYPES } from './models/sources.js';
 import { pinnedOperands } from './url-shape.js';
@@ -49,7 +50,7 @@ const LEAF_TYPES = new Set(['integer', 'float', 'true', 'false', 'none', 'ellips
 export abstract class ExpressionAnalysis extends GuardAnalysis {
   protected abstract call(node: Node): Taint;
 
-  protected abstract assign(target: Node, t: Taint, value: Node | null, at: Node): void;
+  protected abstract assign(target: Node, t: Taint, value: Node | null, at: Node, keepEntries?: boolean): void;
 
   protected abstract assignItems(left: Node, right: Node | null, t: Taint, at: Node): void;
 
@@ -81,7 +82,23 @@ export abstract class ExpressionAnalysis extends GuardAnalysis {
         const subs = node.childrenForFieldName('subscript');
         for (const s of subs) if (s) this.expr(s);
         if (value && subs.length === 1 && subs[0] && this.serverEnvironKey(value, subs[0])) return EMPTY;
+        const key = this.containers.size > 0 ? subscriptKey(this.model, node) : undefined;
+        const entry = key ? this.entryTaint(key) : undefined;
+        if (entry) return entry;
         return value ? this.expr(value) : EMPTY;
+      }
+      case 'dictionary': {
+        const entries = literalEntries(this.model, node);
+        if (!entries) break;
+        const taints: [string | number, Taint][] = [];
+        let all: Taint = EMPTY;
+        for (const [k, v] of entries) {
+          const x = this.expr(v);
+          taints.push([k, x]);
+          all = union(all, x);
+        }
+        this.literalEntries.set(node.startIndex, taints);
+        return all;
       }
       case 'call':
         return this.call(node);
@@ -118,7 +135,7 @@ export abstract class ExpressionAnalysis extends GuardAnalysis {
         // `a if cond else b`: the value is a or b; the condition only decides which.
         if (parts.length === 3) {
           this.expr(parts[1]);
-          const c = constantTruth(this.model, parts[1]);
+          const c = this.foldedTruth(parts[1]);
           if (c === true) return this.expr(parts[0]);
           if (c === false) return this.expr(parts[2]);
           // `x if x in ALLOWED else "default"`: the guard holds in the branch it selects.
@@ -237,7 +254,13 @@ export abstract class ExpressionAnalysis extends GuardAnalysis {
       }
     }
     const cls = this.classOf(obj);
-    if (cls) return [{ k: 'field', f: `${cls}.${attr}`, steps: [], san: 0 }];
+    if (cls) {
+      const field: Taint = [{ k: 'field', f: `${cls}.${attr}`, steps: [], san: 0 }];
+      // An object of a project class built here: a class without `__init__` (a dataclass or a model from another
+      // module) holds the arguments it was built from; with an `__init__`, its fields decide.
+      const built = obj.type === 'identifier' ? this.state.get(obj.text) : undefined;
+      return built && built.length > 0 && built.every((a) => a.k === 'call' && this.calls[a.c]?.through) ? union(field, built) : field;
+    }
     return this.expr(obj);
   }
 

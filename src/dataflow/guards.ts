@@ -2,7 +2,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { ModuleModel } from '../semantics/module.js';
 import { unparen } from '../syntax/nodes.js';
-import { constantTruth, identifiersIn, isRealpathCall, keyOf, named } from './expressions.js';
+import { constantTruth, identifiersIn, isRealpathCall, keyOf, literalValue, named } from './expressions.js';
 import { ALL_RULE_BITS, ruleBit, ruleBits } from './models/rules.js';
 import { GUARD_CALLS, GUARD_METHODS, NUMERIC_TYPES } from './models/sanitizers.js';
 import { parameterNames } from './route-detection.js';
@@ -184,6 +184,26 @@ export abstract class GuardAnalysis extends AnalysisState {
     for (const [k, bits] of proved) out.set(params.indexOf(k), (out.get(params.indexOf(k)) ?? 0) | bits);
     cache.set(q, out);
     return out;
+  }
+
+  /**
+   * A condition's value when it folds to a constant (literals, and names bound only to constants where they are
+   * read) and no name it reads carries data in this walk (a loop may bring a later value back).
+   */
+  protected foldedTruth(cond: Node): boolean | undefined {
+    const v = constantTruth(this.model, cond);
+    return v === undefined || this.readsTaint(cond) ? undefined : v;
+  }
+
+  /** The value an expression folds to, under the same proviso as `foldedTruth`. */
+  protected foldedValue(node: Node): string | number | undefined {
+    const v = literalValue(this.model, node);
+    return v === undefined || this.readsTaint(node) ? undefined : v;
+  }
+
+  private readsTaint(node: Node): boolean {
+    if (node.type === 'identifier') return (this.state.get(node.text)?.length ?? 0) > 0;
+    return node.descendantsOfType('identifier').some((id) => id !== null && (this.state.get(id.text)?.length ?? 0) > 0);
   }
 
   protected applyGuards(state: State, facts: [string, number][]): State {

@@ -1,12 +1,14 @@
 /** The flow-sensitive statement walk: assignment, branches, loops, exceptions, `with` and `match`. */
 import type { Node } from 'web-tree-sitter';
 import { unparen } from '../syntax/nodes.js';
-import { constantTruth, isRealpathCall, named, stringish, tupleLike } from './expressions.js';
+import { isRealpathCall, named, stringish, tupleLike } from './expressions.js';
 import { annotationVerdict, parameterDetails, parameterNames } from './route-detection.js';
 import type { FunctionFacts, Taint } from './types.js';
 import { EMPTY, MAX_INLINE, joinStates, union, withStep, type State } from './taint-values.js';
 import type { LocalDef } from './analysis-state.js';
 import { MAY_GUARD } from './guards.js';
+import { ALL_KEYS, entryBase, entryKey, subscriptKey } from './fields.js';
+import { caseCaptures, caseGuard, caseIrrefutable, caseMatches } from './match-patterns.js';
 import { CallAnalysis } from './calls.js';
 
 const RESPONSE_TYPE = /^(django\.http\.(response\.)?\w*Response\w*|flask\.Response|werkzeug\.wrappers\.Response)$/;
@@ -154,8 +156,9 @@ export class FunctionAnalysis extends CallAnalysis {
   }
 
   /** Binds a target to a value's taint: a plain name is replaced (a constant kills taint), containers gain. */
-  protected assign(target: Node, t: Taint, value: Node | null, at: Node): void {
+  protected assign(target: Node, t: Taint, value: Node | null, at: Node, keepEntries = false): void {
     const n = unparen(target);
+    if (!keepEntries && (n.type === 'identifier' || n.type === 'attribute')) this.wholeContainer(n.text, value, at);
     switch (n.type) {
       case 'identifier': {
         const name = n.text;
@@ -216,15 +219,38 @@ export class FunctionAnalysis extends CallAnalysis {
         const index = n.childForFieldName('subscript');
         const indexTaint = index ? this.expr(index) : EMPTY;
         this.subscriptSinks(base, n, union(t, indexTaint), at);
-        if (t.length > 0 && (base.type === 'identifier' || base.type === 'attribute')) {
+        const key = subscriptKey(this.model, n);
+        const path = key === undefined ? undefined : entryBase(key);
+        if (key !== undefined && path !== undefined) this.storeEntry(base, path, key, t, at);
+        else if (t.length > 0 && (base.type === 'identifier' || base.type === 'attribute')) {
           const old = this.read(base);
-          this.assign(base, union(old, withStep(t, { loc: this.loc(at), msg: `stored in ${base.text}[…]` })), null, at);
+          this.assign(base, union(old, withStep(t, { loc: this.loc(at), msg: `stored in ${base.text}[…]` })), null, at, true);
         }
         return;
       }
       default:
         return;
     }
+  }
+
+  /**
+   * A name or attribute assigned as a whole: its entries go, and a dict literal of constant keys gives it one
+   * entry per key, with all its keys known.
+   */
+  private wholeContainer(path: string, value: Node | null, at: Node): void {
+    this.dropEntries(path);
+    // A dataclass of this module built here: each field holds its own argument (or its constant default).
+    const built = value && unparen(value).type === 'call' ? this.builtFields.get(unparen(value).startIndex) : undefined;
+    for (const [f, taint] of built ?? []) this.state.set(`${path}.${f}`, taint.length > 0 ? withStep(taint, { loc: this.loc(at), msg: `stored in ${path}.${f}` }) : EMPTY);
+    const entries = value ? this.literalEntries.get(unparen(value).startIndex) : undefined;
+    if (!entries || unparen(value as Node).type !== 'dictionary') return;
+    this.containers.add(path);
+    for (const [k, taint] of entries) {
+      const key = entryKey(path, k);
+      if (key === undefined) return;
+      this.state.set(key, taint.length > 0 ? withStep(taint, { loc: this.loc(at), msg: `stored in ${key}` }) : EMPTY);
+    }
+    this.state.set(`${path}${ALL_KEYS}`, EMPTY);
   }
 
   /** `session[k] = v` (trust boundary) and `response.headers[k] = v` / `response[k] = v` (header injection). */
@@ -289,7 +315,7 @@ export class FunctionAnalysis extends CallAnalysis {
       }
       this.expr(clause.cond);
       const afterCond = this.state;
-      const constant = constantTruth(this.model, clause.cond);
+      const constant = this.foldedTruth(clause.cond);
       const guards = this.guards(clause.cond);
       if (constant !== false) {
         this.state = this.applyGuards(afterCond, guards.whenTrue);
@@ -342,7 +368,7 @@ export class FunctionAnalysis extends CallAnalysis {
   protected whileStatement(node: Node): void {
     const cond = node.childForFieldName('condition');
     if (cond) this.expr(cond);
-    if (cond && constantTruth(this.model, cond) === false) return;
+    if (cond && this.foldedTruth(cond) === false) return;
     const body = node.childForFieldName('body');
     const before = this.state;
     const ends: State[] = [before];
@@ -421,26 +447,41 @@ export class FunctionAnalysis extends CallAnalysis {
     if (body) this.block(body, false);
   }
 
+  /**
+   * Each `case` is a branch whose captures carry the subject's taint. A subject that folds to a constant selects
+   * its case before the run: the cases it cannot match are dead.
+   */
   protected matchStatement(node: Node): void {
     const subject = node.childForFieldName('subject');
     const t = subject ? this.expr(subject) : EMPTY;
+    const known = subject ? this.foldedValue(subject) : undefined;
     const body = node.childForFieldName('body');
     const before = this.state;
-    const ends: State[] = [before];
+    const ends: State[] = [];
+    let fallsThrough = true;
     for (const clause of body ? named(body) : []) {
       if (clause.type !== 'case_clause') continue;
+      const matches = known === undefined ? undefined : caseMatches(this.model, clause, known);
+      if (matches === false) continue;
       this.state = new Map(before);
-      for (const id of clause.descendantsOfType('identifier')) {
-        if (id && id.parent?.type !== 'attribute' && id.parent?.type !== 'keyword_pattern') this.state.set(id.text, t);
-        this.tick();
+      for (const id of caseCaptures(clause)) this.assign(id, t, null, clause);
+      const guard = caseGuard(clause);
+      if (guard) {
+        this.expr(guard);
+        this.state = this.applyGuards(this.state, this.guards(guard).whenTrue);
       }
       this.terminated = false;
       const cons = clause.childForFieldName('consequence');
       if (cons) this.block(cons, false);
       if (!this.terminated) ends.push(this.state);
+      if (matches === true || (!guard && caseIrrefutable(clause))) {
+        fallsThrough = false;
+        break;
+      }
     }
-    this.terminated = false;
-    this.state = joinStates(ends);
+    if (fallsThrough) ends.push(before);
+    this.terminated = ends.length === 0;
+    this.state = ends.length === 0 ? before : joinStates(ends);
   }
 
   /**

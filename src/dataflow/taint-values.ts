@@ -66,6 +66,42 @@ export function unsanitize(t: Taint, bits: number): Taint {
 export function joinStates(states: State[]): State {
   if (states.length === 1) return states[0];
   const out: State = new Map();
-  for (const s of states) for (const [k, v] of s) out.set(k, union(out.get(k) ?? EMPTY, v));
+  let entries = false;
+  for (const s of states) {
+    for (const [k, v] of s) {
+      out.set(k, union(out.get(k) ?? EMPTY, v));
+      if (!entries && k.endsWith(']')) entries = true;
+    }
+  }
+  if (entries) joinEntries(states, out);
   return out;
+}
+
+/**
+ * A container entry (`row["table"]`) set on one path only: on the other paths the key holds whatever the whole
+ * container held there, unless that container's keys were all known (`row[*]`), which must hold on every path.
+ */
+function joinEntries(states: State[], out: State): void {
+  for (const k of [...out.keys()]) {
+    if (!k.endsWith(']')) continue;
+    const i = k.lastIndexOf('[');
+    if (i <= 0) continue;
+    const base = k.slice(0, i);
+    if (k.endsWith('[*]')) {
+      if (states.some((s) => !s.has(k))) out.delete(k);
+      continue;
+    }
+    let t = out.get(k) ?? EMPTY;
+    for (const s of states) if (!s.has(k)) t = union(t, entryFallback(s, base, 0));
+    out.set(k, t);
+  }
+}
+
+/** What a key absent from a state holds there: nothing if its container's keys are all known, else the container. */
+function entryFallback(s: State, container: string, depth: number): Taint {
+  if (s.has(`${container}[*]`)) return EMPTY;
+  const own = s.get(container);
+  if (own) return own;
+  const i = container.endsWith(']') ? container.lastIndexOf('[') : -1;
+  return i > 0 && depth < 8 ? entryFallback(s, container.slice(0, i), depth + 1) : EMPTY;
 }
