@@ -293,7 +293,9 @@ export abstract class ExpressionAnalysis extends GuardAnalysis {
     const o = unparen(obj);
     if (o.type === 'attribute') {
       const inner = o.childForFieldName('object');
-      return o.childForFieldName('attribute')?.text === 'request' && inner?.type === 'identifier' && inner.text === this.selfName;
+      // A wrapper keeping the request it was built from (`self.req = req` in `__init__`).
+      const attr = o.childForFieldName('attribute')?.text ?? '';
+      return REQUEST_PARAM_NAMES.has(attr.replace(/^_+/, '')) && inner?.type === 'identifier' && inner.text === this.selfName;
     }
     if (o.type !== 'identifier') return false;
     const b = this.model.lookup(o.text, o.startIndex);

@@ -9,9 +9,10 @@ import { parameterNames } from './route-detection.js';
 import type { Taint } from './types.js';
 import { EMPTY, sanitize, type State } from './taint-values.js';
 import { AnalysisState } from './analysis-state.js';
+import { regexAlphabet, rulesSafeFor } from './regex-alphabet.js';
 
 /** Conditions that can be guards at all (membership, equality, prefix checks, validators): others skip the work. */
-export const MAY_GUARD = /\bin\b|==|startswith|is_relative_to|\.is\w+\(|url_has_allowed_host_and_scheme|is_safe_url|check_for_language|isinstance/;
+export const MAY_GUARD = /\bin\b|==|!=|startswith|commonpath|match|search|is_relative_to|\.is\w+\(|url_has_allowed_host_and_scheme|is_safe_url|check_for_language|isinstance/;
 
 /** Facts a condition proves: keys clean (for rule bits) when it holds, and when it does not. Never mutated. */
 export interface Guards {
@@ -54,6 +55,16 @@ export abstract class GuardAnalysis extends AnalysisState {
           return ops[0] === 'in' && ops.length === 1 ? { whenTrue: fact, whenFalse: [] } : { whenTrue: [], whenFalse: fact };
         }
       }
+      // `re.fullmatch(P, x) is None` is the negation of the match.
+      if (parts.length === 2 && unparen(parts[1]).type === 'none' && (ops[0] === 'is' || ops[0] === 'is not')) {
+        const g = this.guards(parts[0]);
+        return ops[0] === 'is' && ops.length === 1 ? { whenTrue: g.whenFalse, whenFalse: g.whenTrue } : g;
+      }
+      if (parts.length === 2 && (ops[0] === '==' || ops[0] === '!=')) {
+        // `os.path.commonpath([base, resolved]) == base`: the resolved path lies under base.
+        const contained = this.commonpathFacts(parts[0]) ?? this.commonpathFacts(parts[1]);
+        if (contained) return ops[0] === '==' ? { whenTrue: contained, whenFalse: [] } : { whenTrue: [], whenFalse: contained };
+      }
       if (parts.length === 2 && ops[0] === '==' ) {
         const key = keyOf(parts[0]);
         if (key && this.model.isConstant(parts[1])) return { whenTrue: [[key, ALL_RULE_BITS]], whenFalse: [] };
@@ -83,6 +94,8 @@ export abstract class GuardAnalysis extends AnalysisState {
         }
       }
       const q = this.model.qualifiedName(fn);
+      const matched = this.regexGuard(fn, q, argList);
+      if (matched) return matched;
       const row = q ? GUARD_CALLS[q] : undefined;
       if (row) {
         const checked = argList.find((a) => a.type === 'keyword_argument' && a.childForFieldName('name')?.text === row.arg)?.childForFieldName('value') ?? (argList[0]?.type !== 'keyword_argument' ? argList[0] : undefined);
@@ -110,6 +123,76 @@ export abstract class GuardAnalysis extends AnalysisState {
       }
     }
     return { whenTrue: [], whenFalse: [] };
+  }
+
+  /**
+   * `re.fullmatch(P, x)` (or `match`/`search` anchored at both ends, or the same methods of `re.compile(P)`): a
+   * true result proves `x` holds only the characters `P` admits, which cleans it for the sinks none of those
+   * characters can attack (`[A-Za-z0-9_]+` for a shell argument or a path segment; never `.*`).
+   */
+  private regexGuard(fn: Node, q: string | undefined, args: Node[]): Guards | undefined {
+    let kind: string | undefined;
+    let pattern: Node | undefined;
+    let subject: Node | undefined;
+    let flags: Node | undefined;
+    const positional = args.filter((a) => a.type !== 'keyword_argument');
+    const keyword = (name: string) => args.find((a) => a.type === 'keyword_argument' && a.childForFieldName('name')?.text === name)?.childForFieldName('value') ?? undefined;
+    if (q === 're.fullmatch' || q === 're.match' || q === 're.search') {
+      kind = q.slice(3);
+      pattern = positional[0] ?? keyword('pattern');
+      subject = positional[1] ?? keyword('string');
+      flags = positional[2] ?? keyword('flags');
+    } else if (fn.type === 'attribute') {
+      const method = fn.childForFieldName('attribute')?.text ?? '';
+      if (method !== 'fullmatch' && method !== 'match' && method !== 'search') return undefined;
+      let compiled = fn.childForFieldName('object');
+      if (compiled?.type === 'identifier') {
+        const b = this.model.lookup(compiled.text, compiled.startIndex);
+        compiled = b?.kind === 'assign' && b.value ? unparen(b.value) : null;
+      }
+      if (compiled?.type !== 'call' || this.model.qualifiedName(compiled.childForFieldName('function') ?? compiled) !== 're.compile') return undefined;
+      const cargs = compiled.childForFieldName('arguments');
+      const cpos = cargs ? named(cargs) : [];
+      kind = method;
+      pattern = cpos[0];
+      flags = cpos[1];
+      subject = positional[0] ?? keyword('string');
+    }
+    if (!kind || !pattern || !subject) return undefined;
+    const text = this.model.constantString(pattern);
+    const key = keyOf(subject);
+    if (text === undefined || !key) return undefined;
+    // Multi-line, dot-all and verbose modes change what the anchors and the pattern mean.
+    if (flags && /M|S|X|MULTILINE|DOTALL|VERBOSE/.test(flags.text.replace(/re\.(I|IGNORECASE|A|ASCII|U|UNICODE)\b/g, ''))) return undefined;
+    const endAnchored = /(\\Z|\\z|\$)$/.test(text);
+    const startAnchored = /^(\^|\\A)/.test(text);
+    if (kind === 'match' && !endAnchored) return undefined;
+    if (kind === 'search' && !(startAnchored && endAnchored)) return undefined;
+    const alphabet = regexAlphabet(text);
+    if (!alphabet) return undefined;
+    if (flags && /\bI\b|IGNORECASE/.test(flags.text)) for (const c of [...alphabet]) alphabet.add(c.toLowerCase()).add(c.toUpperCase());
+    const rules = rulesSafeFor(alphabet);
+    return rules.length > 0 ? { whenTrue: [[key, ruleBits(rules)]], whenFalse: [] } : undefined;
+  }
+
+  /** The resolved paths a `commonpath([...])` call compares (names bound to a realpath, or realpath calls). */
+  private commonpathFacts(node: Node): [string, number][] | undefined {
+    const c = unparen(node);
+    if (c.type !== 'call') return undefined;
+    const fn = c.childForFieldName('function');
+    const q = fn ? this.model.qualifiedName(fn) : undefined;
+    if (q !== 'os.path.commonpath' && q !== 'posixpath.commonpath') return undefined;
+    const args = c.childForFieldName('arguments');
+    const list = args ? named(args)[0] : undefined;
+    const items = list && (unparen(list).type === 'list' || unparen(list).type === 'tuple') ? named(unparen(list)) : [];
+    const bit = ruleBit('K705');
+    const out: [string, number][] = [];
+    for (const item of items) {
+      const i = unparen(item);
+      if (i.type === 'identifier' && this.realpathVars.has(i.text)) out.push([i.text, bit]);
+      else if (i.type === 'call' && isRealpathCall(this.model, i)) for (const k of identifiersIn(i)) out.push([k, bit]);
+    }
+    return out.length > 0 ? out : undefined;
   }
 
   protected readonly validatorParams = new Map<string, string[]>();
