@@ -31,7 +31,11 @@ describe('sourceRoots', () => {
 
   it('markers are asked of the file system where they are not among the files', () => {
     const asked: string[] = [];
-    const roots = sourceRoots(['x/app/__init__.py', 'x/app/v.py'], { exists: (p) => (asked.push(p), p === 'x/pyproject.toml') });
+    const exists = (p: string) => {
+      asked.push(p);
+      return p === 'x/pyproject.toml';
+    };
+    const roots = sourceRoots(['x/app/__init__.py', 'x/app/v.py'], { exists });
     expect(roots).toEqual(['x', 'x']);
     expect(asked).toContain('x/pyproject.toml');
   });
