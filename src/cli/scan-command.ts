@@ -88,6 +88,7 @@ export async function runScanCommand(paths: string[], flags: ScanFlags): Promise
     jobs: flags.jobs ?? config.jobs ?? availableParallelism(),
     ignoreSuppressions: flags.ignoreSuppressions === true,
     ...(config.taint ? { taint: config.taint } : {}),
+    ...(config.sourceRoots ? { sourceRoots: config.sourceRoots } : {}),
   });
   if (flags.deps !== false && config.deps?.enabled !== false) {
     const audit = await runAudit({

@@ -273,6 +273,9 @@ function pathSetting(): Validator<string> {
   };
 }
 
+/** Folders, each resolved against the config file's folder. */
+const pathList: Validator<string[]> = (value, at, ctx) => stringArray(value, at, ctx).map((p, i) => pathSetting()(p, [...at, i], ctx));
+
 const ADVISORY_ID = /^[A-Za-z][A-Za-z0-9_]*-[A-Za-z0-9._:-]+$/;
 
 const depsIgnore: Validator<NonNullable<DepsConfig['ignore']>> = (value, at, ctx) => {
@@ -328,6 +331,7 @@ const TOP_LEVEL_KEYS: Readonly<Record<string, Field<KraitConfig>>> = {
   jobs: field('jobs', positiveInteger),
   deps: field('deps', depsSection),
   taint: field('taint', taintSection),
+  'source-roots': field('sourceRoots', pathList),
 };
 
 const topLevel = section(TOP_LEVEL_KEYS);

@@ -26,6 +26,8 @@ export interface KraitConfig {
   deps?: DepsConfig;
   /** `[tool.krait.taint]`: sources, sinks, sanitizers and propagators added by qualified name. */
   taint?: TaintConfig;
+  /** Folders (absolute) that imports resolve against, for layouts the markers do not show. */
+  sourceRoots?: string[];
 }
 
 export interface DepsConfig {

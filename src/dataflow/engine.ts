@@ -8,6 +8,8 @@ import { extractTaintFacts, type LocalContext } from './local.js';
 import { isTestPath } from '../rules/auth/test-code.js';
 import { PATTERN_OVERLAP } from './models/rules.js';
 import { solveTaint } from './solve.js';
+import { canonicalizeFacts } from './canonical.js';
+import { ModuleIndex } from '../workspace/modules.js';
 import { buildSpec, type TaintConfig } from './spec.js';
 import type { ModuleFacts } from './types.js';
 
@@ -16,6 +18,8 @@ export interface TaintSetup {
   config?: TaintConfig;
   /** Module names of every file in the scan; absent for a single-file analysis (tests, docs examples). */
   projectModules?: string[];
+  /** The dotted source-root prefix of each of projectModules (see workspace/modules.ts). */
+  moduleRoots?: string[];
   /** Files a web request can reach (fully analysed); absent means every file. See reach.ts. */
   webFiles?: string[];
 }
@@ -24,6 +28,16 @@ export interface TaintSetup {
 export const FUNCTION_BUDGET = 60_000;
 
 const projectIndexes = new WeakMap<string[], Set<string>>();
+const moduleIndexes = new WeakMap<string[], ModuleIndex>();
+
+function moduleIndex(modules: string[], roots: string[]): ModuleIndex {
+  let index = moduleIndexes.get(roots);
+  if (!index) {
+    index = new ModuleIndex(modules, roots);
+    moduleIndexes.set(roots, index);
+  }
+  return index;
+}
 const webSets = new WeakMap<string[], Set<string>>();
 
 function webSet(files: string[]): Set<string> {
@@ -108,7 +122,7 @@ export function moduleTaintFacts(
   const spec = buildSpec(setup.config);
   const modules = setup.projectModules ?? [moduleNameFor(model.relPath)];
   const byId = new Map(rules.map((r) => [r.meta.id, r]));
-  return extractTaintFacts(model, {
+  const facts = extractTaintFacts(model, {
     spec,
     isProject: projectTester(modules),
     location: locate,
@@ -123,6 +137,8 @@ export function moduleTaintFacts(
       return findSuppression(suppressions, from + 1, Math.max(to + 1, node.endPosition.row + 1), rule.meta.id, rule.meta.name, sources);
     },
   });
+  if (setup.projectModules && setup.moduleRoots) canonicalizeFacts(facts, moduleNameFor(model.relPath), moduleIndex(setup.projectModules, setup.moduleRoots));
+  return facts;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { isTestPath } from '../rules/auth/test-code.js';
 import { moduleNameFor } from '../semantics/module.js';
+import { ModuleIndex } from '../workspace/modules.js';
 
 /**
  * Which files get the full taint analysis. Web input enters through framework code, so the files that mention
@@ -26,7 +27,16 @@ export interface ReachFile {
   absPath: string;
 }
 
-export function webReachable(files: readonly ReachFile[], readText: (absPath: string) => string | undefined = safeRead): Set<string> {
+/**
+ * `roots` (the dotted source-root prefix of each file, see workspace/modules.ts) makes imports resolve in their
+ * own root first; without it a name is matched against full module names, then by a unique suffix.
+ */
+export function webReachable(
+  files: readonly ReachFile[],
+  readText: (absPath: string) => string | undefined = safeRead,
+  roots?: readonly string[],
+): Set<string> {
+  const index = roots ? new ModuleIndex(files.map((f) => moduleNameFor(f.relPath)), roots) : undefined;
   const byModule = new Map<string, string>();
   const bySuffix = new Map<string, string[]>();
   for (const f of files) {
@@ -40,12 +50,15 @@ export function webReachable(files: readonly ReachFile[], readText: (absPath: st
       else bySuffix.set(s, [f.relPath]);
     }
   }
-  const find = (name: string): string | undefined => byModule.get(name) ?? (bySuffix.get(name)?.length === 1 ? bySuffix.get(name)?.[0] : undefined);
+  const find = (name: string, root: string | undefined): string | undefined => {
+    const full = index && root !== undefined ? index.canonical(name, root) : name;
+    return byModule.get(full) ?? (bySuffix.get(full)?.length === 1 ? bySuffix.get(full)?.[0] : undefined);
+  };
   const edges = new Map<string, string[]>();
   const frontier: string[] = [];
-  for (const f of files) {
+  files.forEach((f, i) => {
     const text = readText(f.absPath);
-    if (text === undefined) continue;
+    if (text === undefined) return;
     // Tests drive an app through a test client; they are not where requests come in.
     if (WEB_WORD.test(text) && WEB_MARKER.test(text) && !isTestPath(f.relPath)) frontier.push(f.relPath);
     const own = moduleNameFor(f.relPath).split('.');
@@ -73,12 +86,12 @@ export function webReachable(files: readonly ReachFile[], readText: (absPath: st
         }
       }
       for (const n of names) {
-        const target = find(n);
+        const target = find(n, roots?.[i]);
         if (target && target !== f.relPath) out.push(target);
       }
     }
     edges.set(f.relPath, out);
-  }
+  });
   const reached = new Set<string>(frontier);
   let level = frontier;
   for (let d = 0; d < DEPTH && level.length > 0; d++) {

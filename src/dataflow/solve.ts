@@ -2,6 +2,7 @@ import { fingerprint } from '../findings/fingerprint.js';
 import { type Confidence, confidenceRank, type Finding, type Location, type Notice, type TraceStep } from '../findings/types.js';
 import type { RuleMeta } from '../rules/types.js';
 import { PROCESS_INPUT_RULES, ruleBit } from './models/rules.js';
+import { AMBIGUOUS } from '../workspace/modules.js';
 import type { Atom, CallFacts, FunctionFacts, ModuleFacts, SinkFacts, SourceDesc, Step, Taint } from './types.js';
 
 /**
@@ -135,7 +136,7 @@ export class TaintSolver {
     for (const m of modules) {
       for (const r of m.routes) {
         const targets = this.fns.has(r.target) ? [this.fns.get(r.target) as Fn] : this.methodsOf(r.target);
-        const direct = this.lookup(r.target);
+        const direct = this.lookup(r.target, m.root);
         if (targets.length === 0 && direct) targets.push(direct.fn);
         for (const t of targets) {
           t.routeParams ??= new Set();
@@ -167,15 +168,21 @@ export class TaintSolver {
 
   // ---- resolution ------------------------------------------------------------------------------------
 
-  private lookup(callee: string): { fn: Fn; shift: number } | undefined {
-    const cached = this.lookupCache.get(callee);
+  /**
+   * The function a callee names, seen from a module of `root`. Names are full module names once the facts are
+   * canonical (canonical.ts); the suffix match at the end is for layouts the module map cannot place.
+   */
+  private lookup(callee: string, root?: string): { fn: Fn; shift: number } | undefined {
+    if (callee.startsWith(AMBIGUOUS)) return undefined;
+    const key = root === undefined ? callee : `${root}\0${callee}`;
+    const cached = this.lookupCache.get(key);
     if (cached !== undefined) return cached ?? undefined;
-    const found = this.lookupUncached(callee);
-    this.lookupCache.set(callee, found ?? null);
+    const found = this.lookupUncached(callee, 0, root);
+    this.lookupCache.set(key, found ?? null);
     return found;
   }
 
-  private lookupUncached(callee: string, depth = 0): { fn: Fn; shift: number } | undefined {
+  private lookupUncached(callee: string, depth = 0, root?: string): { fn: Fn; shift: number } | undefined {
     if (depth > 8) return undefined;
     const direct = this.fns.get(callee);
     if (direct) return { fn: direct, shift: 0 };
@@ -206,12 +213,18 @@ export class TaintSolver {
     if (depth > 0) return undefined;
     // The scanned folder may not be the import root: `app.helpers.f` is the module `helpers` when `app/` is scanned.
     const last = callee.slice(dot + 1);
-    const candidates = (this.byLast.get(last) ?? []).filter((f) => f.facts.q.endsWith(`.${callee}`) || callee.endsWith(`.${f.facts.q}`));
+    const candidates = ownFirst(
+      (this.byLast.get(last) ?? []).filter((f) => f.facts.q.endsWith(`.${callee}`) || callee.endsWith(`.${f.facts.q}`)),
+      root,
+    );
     if (candidates.length === 1) return { fn: candidates[0], shift: 0 };
-    const inits = (this.initsByClass().get(last) ?? []).filter((f) => {
-      const cls = f.facts.q.slice(0, -'.__init__'.length);
-      return cls.endsWith(`.${callee}`) || callee.endsWith(`.${cls}`);
-    });
+    const inits = ownFirst(
+      (this.initsByClass().get(last) ?? []).filter((f) => {
+        const cls = f.facts.q.slice(0, -'.__init__'.length);
+        return cls.endsWith(`.${callee}`) || callee.endsWith(`.${cls}`);
+      }),
+      root,
+    );
     if (inits.length === 1) return { fn: inits[0], shift: 1 };
     return undefined;
   }
@@ -312,7 +325,7 @@ export class TaintSolver {
           const call = fn.facts.calls[a.c];
           if (!call) break;
           visiting.add(a.c);
-          const target = this.lookup(call.callee);
+          const target = this.lookup(call.callee, fn.module.root);
           if (!target) {
             // A project class without __init__ (a dataclass, a model): its arguments become its content.
             if (!call.through) {
@@ -361,6 +374,7 @@ export class TaintSolver {
 
   /** A module global named from another import root (`app.config.X` for the module `config`). */
   private globalBySuffix(g: string): SrcHit[] {
+    if (g.startsWith(AMBIGUOUS)) return [];
     const last = g.slice(g.lastIndexOf('.') + 1);
     for (const k of this.globalsByLast.get(last) ?? []) {
       if (k.endsWith(`.${g}`) || g.endsWith(`.${k}`)) return this.globalSrcs.get(k) ?? [];
@@ -430,7 +444,7 @@ export class TaintSolver {
     if (!targets) {
       targets = [];
       for (const c of fn.facts.calls) {
-        const t = this.lookup(c.callee);
+        const t = this.lookup(c.callee, fn.module.root);
         if (t) targets.push(t.fn);
       }
       this.targetsOf.set(fn, targets);
@@ -486,7 +500,7 @@ export class TaintSolver {
         for (const p of r.params) if (!s.fieldParams.some((x) => x.i === p.i && x.f === store.f)) s.fieldParams.push({ i: p.i, f: store.f, steps: p.steps, san: p.san });
       }
       for (const call of f.calls) {
-        const target = this.lookup(call.callee);
+        const target = this.lookup(call.callee, fn.module.root);
         if (!target) continue;
         const cs = this.summary(target.fn);
         if (cs.sinkParams.length === 0 && cs.fieldParams.length === 0) continue;
@@ -557,7 +571,7 @@ export class TaintSolver {
           for (const h of r.srcs) consider(ref, h, [], 0);
         }
         for (const call of fn.facts.calls) {
-          const target = this.lookup(call.callee);
+          const target = this.lookup(call.callee, fn.module.root);
           if (!target) continue;
           for (const sp of this.summary(target.fn).sinkParams) {
             const arg = this.argFor(call, target.fn, target.shift, sp.i);
@@ -638,6 +652,13 @@ function sameLoc(a: Location, b: Location): boolean {
   return a.path === b.path && a.startLine === b.startLine && a.startColumn === b.startColumn;
 }
 
+
+/** Candidates of the caller's own source root where it has any (roots are known when `root` is given). */
+function ownFirst(candidates: Fn[], root: string | undefined): Fn[] {
+  if (root === undefined || candidates.length < 2) return candidates;
+  const own = candidates.filter((f) => f.module.root === root);
+  return own.length > 0 ? own : candidates;
+}
 
 function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;

@@ -97,6 +97,8 @@ export interface RouteBinding {
 export interface ModuleFacts {
   path: string;
   module: string;
+  /** Dotted prefix of the module's source root ('' for the scan root); set where the project's roots are known. */
+  root?: string;
   functions: FunctionFacts[];
   /** Class qualified name → base classes' qualified names (for inherited methods). */
   classes: Record<string, string[]>;

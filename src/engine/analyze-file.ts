@@ -6,7 +6,7 @@ export async function analyzeFile(task: FileTask, setup: AnalyzerSetup): Promise
   const read = readSource(task.absPath, task.relPath, setup.maxFileSize);
   if (!read.ok) return { relPath: task.relPath, analysed: false, lines: 0, findings: [], notices: [read.notice] };
   try {
-    const result = task.config ? analyzeConfigText(read.text, task.relPath, task.config, setup) : await analyzeText(read.text, task.relPath, setup);
+    const result = task.config ? analyzeConfigText(read.text, task.relPath, task.config, setup) : await analyzeText(read.text, task.relPath, setup, task.module);
     if (read.notice) result.notices.unshift(read.notice);
     return result;
   } catch (err) {

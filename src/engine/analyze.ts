@@ -18,6 +18,8 @@ export interface FileTask {
   relPath: string;
   /** Set for a configuration file: read by the secret rules only, as text. */
   config?: ConfigFormat;
+  /** The module's dotted name within its source root, when it is not the path's (workspace/modules.ts). */
+  module?: string;
 }
 
 export interface FileResult {
@@ -368,10 +370,10 @@ export async function warmUp(setup: AnalyzerSetup): Promise<void> {
 }
 
 /** Parses and analyses source text (already decoded). */
-export async function analyzeText(text: string, relPath: string, setup: AnalyzerSetup): Promise<FileResult> {
+export async function analyzeText(text: string, relPath: string, setup: AnalyzerSetup, moduleName?: string): Promise<FileResult> {
   const { tree, modelQuery } = await parsePython(text, nodeTypesOf(setup));
   try {
-    const model = new ModuleModel(relPath, text, tree, modelQuery);
+    const model = new ModuleModel(relPath, text, tree, modelQuery, moduleName);
     const suppressions: SuppressionMap = !mayHaveSuppressions(text)
       ? new Map()
       : collectSuppressions(model.lines, (line, column) => {

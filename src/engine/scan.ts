@@ -15,6 +15,7 @@ import { isTaintRule, mergeTaint, type TaintSetup } from '../dataflow/engine.js'
 import { webReachable } from '../dataflow/reach.js';
 import type { TaintConfig } from '../dataflow/spec.js';
 import { moduleNameFor } from '../semantics/module.js';
+import { fileExistsUnder, moduleWithin, rootPrefix, sourceRoots } from '../workspace/modules.js';
 
 export interface ScanRequest {
   paths: string[];
@@ -36,6 +37,19 @@ export interface ScanRequest {
   ignoreSuppressions: boolean;
   /** `[tool.krait.taint]`: sources, sinks and sanitizers added by the user. */
   taint?: TaintConfig;
+  /** `source-roots`: absolute folders imports resolve against (see workspace/modules.ts). */
+  sourceRoots?: string[];
+}
+
+/** Configured roots as folders relative to the scan root; those outside it do not apply. */
+function configuredRoots(roots: readonly string[] | undefined, scanRoot: string): string[] {
+  const out: string[] = [];
+  for (const r of roots ?? []) {
+    const rel = path.relative(scanRoot, r).split(path.sep).join('/');
+    if (rel === '') out.push('');
+    else if (!rel.startsWith('..') && !path.isAbsolute(rel)) out.push(rel);
+  }
+  return out;
 }
 
 export const DEFAULT_MAX_FILE_SIZE = 2 * 1024 * 1024;
@@ -96,7 +110,16 @@ export async function scan(req: ScanRequest): Promise<ScanResult> {
     ruleOptions: effectiveRuleOptions(rules, req.ruleOptions),
     maxFileSize: req.maxFileSize,
   };
-  const tasks: FileTask[] = discovered.files.map((f) => ({ absPath: f.absPath, relPath: f.relPath, ...(f.config ? { config: f.config } : {}) }));
+  // Each file's source root decides its module name (what its imports and definitions are called), so it is
+  // known before any file is parsed.
+  const roots = sourceRoots(
+    discovered.files.map((f) => f.relPath),
+    { configured: configuredRoots(req.sourceRoots, discovered.root), exists: fileExistsUnder(discovered.root) },
+  );
+  const tasks: FileTask[] = discovered.files.map((f, i) => {
+    const module = moduleWithin(f.relPath, roots[i]);
+    return { absPath: f.absPath, relPath: f.relPath, ...(f.config ? { config: f.config } : {}), ...(module !== undefined ? { module } : {}) };
+  });
   const hasTaint = rules.some(isTaintRule);
   // Workers start, and parse their first (largest) files, while this thread runs the taint pre-pass below, which
   // reads every file; each file's taint step waits for its result.
@@ -109,9 +132,10 @@ export async function scan(req: ScanRequest): Promise<ScanResult> {
   let taint: TaintSetup | undefined;
   try {
     if (hasTaint) {
-      taint = { projectModules: discovered.files.map((f) => moduleNameFor(f.relPath)) };
+      const files = discovered.files;
+      taint = { projectModules: files.map((f) => moduleNameFor(f.relPath)), moduleRoots: roots.map(rootPrefix) };
       // User-declared sources can be anywhere: then every file is analysed in full.
-      if (!req.taint?.sources?.length) taint.webFiles = [...webReachable(discovered.files)];
+      if (!req.taint?.sources?.length) taint.webFiles = [...webReachable(files, undefined, taint.moduleRoots)];
       if (req.taint) taint.config = req.taint;
     }
   } catch (err) {

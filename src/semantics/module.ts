@@ -54,8 +54,10 @@ export class ModuleModel {
     readonly text: string,
     readonly tree: Tree,
     query: Query,
+    /** The module's dotted name within its source root, where that differs from its path (workspace/modules.ts). */
+    moduleName?: string,
   ) {
-    this.moduleName = moduleNameFor(relPath);
+    this.moduleName = moduleName ?? moduleNameFor(relPath);
     this.isPackageInit = /(^|\/)__init__\.pyw?$/.test(relPath);
     const root = tree.rootNode;
     this.moduleScope = {
