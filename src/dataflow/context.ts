@@ -31,6 +31,7 @@ export interface FunctionPlan {
   /** The class whose method this is (for `self.x`). */
   cls?: string;
   clsBases?: string[];
-  sourceParams?: { i: number; label: string; kind: SourceKind; type?: string }[];
+  /** `dep`: a FastAPI `Depends(...)` parameter, whose value is what that function returns. */
+  sourceParams?: { i: number; label: string; kind: SourceKind; type?: string; dep?: string }[];
   flaskRoute?: boolean;
 }

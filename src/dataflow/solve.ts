@@ -380,10 +380,18 @@ export class TaintSolver {
 
   private paramSource(fn: Fn, i: number): SourceDesc | undefined {
     const own = fn.facts.sourceParams?.find((p) => p.i === i);
-    if (own) return { kind: own.kind, label: own.label, loc: fn.facts.loc };
+    if (own && (own.dep === undefined || this.returnsInput(own.dep))) return { kind: own.kind, label: own.label, loc: fn.facts.loc };
     const name = fn.facts.params[i];
     if (name && fn.routeParams?.has(name)) return { kind: 'web', label: `URL parameter ${name}`, loc: fn.facts.loc };
     return undefined;
+  }
+
+  /** A FastAPI dependency whose result carries request data: its own parameters are request values too. */
+  private returnsInput(dep: string): boolean {
+    const target = this.lookup(dep);
+    if (!target) return false;
+    const s = this.summary(target.fn);
+    return s.retSrcs.length > 0 || s.retParams.length > 0;
   }
 
   /** One refinement of every summary from the previous round's; true when anything grew. */

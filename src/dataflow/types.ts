@@ -76,7 +76,7 @@ export interface FunctionFacts {
   q: string;
   params: string[];
   /** Parameters that are untrusted input by themselves (route parameters, a Lambda handler's event). */
-  sourceParams?: { i: number; label: string; kind: SourceKind }[];
+  sourceParams?: { i: number; label: string; kind: SourceKind; type?: string; dep?: string }[];
   loc: Location;
   ret: Taint;
   sinks: SinkFacts[];
