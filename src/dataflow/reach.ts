@@ -13,9 +13,9 @@ import { moduleNameFor } from '../semantics/module.js';
 // comment, a docstring or a table of names (the stdlib's pickle compatibility map, unittest.mock's notes on
 // Django) is no request handling.
 const WEB_MARKER =
-  /^[ \t]*(?:from|import)[ \t]+(?:flask|django|fastapi|starlette|aiohttp|tornado|quart|sanic|falcon|bottle|pyramid|rest_framework|werkzeug)\b|^[ \t]*(?:from[ \t][^\n]*)?import[ \t][^\n]*\b(?:BaseHTTPRequestHandler|SimpleHTTPRequestHandler|CGIHTTPRequestHandler)\b|^[ \t]*class[ \t]+\w+[ \t]*\([^)]*\b(?:BaseHTTPRequestHandler|SimpleHTTPRequestHandler|CGIHTTPRequestHandler)\b|\bFieldStorage[ \t]*\(|def\s+\w+\s*\(\s*event\s*,\s*context\s*\)|\bPATH_INFO\b/m;
+  /^[ \t]*(?:from|import)[ \t]+(?:flask|django|fastapi|starlette|aiohttp|tornado|quart|sanic|falcon|bottle|pyramid|rest_framework|werkzeug|litestar|chalice|azure\.functions|functions_framework|graphene|strawberry|ariadne|connexion)\b|^[ \t]*(?:from[ \t][^\n]*)?import[ \t][^\n]*\b(?:BaseHTTPRequestHandler|SimpleHTTPRequestHandler|CGIHTTPRequestHandler)\b|^[ \t]*class[ \t]+\w+[ \t]*\([^)]*\b(?:BaseHTTPRequestHandler|SimpleHTTPRequestHandler|CGIHTTPRequestHandler)\b|\bFieldStorage[ \t]*\(|def\s+\w+\s*\(\s*event\s*,\s*context\s*\)|\bPATH_INFO\b/m;
 /** Words one of WEB_MARKER's alternatives needs: most files have none, and this test is much cheaper. */
-const WEB_WORD = /flask|django|fastapi|starlette|aiohttp|tornado|quart|sanic|falcon|bottle|pyramid|rest_framework|werkzeug|HTTPRequestHandler|FieldStorage|context|PATH_INFO/;
+const WEB_WORD = /flask|django|fastapi|starlette|aiohttp|tornado|quart|sanic|falcon|bottle|pyramid|rest_framework|werkzeug|litestar|chalice|azure|functions_framework|graphene|strawberry|ariadne|connexion|HTTPRequestHandler|FieldStorage|context|PATH_INFO/;
 const IMPORT_LINE = /^[ \t]*(?:from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]+\(?([^\n#)]*)|import[ \t]+([^\n#]+))/gm;
 
 /** Levels of imports followed from a web module (views → services → repositories). */

@@ -315,14 +315,17 @@ export function djangoRoutes(model: ModuleModel, ctx: LocalContext): RouteBindin
     } else {
       for (const m of pattern.matchAll(/\(\?P<(\w+)>((?:\\.|[^()])*)\)/g)) if (!/^(\\d|\[0-9\])[+*]$/.test(m[2])) params.push(m[1]);
     }
-    let target: string | undefined;
     const v = unparen(view);
-    if (v.type === 'call') {
-      const fn = v.childForFieldName('function');
-      const obj = fn?.type === 'attribute' && fn.childForFieldName('attribute')?.text === 'as_view' ? fn.childForFieldName('object') : null;
-      if (obj) target = model.qualifiedName(obj);
-    } else target = model.qualifiedName(v);
-    if (target && params.length > 0) out.push({ target, params, loc: ctx.location(call.node) });
+    if (v.type === 'call' && DJANGO_INCLUDE_FUNCS.has(model.qualifiedName(v.childForFieldName('function') ?? v) ?? '')) {
+      const mod = v.childForFieldName('arguments');
+      const first = mod ? named(mod)[0] : undefined;
+      const name = first ? model.constantString(first) : undefined;
+      if (name && params.length > 0) out.push({ target: name, params, loc: ctx.location(call.node), include: true });
+      continue;
+    }
+    const target = viewTarget(model, v);
+    // Views without URL parameters are kept too: an `include()` prefix may give them some.
+    if (target) out.push({ target, params, loc: ctx.location(call.node) });
   }
   return out;
 }

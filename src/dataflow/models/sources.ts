@@ -22,6 +22,8 @@ export interface SourceRow {
   methods?: string[];
   selfAttrs?: string[];
   selfMethods?: string[];
+  /** Attributes of objects of the given types that hold the request (Chalice `app.current_request`). */
+  instanceAttrs?: { types: string[]; attrs: string[] };
   /** Attributes that cannot carry some kinds of payload, with the rules they are therefore safe for. */
   safeFor?: Record<string, string[]>;
 }
@@ -131,6 +133,7 @@ export const SOURCE_ROWS: readonly SourceRow[] = [
     ],
     calls: ['quart.request.get_json', 'quart.request.get_data', 'quart.request.args.get', 'quart.request.form.get'],
   },
+  { framework: 'chalice', kind: 'web', instanceAttrs: { types: ['chalice.Chalice', 'chalice.app.Chalice'], attrs: ['current_request'] } },
   // Sanic's request: `args`, `form`, `json`, `files`, `cookies` and `headers` are read above; these are its own.
   { framework: 'sanic', kind: 'web', requestAttrs: ['body', 'raw_url', 'query_args'], requestMethods: ['get_args', 'get_query_args'] },
   // Azure Functions' `func.HttpRequest` (found by annotation): `params`, `get_json()` and `get_body()`.
