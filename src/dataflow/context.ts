@@ -20,6 +20,8 @@ export interface LocalContext {
    * request reaches: what a test reads is the developer's own data).
    */
   mode: 'full' | 'process' | 'none';
+  /** Connexion handlers (`module.function`) named by `operationId` in the project's OpenAPI specifications. */
+  operations?: ReadonlySet<string>;
 }
 
 export interface FunctionPlan {

@@ -26,7 +26,8 @@ export interface ReachFile {
   absPath: string;
 }
 
-export function webReachable(files: readonly ReachFile[], readText: (absPath: string) => string | undefined = safeRead): Set<string> {
+/** `entryModules`: modules that handle requests without naming a framework (Connexion handlers named in a spec). */
+export function webReachable(files: readonly ReachFile[], readText: (absPath: string) => string | undefined = safeRead, entryModules?: ReadonlySet<string>): Set<string> {
   const byModule = new Map<string, string>();
   const bySuffix = new Map<string, string[]>();
   for (const f of files) {
@@ -47,7 +48,7 @@ export function webReachable(files: readonly ReachFile[], readText: (absPath: st
     const text = readText(f.absPath);
     if (text === undefined) continue;
     // Tests drive an app through a test client; they are not where requests come in.
-    if (WEB_WORD.test(text) && WEB_MARKER.test(text) && !isTestPath(f.relPath)) frontier.push(f.relPath);
+    if (((WEB_WORD.test(text) && WEB_MARKER.test(text)) || entryModules?.has(moduleNameFor(f.relPath))) && !isTestPath(f.relPath)) frontier.push(f.relPath);
     const own = moduleNameFor(f.relPath).split('.');
     const isInit = /(^|\/)__init__\.pyw?$/.test(f.relPath);
     const out: string[] = [];

@@ -58,6 +58,11 @@ export function detectRoute(model: ModuleModel, plan: FunctionPlan, ctx: LocalCo
     return;
   }
   if (entryPoint(model, plan)) return;
+  if (ctx.operations && isOperation(plan.q, ctx.operations)) {
+    // A Connexion handler: every parameter is a request parameter or the body.
+    routeParams(model, plan, fn.node, 'fastapi', '');
+    return;
+  }
   if (plan.params.length === 2 && plan.params[0] === LAMBDA_PARAMS[0] && plan.params[1] === LAMBDA_PARAMS[1] && fn.scope.parent?.kind === 'module') {
     plan.sourceParams = [{ i: 0, label: 'Lambda event', kind: 'web' }];
     return;
@@ -105,6 +110,12 @@ export function detectRoute(model: ModuleModel, plan: FunctionPlan, ctx: LocalCo
     return;
   }
   void ctx;
+}
+
+function isOperation(q: string, operations: ReadonlySet<string>): boolean {
+  if (operations.has(q)) return true;
+  for (const op of operations) if (q.endsWith(`.${op}`) || op.endsWith(`.${q}`)) return true;
+  return false;
 }
 
 /** Marks the request values among a route handler's parameters, read the way its framework reads them. */

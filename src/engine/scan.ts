@@ -12,6 +12,7 @@ import { toAnalyzerSetup, type WorkerSetup } from './setup.js';
 import type { ScanResult, ScanStats } from './types.js';
 import { VERSION } from '../version.js';
 import { isTaintRule, mergeTaint, type TaintSetup } from '../dataflow/engine.js';
+import { openApiOperations, operationModules } from '../dataflow/openapi.js';
 import { webReachable } from '../dataflow/reach.js';
 import type { TaintConfig } from '../dataflow/spec.js';
 import { moduleNameFor } from '../semantics/module.js';
@@ -111,7 +112,10 @@ export async function scan(req: ScanRequest): Promise<ScanResult> {
     if (hasTaint) {
       taint = { projectModules: discovered.files.map((f) => moduleNameFor(f.relPath)) };
       // User-declared sources can be anywhere: then every file is analysed in full.
-      if (!req.taint?.sources?.length) taint.webFiles = [...webReachable(discovered.files)];
+      // Connexion handlers named by `operationId` in the OpenAPI specifications the project loads.
+      const operations = openApiOperations(discovered.files);
+      if (operations.length > 0) taint.operations = operations;
+      if (!req.taint?.sources?.length) taint.webFiles = [...webReachable(discovered.files, undefined, operationModules(operations, taint.projectModules))];
       if (req.taint) taint.config = req.taint;
     }
   } catch (err) {
