@@ -348,6 +348,10 @@ export abstract class CallAnalysis extends ExpressionAnalysis {
         if (callee?.startsWith('sh.')) return true;
         return /(^|\/)(ba|z|da|k)?sh$|(^|\\)cmd(\.exe)?$/.test(consts[0] ?? '');
       }
+      case 'entities-enabled': {
+        const d = kw.get('disable_entities');
+        return d !== undefined && constantTruth(model, d) === false;
+      }
       case 'string-command': {
         const cmd = kw.get('command') ?? kw.get('cmd') ?? args[1];
         if (!cmd) return false;

@@ -17,6 +17,7 @@ export type SinkCondition =
   | 'jinja-autoescape-off'
   | 'compiles-code'
   | 'shell-dash-c'
+  | 'entities-enabled'
   | 'string-command';
 
 export interface ArgSpec {
@@ -154,6 +155,7 @@ export const SINK_ROWS: readonly SinkRow[] = [
   { rule: 'K708', callees: ['mako.template.Template'], args: [a(0, 'text')] },
   { rule: 'K708', callees: ['django.template.Template', 'django.template.base.Template', 'tornado.template.Template'], args: [a(0, 'template_string'), a(0, 'template_code')] },
   { rule: 'K708', methods: ['from_string'], args: [a(0, 'source')], notUnder: ['jinja2'] },
+  { rule: 'K708', callees: ['chameleon.PageTemplate', 'chameleon.zpt.template.PageTemplate', 'chameleon.PageTextTemplate'], args: [a(0, 'body')] },
   // K709 open redirect
   {
     rule: 'K709',
@@ -179,11 +181,18 @@ export const SINK_ROWS: readonly SinkRow[] = [
     args: [a(0, 'filter'), a(0, 'pipeline')],
     notUnder: ['re', 'regex', 'str', 'xml', 'lxml', 'django', 'sqlalchemy'],
   },
+  // MongoEngine `__raw__` filters are Mongo documents; Redis `eval` runs a Lua script; Elasticsearch `q=` is
+  // Lucene query-string syntax (fields, wildcards, ranges, regular expressions).
+  { rule: 'K712', methods: ['objects', 'filter', 'update', 'delete', 'first'], args: [a(undefined, '__raw__')] },
+  { rule: 'K712', methods: ['eval', 'evalsha'], args: [a(0, 'script')], receiverName: /redis|cache|^r$|store|client/i },
+  { rule: 'K712', methods: ['search', 'count', 'delete_by_query', 'update_by_query', 'msearch'], args: [a(undefined, 'q')], receiverName: /^es$|elastic|search|client/i },
   // K713 XML external entities
   { rule: 'K713', callees: ['lxml.etree.fromstring', 'lxml.etree.XML', 'lxml.etree.parse', 'lxml.etree.iterparse'], args: [a(0, 'text'), a(0, 'source')], when: 'lxml-unsafe-parser' },
   { rule: 'K713', callees: ['xml.dom.pulldom.parseString', 'xml.dom.pulldom.parse'], args: [a(0, 'string'), a(0, 'stream_or_string')] },
   { rule: 'K713', callees: ['xml.sax.parseString', 'xml.sax.parse'], args: [a(0, 'string'), a(0, 'source')], when: 'sax-external-entities' },
   { rule: 'K713', methods: ['parse', 'feed'], args: [a(0, 'source'), a(0, 'data')], when: 'sax-external-entities', receiverName: /parser|reader|sax/i, notUnder: ['xml.etree', 'lxml', 'json', 'email', 'argparse', 'urllib', 'dateutil', 'defusedxml'] },
+  // xmltodict parses with expat; it only refuses entity declarations while `disable_entities` stays True.
+  { rule: 'K714', callees: ['xmltodict.parse'], args: [a(0, 'xml_input')], when: 'entities-enabled' },
   // K714 XML entity expansion
   {
     rule: 'K714',
