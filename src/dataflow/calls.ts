@@ -1,4 +1,5 @@
 /** The taint of calls: inlined closures, sinks and their conditions, sanitizers, sources, project calls. */
+import { COMMAND_LOOKUPS } from './models/sinks.js';
 import type { Node } from 'web-tree-sitter';
 import { unparen } from '../syntax/nodes.js';
 import { constantTruth, dictShaped, jinjaWithoutEscaping, named } from './expressions.js';
@@ -77,6 +78,12 @@ export abstract class CallAnalysis extends ExpressionAnalysis {
     // `etree.XPath(expr)(doc)`, `handlers[name](x)`: the callee is itself an expression to follow.
     const calleeTaint = fn.type === 'identifier' || fn.type === 'attribute' ? EMPTY : this.expr(fn);
     all = union(all, calleeTaint);
+    // `local[program]()` (plumbum): the key names the program that runs.
+    if (fn.type === 'subscript' && COMMAND_LOOKUPS.has(this.model.qualifiedName(fn.childForFieldName('value') ?? fn) ?? '')) {
+      const key = fn.childrenForFieldName('subscript')[0];
+      const kt = key ? this.expr(key) : EMPTY;
+      if (kt.length > 0) this.addSink({ rule: 'K702' }, fn.text, node, kt);
+    }
     const receiver = fn.type === 'attribute' ? fn.childForFieldName('object') : null;
     const method = fn.type === 'attribute' ? (fn.childForFieldName('attribute')?.text ?? '') : fn.type === 'identifier' ? fn.text : '';
     const spec = this.ctx.spec;
@@ -364,6 +371,23 @@ export abstract class CallAnalysis extends ExpressionAnalysis {
           if (bindings.some((b) => b.kind === 'assign' && b.value && AST_ONLY.test(b.value.text))) return false;
         }
         return true;
+      }
+      case 'shell-dash-c': {
+        // A shell given `-c` runs its next argument as a command line.
+        const consts = args.map((a) => model.constantString(a));
+        if (!consts.includes('-c') && !consts.includes('/c')) return false;
+        if (callee?.startsWith('sh.')) return true;
+        return /(^|\/)(ba|z|da|k)?sh$|(^|\\)cmd(\.exe)?$/.test(consts[0] ?? '');
+      }
+      case 'entities-enabled': {
+        const d = kw.get('disable_entities');
+        return d !== undefined && constantTruth(model, d) === false;
+      }
+      case 'string-command': {
+        const cmd = kw.get('command') ?? kw.get('cmd') ?? args[1];
+        if (!cmd) return false;
+        const c = unparen(cmd);
+        return c.type !== 'list' && c.type !== 'tuple' && c.type !== 'list_comprehension';
       }
       case 'jinja-autoescape-off':
         return receiver !== null && jinjaWithoutEscaping(model, receiver, 0);

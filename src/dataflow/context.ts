@@ -20,6 +20,8 @@ export interface LocalContext {
    * request reaches: what a test reads is the developer's own data).
    */
   mode: 'full' | 'process' | 'none';
+  /** Connexion handlers (`module.function`) named by `operationId` in the project's OpenAPI specifications. */
+  operations?: ReadonlySet<string>;
 }
 
 export interface FunctionPlan {
@@ -31,6 +33,7 @@ export interface FunctionPlan {
   /** The class whose method this is (for `self.x`). */
   cls?: string;
   clsBases?: string[];
-  sourceParams?: { i: number; label: string; kind: SourceKind; type?: string }[];
+  /** `dep`: a FastAPI `Depends(...)` parameter, whose value is what that function returns. */
+  sourceParams?: { i: number; label: string; kind: SourceKind; type?: string; dep?: string }[];
   flaskRoute?: boolean;
 }

@@ -22,6 +22,8 @@ export interface TaintSetup {
   moduleRoots?: string[];
   /** Files a web request can reach (fully analysed); absent means every file. See reach.ts. */
   webFiles?: string[];
+  /** Handlers named by `operationId` in the project's OpenAPI specifications (see openapi.ts). */
+  operations?: string[];
 }
 
 /** Syntax nodes one function's analysis may visit; generated functions of many thousand lines stop here. */
@@ -128,6 +130,7 @@ export function moduleTaintFacts(
     location: locate,
     budget: FUNCTION_BUDGET,
     mode: modeOf(model.relPath, setup),
+    ...(setup.operations ? { operations: webSet(setup.operations) } : {}),
     suppression(node, ruleId) {
       if (suppressions.size === 0) return undefined;
       const rule = byId.get(ruleId);

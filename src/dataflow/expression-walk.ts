@@ -7,6 +7,7 @@ import type { TaintSpec } from './spec.js';
 import { named } from './expressions.js';
 import { literalEntries, subscriptKey } from './fields.js';
 import { ALL_RULE_BITS, ruleBit } from './models/rules.js';
+import { FIELD_CONTAINERS } from './models/forms.js';
 import { CLIENT_ENVIRON_KEY, CONFIG_SOURCES, ENVIRON_ATTRS, REQUEST_PARAM_NAMES, REQUEST_TYPES } from './models/sources.js';
 import { pinnedOperands } from './url-shape.js';
 import type { SourceDesc, SourceKind, Taint } from './types.js';
@@ -47,7 +48,12 @@ const STRING_PREFIX = /^[rRbBuU]{0,2}[fF]/;
 const LEAF_TYPES = new Set(['integer', 'float', 'true', 'false', 'none', 'ellipsis', 'comparison_operator', 'not_operator', 'lambda', 'type', 'keyword_separator', 'positional_separator']);
 
 /** Expressions: names, attributes, sources, comprehensions (calls are the next layer). */
+/** A function that validates a form or serializer (`validate_on_submit()`, `is_valid()`) before reading it. */
+const VALIDATES = /\b(?:validate_on_submit|validate|is_valid)\s*\(/;
+
 export abstract class ExpressionAnalysis extends GuardAnalysis {
+  private validates: boolean | undefined;
+
   protected abstract call(node: Node): Taint;
 
   protected abstract assign(target: Node, t: Taint, value: Node | null, at: Node, keepEntries?: boolean): void;
@@ -85,7 +91,9 @@ export abstract class ExpressionAnalysis extends GuardAnalysis {
         const key = this.containers.size > 0 ? subscriptKey(this.model, node) : undefined;
         const entry = key ? this.entryTaint(key) : undefined;
         if (entry) return entry;
-        return value ? this.expr(value) : EMPTY;
+        if (!value) return EMPTY;
+        const t = this.expr(value);
+        return subs.length === 1 && subs[0] ? this.fieldByKey(value, subs[0], t) : t;
       }
       case 'dictionary': {
         const entries = literalEntries(this.model, node);
@@ -245,6 +253,10 @@ export abstract class ExpressionAnalysis extends GuardAnalysis {
       const kind = q ? spec.sourceNames.get(q) : undefined;
       if (kind && q) return [{ k: 'src', src: qualifiedSource(kind, q, q, this.loc(node)), steps: [], san: 0 }];
     }
+    const holders = spec.instanceAttrs.get(attr);
+    if (holders?.has(this.model.instanceType(obj) ?? '')) {
+      return [{ k: 'src', src: { kind: 'web', label: `${obj.text}.${attr}`, loc: this.loc(node) }, steps: [], san: 0 }];
+    }
     if (spec.requestAttrs.has(attr) && this.isRequest(obj)) {
       return [{ k: 'src', src: { kind: 'web', label: `${obj.text}.${attr}`, loc: this.loc(node) }, steps: [], san: OWN_PATH.has(attr) ? OWN_PATH_SAFE : 0 }];
     }
@@ -255,13 +267,43 @@ export abstract class ExpressionAnalysis extends GuardAnalysis {
     }
     const cls = this.classOf(obj);
     if (cls) {
-      const field: Taint = [{ k: 'field', f: `${cls}.${attr}`, steps: [], san: 0 }];
+      const own: Taint = [{ k: 'field', f: `${cls}.${attr}`, steps: [], san: 0 }];
+      if (cls === this.plan.cls) return own;
       // An object of a project class built here: a class without `__init__` (a dataclass or a model from another
       // module) holds the arguments it was built from; with an `__init__`, its fields decide.
-      const built = obj.type === 'identifier' ? this.state.get(obj.text) : undefined;
-      return built && built.length > 0 && built.every((a) => a.k === 'call' && this.calls[a.c]?.through) ? union(field, built) : field;
+      const local = obj.type === 'identifier' ? this.state.get(obj.text) : undefined;
+      if (local && local.length > 0 && local.every((a) => a.k === 'call' && this.calls[a.c]?.through)) return union(own, local);
+      // A form or serializer built from request data (`SignupForm(request.form).name`) holds it field by field;
+      // the solver keeps this only for data-model classes.
+      const built = this.expr(obj);
+      return built.length > 0 ? union(own, this.modelRead(built, cls, attr, true)) : own;
     }
-    return this.expr(obj);
+    const t = this.expr(obj);
+    if (t.length === 0 || unparen(obj).type !== 'identifier') return t;
+    const type = this.model.instanceType(obj);
+    return type ? this.modelRead(t, type, attr, false) : t;
+  }
+
+  /** Tags a value as field `attr` of an instance of `cls` (see ModelRead in types.ts). */
+  protected modelRead(t: Taint, cls: string, attr: string, onlyModels: boolean): Taint {
+    if (this.validates === undefined) {
+      const n = this.plan.info?.node;
+      this.validates = n ? VALIDATES.test(this.model.text.slice(n.startIndex, n.endIndex)) : false;
+    }
+    const mf = `${cls}.${attr}`;
+    const mv = this.validates;
+    return t.map((a) => ({ ...a, mf, ...(onlyModels ? { mo: true } : {}), ...(mv ? { mv } : {}) }));
+  }
+
+  /** `form.cleaned_data["age"]`, `serializer.validated_data["age"]`: the read becomes one of field `age`. */
+  protected fieldByKey(value: Node, key: Node, t: Taint): Taint {
+    const v = unparen(value);
+    if (v.type !== 'attribute' || !t.some((a) => a.mf)) return t;
+    const container = v.childForFieldName('attribute')?.text ?? '';
+    if (!FIELD_CONTAINERS.has(container)) return t;
+    const name = this.model.constantString(key);
+    if (name === undefined) return t;
+    return t.map((a) => (a.mf?.endsWith(`.${container}`) ? { ...a, mf: `${a.mf.slice(0, -container.length)}${name}` } : a));
   }
 
   /**

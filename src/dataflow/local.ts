@@ -2,7 +2,8 @@ import type { Scope } from '../semantics/model.js';
 import type { ModuleModel } from '../semantics/module.js';
 import type { FunctionPlan, LocalContext } from './context.js';
 import { named } from './expressions.js';
-import { detectRoute, djangoRoutes, parameterNames } from './route-detection.js';
+import { modelFields } from './model-fields.js';
+import { detectRoute, djangoRoutes, parameterNames, registeredRoutes } from './route-detection.js';
 import { bucketCalls, mayMatter, mentions, PROCESS_TOKENS, processFunctions } from './select.js';
 import type { ModuleFacts } from './types.js';
 import { OverBudget } from './taint-values.js';
@@ -62,7 +63,9 @@ export function extractTaintFacts(model: ModuleModel, ctx: LocalContext): Module
   }
   const moduleBody = model.tree.rootNode;
   if (!selected || mentions(model, PROCESS_TOKENS, 0, model.text.length)) plans.push({ info: null, q: `${model.moduleName || model.relPath}.<module>`, body: moduleBody, scope: model.moduleScope, params: [] });
-  facts.routes = djangoRoutes(model, ctx);
+  facts.routes = [...djangoRoutes(model, ctx), ...registeredRoutes(model, ctx)];
+  const fields = modelFields(model, classScopes);
+  if (Object.keys(fields).length > 0) facts.modelFields = fields;
 
   for (const plan of plans) {
     const analysis = new FunctionAnalysis(model, ctx, plan, facts.instances);

@@ -14,9 +14,9 @@ import { ModuleIndex } from '../workspace/modules.js';
 // comment, a docstring or a table of names (the stdlib's pickle compatibility map, unittest.mock's notes on
 // Django) is no request handling.
 const WEB_MARKER =
-  /^[ \t]*(?:from|import)[ \t]+(?:flask|django|fastapi|starlette|aiohttp|tornado|quart|sanic|falcon|bottle|pyramid|rest_framework|werkzeug)\b|^[ \t]*(?:from[ \t][^\n]*)?import[ \t][^\n]*\b(?:BaseHTTPRequestHandler|SimpleHTTPRequestHandler|CGIHTTPRequestHandler)\b|^[ \t]*class[ \t]+\w+[ \t]*\([^)]*\b(?:BaseHTTPRequestHandler|SimpleHTTPRequestHandler|CGIHTTPRequestHandler)\b|\bFieldStorage[ \t]*\(|def\s+\w+\s*\(\s*event\s*,\s*context\s*\)|\bPATH_INFO\b/m;
+  /^[ \t]*(?:from|import)[ \t]+(?:flask|django|fastapi|starlette|aiohttp|tornado|quart|sanic|falcon|bottle|pyramid|rest_framework|werkzeug|litestar|chalice|azure\.functions|functions_framework|graphene|strawberry|ariadne|connexion)\b|^[ \t]*(?:from[ \t][^\n]*)?import[ \t][^\n]*\b(?:BaseHTTPRequestHandler|SimpleHTTPRequestHandler|CGIHTTPRequestHandler)\b|^[ \t]*class[ \t]+\w+[ \t]*\([^)]*\b(?:BaseHTTPRequestHandler|SimpleHTTPRequestHandler|CGIHTTPRequestHandler)\b|\bFieldStorage[ \t]*\(|def\s+\w+\s*\(\s*event\s*,\s*context\s*\)|\bPATH_INFO\b/m;
 /** Words one of WEB_MARKER's alternatives needs: most files have none, and this test is much cheaper. */
-const WEB_WORD = /flask|django|fastapi|starlette|aiohttp|tornado|quart|sanic|falcon|bottle|pyramid|rest_framework|werkzeug|HTTPRequestHandler|FieldStorage|context|PATH_INFO/;
+const WEB_WORD = /flask|django|fastapi|starlette|aiohttp|tornado|quart|sanic|falcon|bottle|pyramid|rest_framework|werkzeug|litestar|chalice|azure|functions_framework|graphene|strawberry|ariadne|connexion|HTTPRequestHandler|FieldStorage|context|PATH_INFO/;
 const IMPORT_LINE = /^[ \t]*(?:from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]+\(?([^\n#)]*)|import[ \t]+([^\n#]+))/gm;
 
 /** Levels of imports followed from a web module (views → services → repositories). */
@@ -30,11 +30,13 @@ export interface ReachFile {
 /**
  * `roots` (the dotted source-root prefix of each file, see workspace/modules.ts) makes imports resolve in their
  * own root first; without it a name is matched against full module names, then by a unique suffix.
+ * `entryModules`: modules that handle requests without naming a framework (Connexion handlers named in a spec).
  */
 export function webReachable(
   files: readonly ReachFile[],
   readText: (absPath: string) => string | undefined = safeRead,
   roots?: readonly string[],
+  entryModules?: ReadonlySet<string>,
 ): Set<string> {
   const index = roots ? new ModuleIndex(files.map((f) => moduleNameFor(f.relPath)), roots) : undefined;
   const byModule = new Map<string, string>();
@@ -60,7 +62,7 @@ export function webReachable(
     const text = readText(f.absPath);
     if (text === undefined) return;
     // Tests drive an app through a test client; they are not where requests come in.
-    if (WEB_WORD.test(text) && WEB_MARKER.test(text) && !isTestPath(f.relPath)) frontier.push(f.relPath);
+    if (((WEB_WORD.test(text) && WEB_MARKER.test(text)) || entryModules?.has(moduleNameFor(f.relPath))) && !isTestPath(f.relPath)) frontier.push(f.relPath);
     const own = moduleNameFor(f.relPath).split('.');
     const isInit = /(^|\/)__init__\.pyw?$/.test(f.relPath);
     const out: string[] = [];

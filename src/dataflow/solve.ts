@@ -3,6 +3,7 @@ import { type Confidence, confidenceRank, type Finding, type Location, type Noti
 import type { RuleMeta } from '../rules/types.js';
 import { PROCESS_INPUT_RULES, ruleBit } from './models/rules.js';
 import { AMBIGUOUS } from '../workspace/modules.js';
+import { MODEL_BASES, REQUEST_BOUND_FORMS } from './models/forms.js';
 import type { Atom, CallFacts, FunctionFacts, ModuleFacts, SinkFacts, SourceDesc, Step, Taint } from './types.js';
 
 /**
@@ -95,6 +96,8 @@ export class TaintSolver {
   private readonly fns = new Map<string, Fn>();
   private readonly byLast = new Map<string, Fn[]>();
   private readonly classes = new Map<string, string[]>();
+  private readonly modelFields = new Map<string, Record<string, 'typed' | 'validated'>>();
+  private readonly modelBases = new Map<string, string | undefined>();
   private readonly instances = new Map<string, string>();
   private summaries = new Map<Fn, Summary>();
   private readonly fieldSrcs = new Map<string, SrcHit[]>();
@@ -114,6 +117,7 @@ export class TaintSolver {
     let sinkId = 0;
     for (const m of modules) {
       for (const [c, bases] of Object.entries(m.classes)) this.classes.set(c, bases);
+      for (const [c, f] of Object.entries(m.modelFields ?? {})) this.modelFields.set(c, f);
       for (const [name, type] of Object.entries(m.instances)) this.instances.set(name, type);
       for (const f of m.functions) {
         const fn: Fn = { facts: f, module: m, sinkRefs: [] };
@@ -133,17 +137,51 @@ export class TaintSolver {
         });
       }
     }
+    const included = this.includedParams(modules);
     for (const m of modules) {
+      const prefix = included.get(m.module);
       for (const r of m.routes) {
+        if (r.include) continue;
+        if (r.params.length === 0 && !prefix) continue;
         const targets = this.fns.has(r.target) ? [this.fns.get(r.target) as Fn] : this.methodsOf(r.target);
         const direct = this.lookup(r.target, m.root);
         if (targets.length === 0 && direct) targets.push(direct.fn);
         for (const t of targets) {
           t.routeParams ??= new Set();
           for (const p of r.params) t.routeParams.add(p);
+          for (const p of prefix ?? []) t.routeParams.add(p);
         }
       }
     }
+  }
+
+  /**
+   * URL parameters each `urls` module gets from the `include()` prefixes that lead to it, following chains
+   * (`path("<slug:shop>/", include("shop.urls"))` and further includes inside `shop.urls`).
+   */
+  private includedParams(modules: readonly ModuleFacts[]): Map<string, Set<string>> {
+    const out = new Map<string, Set<string>>();
+    const names = modules.map((m) => m.module);
+    const find = (target: string) => names.find((n) => n === target || n.endsWith(`.${target}`));
+    const edges: { from: string; to: string; params: string[] }[] = [];
+    for (const m of modules) {
+      for (const r of m.routes) {
+        const to = r.include ? find(r.target) : undefined;
+        if (to) edges.push({ from: m.module, to, params: r.params });
+      }
+    }
+    for (let round = 0; round < 5 && edges.length > 0; round++) {
+      let grew = false;
+      for (const e of edges) {
+        const set = out.get(e.to) ?? new Set<string>();
+        const before = set.size;
+        for (const p of [...e.params, ...(out.get(e.from) ?? [])]) set.add(p);
+        out.set(e.to, set);
+        if (set.size !== before) grew = true;
+      }
+      if (!grew) break;
+    }
+    return out;
   }
 
   solve(): SolveResult {
@@ -310,6 +348,7 @@ export class TaintSolver {
     const params: ParamHit[] = [];
     for (const a of atoms) {
       if (++this.ops > this.budget) throw new BudgetExceeded();
+      if (a.mf !== undefined && this.modelDrops(a)) continue;
       switch (a.k) {
         case 'src':
           addHit(srcs, { src: a.src, trace: clip([{ loc: a.src.loc, msg: `source: ${a.src.label}` }, ...a.steps]), san: a.san });
@@ -327,6 +366,11 @@ export class TaintSolver {
           visiting.add(a.c);
           const target = this.lookup(call.callee, fn.module.root);
           if (!target) {
+            // A Flask-WTF form built without data reads the request's form itself.
+            if (call.through && REQUEST_BOUND_FORMS.has(this.modelBase(call.callee) ?? '')) {
+              const src: SourceDesc = { kind: 'web', label: `${shortName(call.callee)}() (request form data)`, loc: call.loc };
+              addHit(srcs, { src, trace: clip([{ loc: call.loc, msg: `source: ${src.label}` }, ...a.steps]), san: a.san });
+            }
             // A project class without __init__ (a dataclass, a model): its arguments become its content.
             if (!call.through) {
               if (call.recv) {
@@ -394,10 +438,54 @@ export class TaintSolver {
 
   private paramSource(fn: Fn, i: number): SourceDesc | undefined {
     const own = fn.facts.sourceParams?.find((p) => p.i === i);
-    if (own) return { kind: own.kind, label: own.label, loc: fn.facts.loc };
+    if (own && (own.dep === undefined || this.returnsInput(own.dep, fn.module.root))) return { kind: own.kind, label: own.label, loc: fn.facts.loc };
     const name = fn.facts.params[i];
     if (name && fn.routeParams?.has(name)) return { kind: 'web', label: `URL parameter ${name}`, loc: fn.facts.loc };
     return undefined;
+  }
+
+  /** The data-model base class (MODEL_BASES) a project class derives from, if any. */
+  private modelBase(cls: string): string | undefined {
+    if (this.modelBases.has(cls)) return this.modelBases.get(cls);
+    this.modelBases.set(cls, undefined);
+    let found: string | undefined;
+    for (const b of this.classes.get(cls) ?? []) {
+      found = MODEL_BASES.has(b) ? b : this.modelBase(b);
+      if (found) break;
+    }
+    this.modelBases.set(cls, found);
+    return found;
+  }
+
+  /** Whether a field read of a data model is clean, or a model-only read is of a class that is no model. */
+  private modelDrops(a: Atom): boolean {
+    const mf = a.mf ?? '';
+    const dot = mf.lastIndexOf('.');
+    const cls = mf.slice(0, dot);
+    if (!this.modelBase(cls)) return a.mo === true;
+    const field = mf.slice(dot + 1);
+    const seen = new Set<string>();
+    const safety = (c: string): 'typed' | 'validated' | undefined => {
+      if (seen.has(c)) return undefined;
+      seen.add(c);
+      const own = this.modelFields.get(c)?.[field];
+      if (own) return own;
+      for (const b of this.classes.get(c) ?? []) {
+        const s = safety(b);
+        if (s) return s;
+      }
+      return undefined;
+    };
+    const s = safety(cls);
+    return s === 'typed' || (s === 'validated' && a.mv === true);
+  }
+
+  /** A FastAPI dependency whose result carries request data: its own parameters are request values too. */
+  private returnsInput(dep: string, root: string | undefined): boolean {
+    const target = this.lookup(dep, root);
+    if (!target) return false;
+    const s = this.summary(target.fn);
+    return s.retSrcs.length > 0 || s.retParams.length > 0;
   }
 
   /** One refinement of every summary from the previous round's; true when anything grew. */

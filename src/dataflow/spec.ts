@@ -21,6 +21,8 @@ export interface TaintSpec {
   sourceCalls: Map<string, SourceKind>;
   requestAttrs: Set<string>;
   requestMethods: Set<string>;
+  /** Attribute → types of the objects on which reading it is a source (`app.current_request`). */
+  instanceAttrs: Map<string, Set<string>>;
   /** Methods of any receiver that read input (`recv`), by kind. */
   sourceMethods: Map<string, SourceKind>;
   /** Per base class: attributes and methods of `self` that are sources. */
@@ -61,6 +63,7 @@ export function buildSpec(config?: TaintConfig): TaintSpec {
     requestAttrs: new Set(),
     requestMethods: new Set(),
     sourceMethods: new Map(),
+    instanceAttrs: new Map(),
     selfSources: [],
     sinksByCallee: new Map(),
     sinksByMethod: new Map(),
@@ -78,6 +81,11 @@ export function buildSpec(config?: TaintConfig): TaintSpec {
     for (const a of row.requestAttrs ?? []) spec.requestAttrs.add(a);
     for (const m of row.requestMethods ?? []) spec.requestMethods.add(m);
     for (const m of row.methods ?? []) spec.sourceMethods.set(m, row.kind);
+    for (const attr of row.instanceAttrs?.attrs ?? []) {
+      const types = spec.instanceAttrs.get(attr) ?? new Set<string>();
+      for (const t of row.instanceAttrs?.types ?? []) types.add(t);
+      spec.instanceAttrs.set(attr, types);
+    }
   }
   const sinks: SinkRow[] = [...SINK_ROWS];
   for (const s of config?.sinks ?? []) {

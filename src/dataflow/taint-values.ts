@@ -30,7 +30,7 @@ export function union(a: Taint, b: Taint): Taint {
 }
 
 export function sameAtom(x: Atom, y: Atom): boolean {
-  if (x.k !== y.k || x.san !== y.san) return false;
+  if (x.k !== y.k || x.san !== y.san || x.mf !== y.mf || x.mo !== y.mo) return false;
   switch (x.k) {
     case 'src':
       return y.k === 'src' && x.src.loc.startLine === y.src.loc.startLine && x.src.loc.startColumn === y.src.loc.startColumn && x.src.loc.path === y.src.loc.path;

@@ -30,12 +30,26 @@ export interface SourceDesc {
  * Where taint comes from. `san` is a bit set of the taint rules the value has been sanitized for (bit i =
  * TAINT_RULE_IDS[i]); `steps` are the hops inside the function since the origin.
  */
-export type Atom =
+/**
+ * A value read from a field of a data-model instance (`order.qty`, `form.age.data`, `cleaned_data["age"]`):
+ * `mf` is `Class.field`; the solver drops the atom when the class is a form, serializer or Pydantic model that
+ * declares the field with a shape-proving type. `mo`: the read only carries the instance's content when the
+ * class is such a model (other project classes are followed through their fields). `mv`: the form was
+ * validated in the reading function, so validators declared on the field count.
+ */
+export interface ModelRead {
+  mf?: string;
+  mo?: boolean;
+  mv?: boolean;
+}
+
+export type Atom = (
   | { k: 'src'; src: SourceDesc; steps: Step[]; san: number }
   | { k: 'param'; i: number; steps: Step[]; san: number }
   | { k: 'call'; c: number; steps: Step[]; san: number }
   | { k: 'field'; f: string; steps: Step[]; san: number }
-  | { k: 'global'; g: string; steps: Step[]; san: number };
+  | { k: 'global'; g: string; steps: Step[]; san: number }
+) & ModelRead;
 
 export type Taint = readonly Atom[];
 
@@ -76,7 +90,7 @@ export interface FunctionFacts {
   q: string;
   params: string[];
   /** Parameters that are untrusted input by themselves (route parameters, a Lambda handler's event). */
-  sourceParams?: { i: number; label: string; kind: SourceKind }[];
+  sourceParams?: { i: number; label: string; kind: SourceKind; type?: string; dep?: string }[];
   loc: Location;
   ret: Taint;
   sinks: SinkFacts[];
@@ -92,6 +106,8 @@ export interface RouteBinding {
   target: string;
   params: string[];
   loc: Location;
+  /** Django `include("app.urls")`: `target` is a module, and `params` reach every view it routes. */
+  include?: boolean;
 }
 
 export interface ModuleFacts {
@@ -105,6 +121,8 @@ export interface ModuleFacts {
   routes: RouteBinding[];
   /** Names holding an instance of a class: module globals (`mod.name`) and attributes (`mod.Class.attr`) → class. */
   instances: Record<string, string>;
+  /** Fields of the module's classes declared with a shape-proving type (see model-fields.ts). */
+  modelFields?: Record<string, Record<string, 'typed' | 'validated'>>;
   /** Functions whose analysis hit the per-function budget. */
   overBudget: string[];
 }

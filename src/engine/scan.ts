@@ -12,6 +12,7 @@ import { toAnalyzerSetup, type WorkerSetup } from './setup.js';
 import type { ScanResult, ScanStats } from './types.js';
 import { VERSION } from '../version.js';
 import { isTaintRule, mergeTaint, type TaintSetup } from '../dataflow/engine.js';
+import { openApiOperations, operationModules } from '../dataflow/openapi.js';
 import { webReachable } from '../dataflow/reach.js';
 import type { TaintConfig } from '../dataflow/spec.js';
 import { moduleNameFor } from '../semantics/module.js';
@@ -135,7 +136,12 @@ export async function scan(req: ScanRequest): Promise<ScanResult> {
       const files = discovered.files;
       taint = { projectModules: files.map((f) => moduleNameFor(f.relPath)), moduleRoots: roots.map(rootPrefix) };
       // User-declared sources can be anywhere: then every file is analysed in full.
-      if (!req.taint?.sources?.length) taint.webFiles = [...webReachable(files, undefined, taint.moduleRoots)];
+      // Connexion handlers named by `operationId` in the OpenAPI specifications the project loads.
+      const operations = openApiOperations(files);
+      if (operations.length > 0) taint.operations = operations;
+      if (!req.taint?.sources?.length) {
+        taint.webFiles = [...webReachable(files, undefined, taint.moduleRoots, operationModules(operations, taint.projectModules))];
+      }
       if (req.taint) taint.config = req.taint;
     }
   } catch (err) {

@@ -3,6 +3,8 @@
  * (`html.escape` makes text safe in HTML, not in SQL). Guards (`if x in ALLOWED:`, a real-path prefix check,
  * `url_has_allowed_host_and_scheme`) are conditions the analysis recognises in `if` statements.
  */
+const prefixed = (prefixes: string[], names: string[]) => prefixes.flatMap((p) => names.map((n) => `${p}.${n}`));
+
 export interface SanitizerRow {
   callees: string[];
   rules?: string[];
@@ -29,6 +31,8 @@ export const SANITIZER_ROWS: readonly SanitizerRow[] = [
     rules: ['K707'],
   },
   { callees: ['shlex.quote', 'pipes.quote', 'shlex.join'], rules: ['K702'] },
+  // psycopg's composition quotes identifiers and literals itself: `sql.SQL("… {}").format(sql.Identifier(name))`.
+  { callees: prefixed(['psycopg.sql', 'psycopg2.sql'], ['Identifier', 'Literal', 'Placeholder']), rules: ['K701'] },
   { callees: ['django.utils._os.safe_join', 'werkzeug.security.safe_join', 'werkzeug.utils.safe_join', 'flask.safe_join', 'os.path.basename', 'werkzeug.utils.secure_filename', 'werkzeug.secure_filename', 'django.utils.text.get_valid_filename', 'pathvalidate.sanitize_filename'], rules: ['K705'] },
   { callees: ['re.escape', 'regex.escape'], rules: ['K718'] },
   { callees: ['ldap.filter.escape_filter_chars', 'ldap.dn.escape_dn_chars', 'ldap3.utils.conv.escape_filter_chars', 'ldap3.utils.dn.escape_rdn'], rules: ['K710'] },

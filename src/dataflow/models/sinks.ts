@@ -15,7 +15,10 @@ export type SinkCondition =
   | 'pathlib-receiver'
   | 'mongo-collection'
   | 'jinja-autoescape-off'
-  | 'compiles-code';
+  | 'compiles-code'
+  | 'shell-dash-c'
+  | 'entities-enabled'
+  | 'string-command';
 
 export interface ArgSpec {
   pos?: number;
@@ -66,7 +69,33 @@ export const SINK_ROWS: readonly SinkRow[] = [
     ],
     args: [a(0, 'sql'), a(0, 'text')],
   },
+  // SQLAlchemy column text, Peewee SQL fragments, Pony and Tortoise raw queries, psycopg `sql.SQL` of built text.
+  {
+    rule: 'K701',
+    callees: [
+      'sqlalchemy.literal_column', 'sqlalchemy.sql.literal_column', 'sqlalchemy.sql.expression.literal_column', 'peewee.SQL',
+      'psycopg.sql.SQL', 'psycopg2.sql.SQL', 'pony.orm.raw_sql',
+    ],
+    args: [a(0, 'text'), a(0, 'sql'), a(0, 'string')],
+  },
+  { rule: 'K701', methods: ['execute_query', 'execute_query_dict', 'execute_script'], args: [a(0, 'query'), a(0, 'sql')], notUnder: ['os', 'subprocess'] },
+  { rule: 'K701', methods: ['select_by_sql', 'get_by_sql'], args: [a(0, 'sql')] },
   // K702 OS command injection
+  // Fabric and Invoke run their command through a shell.
+  {
+    rule: 'K702',
+    callees: [
+      ...prefixed(['fabric.Connection', 'fabric.connection.Connection', 'invoke.Context', 'invoke.context.Context'], ['run', 'sudo', 'local']),
+      'invoke.run', 'invoke.sudo', 'fabric.api.run', 'fabric.api.sudo', 'fabric.api.local', 'fabric.operations.run',
+      'fabric.operations.sudo', 'fabric.operations.local',
+    ],
+    args: [a(0, 'command')],
+  },
+  // `sh.bash("-c", cmd)`, `create_subprocess_exec("sh", "-c", cmd)`: a shell given a command line.
+  { rule: 'K702', callees: ['sh.bash', 'sh.sh', 'sh.zsh', 'sh.dash', 'sh.ksh', 'asyncio.create_subprocess_exec', 'plumbum.local.__getitem__'], args: 'all', when: 'shell-dash-c' },
+  { rule: 'K702', callees: ['sh.Command', 'plumbum.local.get', 'plumbum.machines.local.get'], args: [a(0, 'path'), a(0, 'cmd')] },
+  // Docker SDK: a command string is split into the container's argv; a list is passed as it is.
+  { rule: 'K702', methods: ['run', 'create', 'exec_run'], args: [a(1, 'command'), a(0, 'cmd')], receiverName: /containers?$|^container$/, when: 'string-command' },
   { rule: 'K702', callees: ['os.system', 'os.popen', 'os.popen2', 'os.popen3', 'commands.getoutput', 'commands.getstatusoutput', 'pty.spawn', 'asyncio.create_subprocess_shell', 'subprocess.getoutput', 'subprocess.getstatusoutput'], args: [a(0, 'cmd'), a(0, 'command'), a(0, 'argv')] },
   { rule: 'K702', callees: prefixed(['subprocess'], ['run', 'call', 'check_call', 'check_output', 'Popen']), args: [a(0, 'args')], when: 'shell-or-string' },
   { rule: 'K702', callees: ['asyncio.create_subprocess_exec', ...prefixed(['os'], ['execl', 'execle', 'execlp', 'execlpe', 'execv', 'execve', 'execvp', 'execvpe', 'startfile'])], args: [a(0, 'program'), a(0, 'path'), a(0, 'file')] },
@@ -99,6 +128,17 @@ export const SINK_ROWS: readonly SinkRow[] = [
     args: [a(0, 'url'), a(0, 'host')],
   },
   { rule: 'K706', callees: ['requests.request', 'requests.Session.request', 'httpx.request', 'httpx.Client.request', 'httpx.AsyncClient.request', 'aiohttp.ClientSession.request', 'urllib3.PoolManager.request'], args: [a(1, 'url')] },
+  // boto3: object keys chosen by the client name any object of the bucket (`../` and prefixes included).
+  { rule: 'K705', methods: ['generate_presigned_url'], args: [a(1, 'Params')], receiverName: /s3|client|boto/i },
+  {
+    rule: 'K705',
+    methods: ['get_object', 'put_object', 'delete_object', 'head_object', 'copy_object', 'download_file', 'upload_file', 'upload_fileobj', 'download_fileobj', 'Object'],
+    args: [a(undefined, 'Key')],
+    receiverName: /s3|client|bucket|boto/i,
+  },
+  // A template chosen by the client: any template of the app (admin pages, files below the template folder).
+  { rule: 'K705', callees: ['flask.render_template', 'quart.render_template', 'django.shortcuts.render', 'django.template.loader.get_template', 'django.template.loader.render_to_string'], args: [a(0, 'template_name_or_list'), a(0, 'template_name')] },
+  { rule: 'K705', callees: ['django.shortcuts.render'], args: [a(1, 'template_name')] },
   // K707 XSS
   {
     rule: 'K707',
@@ -115,6 +155,7 @@ export const SINK_ROWS: readonly SinkRow[] = [
   { rule: 'K708', callees: ['mako.template.Template'], args: [a(0, 'text')] },
   { rule: 'K708', callees: ['django.template.Template', 'django.template.base.Template', 'tornado.template.Template'], args: [a(0, 'template_string'), a(0, 'template_code')] },
   { rule: 'K708', methods: ['from_string'], args: [a(0, 'source')], notUnder: ['jinja2'] },
+  { rule: 'K708', callees: ['chameleon.PageTemplate', 'chameleon.zpt.template.PageTemplate', 'chameleon.PageTextTemplate'], args: [a(0, 'body')] },
   // K709 open redirect
   {
     rule: 'K709',
@@ -140,11 +181,18 @@ export const SINK_ROWS: readonly SinkRow[] = [
     args: [a(0, 'filter'), a(0, 'pipeline')],
     notUnder: ['re', 'regex', 'str', 'xml', 'lxml', 'django', 'sqlalchemy'],
   },
+  // MongoEngine `__raw__` filters are Mongo documents; Redis `eval` runs a Lua script; Elasticsearch `q=` is
+  // Lucene query-string syntax (fields, wildcards, ranges, regular expressions).
+  { rule: 'K712', methods: ['objects', 'filter', 'update', 'delete', 'first'], args: [a(undefined, '__raw__')] },
+  { rule: 'K712', methods: ['eval', 'evalsha'], args: [a(0, 'script')], receiverName: /redis|cache|^r$|store|client/i },
+  { rule: 'K712', methods: ['search', 'count', 'delete_by_query', 'update_by_query', 'msearch'], args: [a(undefined, 'q')], receiverName: /^es$|elastic|search|client/i },
   // K713 XML external entities
   { rule: 'K713', callees: ['lxml.etree.fromstring', 'lxml.etree.XML', 'lxml.etree.parse', 'lxml.etree.iterparse'], args: [a(0, 'text'), a(0, 'source')], when: 'lxml-unsafe-parser' },
   { rule: 'K713', callees: ['xml.dom.pulldom.parseString', 'xml.dom.pulldom.parse'], args: [a(0, 'string'), a(0, 'stream_or_string')] },
   { rule: 'K713', callees: ['xml.sax.parseString', 'xml.sax.parse'], args: [a(0, 'string'), a(0, 'source')], when: 'sax-external-entities' },
   { rule: 'K713', methods: ['parse', 'feed'], args: [a(0, 'source'), a(0, 'data')], when: 'sax-external-entities', receiverName: /parser|reader|sax/i, notUnder: ['xml.etree', 'lxml', 'json', 'email', 'argparse', 'urllib', 'dateutil', 'defusedxml'] },
+  // xmltodict parses with expat; it only refuses entity declarations while `disable_entities` stays True.
+  { rule: 'K714', callees: ['xmltodict.parse'], args: [a(0, 'xml_input')], when: 'entities-enabled' },
   // K714 XML entity expansion
   {
     rule: 'K714',
@@ -187,3 +235,6 @@ export const SINK_ROWS: readonly SinkRow[] = [
   { rule: 'K718', callees: prefixed(['re', 'regex'], REGEX_FUNCS), args: [a(0, 'pattern')] },
 ];
 
+
+/** Objects whose subscript picks the program to run (`local["ls"]` in plumbum). */
+export const COMMAND_LOOKUPS: ReadonlySet<string> = new Set(['plumbum.local', 'plumbum.machines.local', 'plumbum.machines.LocalMachine']);

@@ -22,6 +22,8 @@ export interface SourceRow {
   methods?: string[];
   selfAttrs?: string[];
   selfMethods?: string[];
+  /** Attributes of objects of the given types that hold the request (Chalice `app.current_request`). */
+  instanceAttrs?: { types: string[]; attrs: string[] };
   /** Attributes that cannot carry some kinds of payload, with the rules they are therefore safe for. */
   safeFor?: Record<string, string[]>;
 }
@@ -99,6 +101,50 @@ export const SOURCE_ROWS: readonly SourceRow[] = [
     ],
     selfAttrs: ['kwargs', 'args'],
   },
+  {
+    framework: 'pyramid',
+    kind: 'web',
+    requestAttrs: ['params', 'matchdict', 'json_body', 'cookies', 'headers', 'text', 'GET', 'POST', 'body'],
+  },
+  {
+    // Falcon responders: `on_get(self, req, resp, **fields)`.
+    framework: 'falcon',
+    kind: 'web',
+    requestAttrs: ['params', 'media', 'stream', 'bounded_stream', 'cookies', 'headers', 'query_string', 'uri', 'relative_uri'],
+    requestMethods: ['get_param', 'get_param_as_list', 'get_header', 'get_cookie_values', 'get_media'],
+  },
+  {
+    framework: 'bottle',
+    kind: 'web',
+    qualified: [
+      'bottle.request.query', 'bottle.request.forms', 'bottle.request.params', 'bottle.request.json', 'bottle.request.files',
+      'bottle.request.body', 'bottle.request.cookies', 'bottle.request.headers', 'bottle.request.GET', 'bottle.request.POST',
+      'bottle.request.url', 'bottle.request.fullpath', 'bottle.request.query_string', 'bottle.request.environ',
+    ],
+    calls: ['bottle.request.get_cookie', 'bottle.request.get_header'],
+  },
+  {
+    framework: 'quart',
+    kind: 'web',
+    qualified: [
+      'quart.request.args', 'quart.request.form', 'quart.request.values', 'quart.request.cookies', 'quart.request.headers',
+      'quart.request.json', 'quart.request.files', 'quart.request.path', 'quart.request.full_path', 'quart.request.url',
+      'quart.request.host', 'quart.request.referrer', 'quart.request.view_args', 'quart.request.query_string',
+    ],
+    calls: ['quart.request.get_json', 'quart.request.get_data', 'quart.request.args.get', 'quart.request.form.get'],
+  },
+  { framework: 'chalice', kind: 'web', instanceAttrs: { types: ['chalice.Chalice', 'chalice.app.Chalice'], attrs: ['current_request'] } },
+  // Sanic's request: `args`, `form`, `json`, `files`, `cookies` and `headers` are read above; these are its own.
+  { framework: 'sanic', kind: 'web', requestAttrs: ['body', 'raw_url', 'query_args'], requestMethods: ['get_args', 'get_query_args'] },
+  // Azure Functions' `func.HttpRequest` (found by annotation): `params`, `get_json()` and `get_body()`.
+  { framework: 'azure-functions', kind: 'web', requestAttrs: ['params', 'route_params'], requestMethods: ['get_body'] },
+  {
+    // Tornado websocket handlers read the request like any handler; messages arrive as `on_message` arguments.
+    framework: 'tornado-websocket',
+    kind: 'web',
+    bases: ['tornado.websocket.WebSocketHandler'],
+    selfMethods: ['get_argument', 'get_arguments', 'get_query_argument', 'get_cookie', 'get_secure_cookie'],
+  },
   { framework: 'cgi', kind: 'web', calls: ['cgi.FieldStorage', 'cgi.parse', 'cgi.parse_qs', 'cgi.parse_multipart'] },
   { framework: 'wsgi', kind: 'web', qualified: [] },
   {
@@ -143,7 +189,8 @@ export const REQUEST_TYPES: ReadonlySet<string> = new Set([
   'django.http.HttpRequest', 'django.http.request.HttpRequest', 'rest_framework.request.Request',
   'starlette.requests.Request', 'fastapi.Request', 'fastapi.requests.Request', 'aiohttp.web.Request',
   'aiohttp.web.BaseRequest', 'aiohttp.web_request.Request', 'flask.Request', 'werkzeug.wrappers.Request',
-  'tornado.httputil.HTTPServerRequest',
+  'tornado.httputil.HTTPServerRequest', 'azure.functions.HttpRequest', 'azure.functions._http.HttpRequest', 'falcon.Request',
+  'falcon.asgi.Request', 'sanic.Request', 'sanic.request.Request', 'pyramid.request.Request', 'litestar.Request', 'quart.Request',
 ]);
 
 /** AWS Lambda: a module-level function with these two parameters is a handler; `event` is the request. */

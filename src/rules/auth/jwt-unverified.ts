@@ -16,7 +16,7 @@ const PYJWT: Decoder = { library: 'PyJWT', algorithms: 2, options: 3 };
 const JOSE: Decoder = { library: 'python-jose', algorithms: 2, options: 3 };
 const JOSE_JWS: Decoder = { library: 'python-jose', algorithms: 2, options: -1 };
 
-const DECODERS: ReadonlyMap<string, Decoder> = new Map([
+export const DECODERS: ReadonlyMap<string, Decoder> = new Map([
   ['jwt.decode', PYJWT],
   ['jwt.decode_complete', PYJWT],
   ['jwt.api_jwt.decode', PYJWT],
@@ -33,7 +33,7 @@ const DECODERS: ReadonlyMap<string, Decoder> = new Map([
 ]);
 
 /** Signing functions: (position of `algorithm`). */
-const ENCODERS: ReadonlyMap<string, number> = new Map([
+export const ENCODERS: ReadonlyMap<string, number> = new Map([
   ['jwt.encode', 2],
   ['jwt.api_jwt.encode', 2],
   ['jwt.PyJWT.encode', 2],

@@ -5,6 +5,8 @@ import { isPlainText } from './shared.js';
 
 const ENVIRONMENTS = ['jinja2.Environment', 'jinja2.environment.Environment', 'jinja2.sandbox.SandboxedEnvironment'];
 const TEMPLATES = ['jinja2.Template', 'jinja2.environment.Template'];
+/** aiohttp-jinja2 builds the app's environment itself, escaping by default: only an explicit False is reported. */
+const AIOHTTP_SETUP = 'aiohttp_jinja2.setup';
 
 export const jinja2AutoescapeOff: Rule = {
   meta: {
@@ -21,6 +23,7 @@ export const jinja2AutoescapeOff: Rule = {
   docs: {
     what:
       'Reports `jinja2.Environment(...)`, `jinja2.sandbox.SandboxedEnvironment(...)` and `jinja2.Template(...)` ' +
+      '(and `aiohttp_jinja2.setup(...)`, whose default is on, when it passes `autoescape=False`) ' +
       'created with `autoescape=False` (any literally false value), or without `autoescape` at all, since ' +
       'Jinja2\'s default is off. A missing `autoescape` is reported at medium confidence: Jinja2 also renders ' +
       'plain text, where escaping is not wanted.\n\n' +
@@ -50,10 +53,16 @@ export const jinja2AutoescapeOff: Rule = {
       'https://jinja.palletsprojects.com/en/stable/api/#jinja2.select_autoescape',
     ],
   },
-  callees: [...ENVIRONMENTS, ...TEMPLATES],
+  callees: [...ENVIRONMENTS, ...TEMPLATES, AIOHTTP_SETUP],
   call(call, ctx) {
     const model = ctx.model;
     const autoescape = call.keywords.get('autoescape');
+    if (call.callee === AIOHTTP_SETUP) {
+      if (autoescape && constantTruth(autoescape, model) === false) {
+        ctx.report({ node: call.node, message: 'aiohttp_jinja2.setup() with autoescape=False renders every template without HTML escaping (XSS); leave autoescape on' });
+      }
+      return;
+    }
     const isTemplate = TEMPLATES.includes(call.callee ?? '');
     const kind = isTemplate ? 'jinja2.Template()' : `${call.callee?.replace(/^jinja2\.(?:environment\.|sandbox\.)?/, 'jinja2.')}()`;
     if (autoescape) {

@@ -27,6 +27,8 @@ export const URL_CALLS: ReadonlyMap<string, UrlSlot> = new Map([
     [`${prefix}.stream`, [1, 'url']],
   ]),
   ...HTTPX_CLIENTS.map((c): [string, UrlSlot] => [c, [undefined, 'base_url']]),
+  // urllib3 pools: `PoolManager().request("GET", url)`.
+  ...['urllib3.PoolManager', 'urllib3.poolmanager.PoolManager', 'urllib3'].flatMap((prefix): [string, UrlSlot][] => [[`${prefix}.request`, [1, 'url']], [`${prefix}.urlopen`, [1, 'url']]]),
   ...METHODS.map((m): [string, UrlSlot] => [`${AIOHTTP_SESSION}.${m}`, [0, 'url']]),
   [`${AIOHTTP_SESSION}.request`, [1, 'url']],
   [`${AIOHTTP_SESSION}.ws_connect`, [0, 'url']],
