@@ -155,9 +155,12 @@ function debTargets(deb) {
   return [...targets].sort();
 }
 
-/** The `tests/` folder of a Debian source package, fetched once into the cache. */
+/**
+ * The `tests/` folder of a Debian source package, fetched once into `<cache>/<name>/tests`: scanned from
+ * `<cache>/<name>`, its paths read `tests/...` as in the upstream repository, so test-code conventions apply.
+ */
 function sourceTests(pkg, opts) {
-  const dir = path.join(opts.cache, pkg.name);
+  const dir = path.join(opts.cache, pkg.name, 'tests');
   if (fs.existsSync(dir)) return dir;
   if (!opts.install) return null;
   const work = path.join(opts.cache, 'apt');
@@ -203,6 +206,7 @@ function sourceTests(pkg, opts) {
   const tmp = `${dir}.partial`;
   fs.rmSync(tmp, { recursive: true, force: true });
   fs.mkdirSync(tmp, { recursive: true });
+  fs.mkdirSync(path.dirname(dir), { recursive: true });
   const x = run('tar', ['-xf', tarball, '-C', tmp, '--strip-components=2', testsEntry]);
   if (x.status !== 0) {
     log(`  extracting ${testsEntry} failed: ${x.stderr.trim()}`);

@@ -54,3 +54,14 @@ describe('confidence of the noisy cases the noise benchmark measured', () => {
     expect(await confidences('K202', source, 'app/cache.py')).toEqual(['3:medium']);
   });
 });
+
+describe('credentials in URLs in documentation', () => {
+  it('K603: a docstring example is low confidence, the same URL in code is not', async () => {
+    const source = [
+      'def connect():',
+      '    """Connect with create_engine("postgresql://scott:kraitDocPw77@db.internal.lan/test")."""',
+      'URL = "postgresql://scott:kraitDocPw77@db.internal.lan/test"',
+    ].join('\n');
+    expect(await confidences('K603', source)).toEqual(['2:low', '3:high']);
+  });
+});
