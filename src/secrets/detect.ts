@@ -278,6 +278,9 @@ const LOOKUP_NAME_WORDS = new Set([
  * are reported whatever they look like (people choose them; `"admin123"` is still one), once the stand-ins
  * are filtered; other secret names need a value that looks generated.
  */
+/** 40, 56, 64, 96 or 128 hex digits: the length of a SHA-1, SHA-224, SHA-256, SHA-384 or SHA-512 digest. */
+const SHA_HEX_DIGEST = /^(?:[0-9a-f]{40}|[0-9a-f]{56}|[0-9a-f]{64}|[0-9a-f]{96}|[0-9a-f]{128})$/i;
+
 export function classifyBound(b: BoundValue): SecretHit | undefined {
   const value = b.value;
   // In `auth=(user, pw)` and `HTTPDigestAuth(user, pw)` the place says it is a password, whatever the name.
@@ -291,6 +294,8 @@ export function classifyBound(b: BoundValue): SecretHit | undefined {
   if (compact === words.join('') || words.includes(compact)) return undefined;
   if (authPlace || isPasswordName(b.name)) {
     if (value.length < 4 && !/[^A-Za-z]/.test(value)) return undefined;
+    // A SHA-1/SHA-2 hex digest in a password slot is a stored hash to check against, not the password.
+    if (SHA_HEX_DIGEST.test(value)) return undefined;
     return {
       kind: 'password',
       label: 'password',
@@ -319,7 +324,7 @@ export function classifyBound(b: BoundValue): SecretHit | undefined {
 
 /** Test code and fixtures: real tokens do leak there, but most are made up, so they are reported one step lower. */
 const TEST_PATH =
-  /(?:^|\/)(?:tests?|testing|__tests__|specs?|fixtures?|testdata|test[-_]data|unittests?|mocks?)(?:\/|$)|(?:^|\/)test_[^/]*$|_tests?\.pyw?$|(?:^|\/)conftest\.py$/i;
+  /(?:^|\/)(?:tests?|testing|__tests__|specs?|fixtures?|testdata|test[-_]data|unittests?|mocks?)(?:\/|$)|(?:^|\/)test_[^/]*$|(?:^|\/)tests?\.pyw?$|_tests?\.pyw?$|(?:^|\/)conftest\.py$/i;
 /** Configuration templates committed for others to fill in. */
 const TEMPLATE_PATH = /(?:^|[./_-])(?:example|examples|sample|samples|template|templates|dist|default|defaults|tmpl|tpl)(?:[./_-]|$)/i;
 

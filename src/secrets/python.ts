@@ -197,6 +197,18 @@ function inLiteralOrComment(model: ModuleModel, start: number, end: number): boo
   return node.type === 'concatenated_string';
 }
 
+/**
+ * True when an index lies in a docstring or another string that stands alone as a statement: documentation,
+ * whose connection URLs are examples (`postgresql://scott:tiger@localhost/test`), not configuration.
+ */
+function inDocumentation(model: ModuleModel, index: number): boolean {
+  let node: Node | null = model.tree.rootNode.descendantForIndex(index, index);
+  while (node && node.type !== 'string' && node.type !== 'comment') node = node.parent;
+  if (node?.type !== 'string') return false;
+  const holder = node.parent?.type === 'concatenated_string' ? node.parent : node;
+  return holder.parent?.type === 'expression_statement' && holder.parent.namedChildren.length === 1;
+}
+
 const cache = new WeakMap<ModuleModel, SecretHit[]>();
 
 /** Every secret in a module, computed once and shared by the K6xx rules. */
@@ -212,6 +224,8 @@ export function pythonSecrets(model: ModuleModel): SecretHit[] {
     if (hit) hits.push(hit);
   }
   if (hits.length > 0 && isTestPath(model.relPath)) for (const h of hits) h.confidence = lowerConfidence(h.confidence);
+  // A URL with a password in documentation is an example of the syntax; a provider token there is still a token.
+  for (const h of hits) if (h.kind === 'url' && inDocumentation(model, h.span.start)) h.confidence = 'low';
   cache.set(model, hits);
   return hits;
 }

@@ -57,6 +57,35 @@ function isNarrowing(test: Node, model: ModuleModel): boolean {
   return false;
 }
 
+/** The name of a function's `**kwargs` parameter, if it has one. */
+function kwargsParameter(fn: Node | undefined): string | undefined {
+  const params = fn?.childForFieldName('parameters');
+  const splat = params?.namedChildren.find((p) => p?.type === 'dictionary_splat_pattern');
+  return splat?.namedChildren.find((c) => c?.type === 'identifier')?.text;
+}
+
+/**
+ * `assert 'uidb64' in kwargs and 'token' in kwargs`: every part asks whether the caller passed a keyword (a
+ * constant key in the function's own `**kwargs`). That is the shape of the call the framework makes, not a
+ * decision about the request's values or the user's rights.
+ */
+function isCallShapeCheck(test: Node, fn: Node | undefined, model: ModuleModel): boolean {
+  const kwargs = kwargsParameter(fn);
+  if (!kwargs) return false;
+  const t = unparen(test);
+  if (t.type === 'boolean_operator' && t.childForFieldName('operator')?.type === 'and') {
+    const l = t.childForFieldName('left');
+    const r = t.childForFieldName('right');
+    return !!l && !!r && isCallShapeCheck(l, fn, model) && isCallShapeCheck(r, fn, model);
+  }
+  if (t.type !== 'comparison_operator') return false;
+  const ops = t.children.filter((c) => c !== null && !c.isNamed).map((c) => c?.text.replace(/\s+/g, ' '));
+  const operands = t.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment');
+  if (ops.length !== 1 || (ops[0] !== 'in' && ops[0] !== 'not in') || operands.length !== 2) return false;
+  const [key, container] = operands.map(unparen);
+  return model.constantString(key) !== undefined && container.type === 'identifier' && container.text === kwargs;
+}
+
 /** Words that make `owner` a tree relation (`ownerDocument`, `owner_element`), as in DOM code. */
 const TREE_WORDS = new Set(['document', 'element', 'node', 'window', 'frame']);
 
@@ -168,6 +197,9 @@ export const assertGuard: Rule = {
       '- type-narrowing idioms (`assert isinstance(request.user, User)`, `assert user is not None`): they tell ' +
       'a type checker what a value is, and the code that follows fails loudly without them;\n' +
       '- constant assertions (`assert False, "unreachable"`);\n' +
+      '- checks of the call\'s shape: constant keys looked up in the function\'s own `**kwargs` (`assert ' +
+      '"uidb64" in kwargs and "token" in kwargs` in a password-reset view): they say which keywords the ' +
+      'framework passes, not whether the values are right or the user may proceed;\n' +
       '- names of modules and functions (`token.NUMBER` in a parser), a bare `token` in modules that import a ' +
       'lexer or parser library, and `owner` as a tree relation (`ownerDocument` in DOM code).',
     why:
@@ -222,6 +254,7 @@ export const assertGuard: Rule = {
     const msg = msgNode ? model.constantString(msgNode) : undefined;
     const guardMessage = msg !== undefined && GUARD_MESSAGE.test(msg);
     const fn = enclosingFunction(node);
+    if (isCallShapeCheck(test, fn, model)) return;
     const handler = fn !== undefined && looksLikeHandler(fn);
     const guards = evidence !== undefined || guardMessage;
     if (!guards && !handler) return;

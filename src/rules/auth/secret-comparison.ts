@@ -101,6 +101,10 @@ function isTrivial(node: Node, model: ModuleModel): boolean {
       return model.isConstant(n) || n.namedChildren.filter((c) => c && c.type !== 'comment').length === 0;
     case 'unary_operator':
       return true;
+    case 'identifier':
+      return namedConstant(n, model);
+    case 'binary_operator':
+      return model.isConstant(n);
     case 'call': {
       const callee = calleeOf(n, model);
       return callee === 'len' || callee === 'int' || callee === 'bool' || callee === 'type';
@@ -109,6 +113,46 @@ function isTrivial(node: Node, model: ModuleModel): boolean {
       return false;
   }
 }
+
+const CONSTANT_NAME = /^_*[A-Z][A-Z0-9_]*$/;
+const squash = (text: string) => text.toLowerCase().replace(/[^a-z0-9]/g, '');
+
+/**
+ * A module-level label, not a secret: a capitalised name assigned at the top of the module to a constant string
+ * that its own name spells out (`AUTH_HEADER = "auth_header"`, `TOKEN_DATA = intern("data")`), or imported
+ * under a name that designates no secret (`from .consts import AUTH_HEADER`). A capitalised name holding a real
+ * secret (`API_TOKEN = os.environ[...]`, `SECRET = "s3cr3t…"`) is not one.
+ */
+function namedConstant(n: Node, model: ModuleModel): boolean {
+  if (!CONSTANT_NAME.test(n.text)) return false;
+  const b = model.lookup(n.text, n.startIndex);
+  if (!b || b.kind === 'import') return verifierName(n.text) === undefined;
+  if (b.kind !== 'assign' || !b.value || model.scopeAt(b.at).kind !== 'module') return false;
+  let v = unparen(b.value);
+  // `sys.intern("data")`: the interned string is the label.
+  if (v.type === 'call' && /(^|\.)intern$/.test(calleeOf(v, model) ?? v.childForFieldName('function')?.text ?? '')) {
+    const arg = v.childForFieldName('arguments')?.namedChildren[0];
+    if (arg) v = unparen(arg);
+  }
+  const value = model.constantString(v);
+  return value !== undefined && value.length > 0 && squash(n.text).includes(squash(value));
+}
+
+/** A yes/no value (`given = key is not None`): comparing two of them says nothing about a secret's bytes. */
+function boundToBoolean(n: Node, model: ModuleModel): boolean {
+  if (n.type !== 'identifier') return false;
+  const b = model.lookup(n.text, n.startIndex);
+  const v = b?.kind === 'assign' && b.value ? unparen(b.value) : undefined;
+  if (!v) return false;
+  if (v.type === 'comparison_operator' || v.type === 'boolean_operator' || v.type === 'not_operator') return true;
+  return v.type === 'call' && calleeOf(v, model) === 'bool';
+}
+
+/**
+ * Words that make a token an identifier of a partition or an identity (SQLAlchemy's `identity_token`, a shard
+ * token): it selects where data lives, nobody proves anything by knowing it.
+ */
+const IDENTIFYING = /(^|[_.])(identity|shard|partition)(_|$)/i;
 
 /** Methods that compare objects field by field (`self.signature == other.signature` in `__eq__`). */
 const STRUCTURAL = /^__(eq|ne|lt|le|gt|ge|hash|cmp)__$/;
@@ -165,7 +209,11 @@ export const secretComparison: Rule = {
       '`__eq__` and the other comparison methods; comparisons inside `assert` statements and in test code. ' +
       'A bare `token` (or `sig`, `digest`, `checksum`) counts only beside stronger evidence on the other side, ' +
       'and not at all in modules that import a lexer or parser library (`tokenize`, `pygments`, `lark`…), ' +
-      'where it is a piece of syntax.',
+      'where it is a piece of syntax. Also not reported: a comparison with a module-level label (a ' +
+      'capitalised name assigned a string its own name spells out, `AUTH_HEADER = "auth_header"`, or imported ' +
+      'under a name that designates no secret), which is an enumeration value, not a secret; two yes/no values (`key_given != secret_given`, bound to a ' +
+      'comparison or `bool()`); and tokens that identify a shard, partition or identity on both sides ' +
+      '(`state.identity_token == options.identity_token`), which select data and prove nothing.',
     why:
       '`==` on strings and bytes stops at the first differing byte, so it answers faster the fewer leading ' +
       'bytes match. An attacker who can time many requests (over a network, statistics make microseconds ' +
@@ -208,6 +256,8 @@ export const secretComparison: Rule = {
     if (sides.length !== 2) return;
     const [left, right] = sides;
     if (isTrivial(left, model) || isTrivial(right, model)) return;
+    if (boundToBoolean(unparen(left), model) || boundToBoolean(unparen(right), model)) return;
+    if (IDENTIFYING.test(left.text) && IDENTIFYING.test(right.text)) return;
     if (insideAssert(node) || inStructuralMethod(node) || inTestFunction(node)) return;
     if (CONFIRMATION.test(left.text) || CONFIRMATION.test(right.text)) return;
     const syntax = handlesSyntaxTokens(model);

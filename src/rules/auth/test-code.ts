@@ -10,6 +10,7 @@ export const DEFAULT_TEST_PATTERNS: readonly string[] = [
   '**/test_*.py',
   '**/*_test.py',
   '**/conftest.py',
+  '**/tests.py',
   '**/test/**',
   '**/tests/**',
   '**/testing/**',

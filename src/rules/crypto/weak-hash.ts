@@ -2,7 +2,9 @@ import type { Node } from 'web-tree-sitter';
 import { argument } from '../../semantics/model.js';
 import type { ModuleModel } from '../../semantics/module.js';
 import { falsyKeyword } from '../helpers.js';
+import { isTestPath } from '../auth/test-code.js';
 import type { Rule } from '../types.js';
+import { digestUse, mandatedBy } from './digest-use.js';
 
 const DEFAULT_ALGORITHMS = ['md4', 'md5', 'sha1', 'md5-sha1'];
 
@@ -79,7 +81,16 @@ export const weakHash: Rule = {
       'cache key and also lets the code run on FIPS-mode systems; a hash name the scanner cannot read ' +
       '(`hashlib.new(algorithm)`); a constructor passed without being called, as in ' +
       '`hmac.new(key, msg, hashlib.md5)`: HMAC does not rely on collision resistance, so HMAC-MD5 and ' +
-      'HMAC-SHA1 are not broken the way the plain hashes are (prefer SHA-256 for new code all the same).',
+      'HMAC-SHA1 are not broken the way the plain hashes are (prefer SHA-256 for new code all the same); and ' +
+      'a digest whose every use, followed through the function, only names or files something: a dictionary ' +
+      'or cache key, an identifier cut short (`hexdigest()[:12]`), a file or folder name, an HTTP ETag, the ' +
+      'result of a SQL function registered in SQLite (`create_function("MD5", 1, ...)`), or a hash object made ' +
+      'only to read `digest_size`. A collision there breaks nothing.\n\n' +
+      'Confidence: high when the digest is compared or computed over a password, secret or private key; medium ' +
+      'when it leaves the function and its use cannot be seen; low in test code, and low when the surrounding ' +
+      'class or function speaks a protocol that mandates the hash (HTTP Digest authentication, the OAuth 1 ' +
+      'body hash, WS-Security PasswordDigest, the WebSocket handshake): true, but not something the code can ' +
+      'change, and the message says so.',
     why:
       'Collisions are cheap for MD4 and MD5 and practical for SHA-1 (SHAttered, 2017; chosen-prefix ' +
       'collisions, 2020). Anything that relies on a digest to tell two inputs apart — signatures, ' +
@@ -125,10 +136,22 @@ export const weakHash: Rule = {
     const hashlib = callee.startsWith('hashlib.');
     if (hashlib && falsyKeyword(call, 'usedforsecurity', model)) return;
     const shown = DISPLAY[key] ?? algorithm.toUpperCase().replace(/_/g, '-');
+    const use = digestUse(call.node, model);
+    if (use === 'no-data' || use === 'bookkeeping') return;
+    const protocol = mandatedBy(call.node);
+    if (protocol) {
+      ctx.report({
+        node: call.node,
+        message: `${shown} is mandated here by ${protocol}: the weakness is the protocol's, nothing to change in this code unless a stronger variant can be negotiated`,
+        confidence: 'low',
+      });
+      return;
+    }
     const optOut = hashlib && callee !== FILE_DIGEST ? ', or pass usedforsecurity=False if the digest protects nothing' : '';
     ctx.report({
       node: call.node,
       message: `${shown} is a broken hash: collisions can be made on purpose; use SHA-256 or stronger${optOut}`,
+      ...(isTestPath(model.relPath) ? { confidence: 'low' as const } : use === 'protects' ? {} : { confidence: 'medium' as const }),
     });
   },
 };

@@ -1,6 +1,8 @@
+import type { Node } from 'web-tree-sitter';
 import type { CallSite, Scope } from '../../semantics/model.js';
 import type { ModuleModel } from '../../semantics/module.js';
-import { constantTruth } from '../helpers.js';
+import { isTestPath } from '../auth/test-code.js';
+import { boundValue, calleeOf, constantTruth } from '../helpers.js';
 import type { Rule, RuleContext } from '../types.js';
 import { argumentOf, dataOrigin } from './shared.js';
 
@@ -57,10 +59,23 @@ function freshShelf(call: CallSite, model: ModuleModel): boolean {
   return flag !== undefined && model.constantString(flag) === 'n';
 }
 
+/** Serialisers whose output is the input of the matching loader. */
+const DUMPERS = new Set([...PICKLE_MODULES.map((m) => `${m}.dumps`), 'jsonpickle.encode', 'jsonpickle.dumps']);
+
+/**
+ * Bytes this very code produced a moment ago (`pickle.loads(pickle.dumps(obj))`, or a name bound to
+ * `pickle.dumps(...)`): a round trip in memory, which nobody else had a chance to change.
+ */
+function serializedHere(input: Node, model: ModuleModel): boolean {
+  const callee = calleeOf(boundValue(input, model), model);
+  return callee !== undefined && DUMPERS.has(callee);
+}
+
 function reportLoad(call: CallSite, ctx: RuleContext, name: string, loader: Loader): void {
   const model = ctx.model;
   const input = argumentOf(call, loader.position, loader.keywords);
   if (!input) return;
+  if (loader.input === 'data' && serializedHere(input, model)) return;
   const origin = dataOrigin(input, model);
   // Serialized bytes written into the source are the programmer's own; nobody else chose them.
   if (origin === 'constant' && loader.input === 'data') return;
@@ -77,6 +92,8 @@ function reportLoad(call: CallSite, ctx: RuleContext, name: string, loader: Load
   ctx.report({
     node: call.node,
     message: `${what} can run arbitrary code: a pickle names the functions called while it is loaded; ${ADVICE}`,
+    // A test unpickles the fixtures it was given; nothing reaches it from outside.
+    ...(isTestPath(model.relPath) ? { confidence: 'low' as const } : {}),
   });
 }
 
@@ -150,7 +167,11 @@ export const pickleLoad: Rule = {
       'When the input is a file at a path fixed by the source (a constant, or a path built from `__file__`, ' +
       'such as a cache next to the module), the finding is kept at medium severity and low confidence: the ' +
       'data is only as trustworthy as the permissions of that file.\n\n' +
+      'In test code (`tests/`, `test_*.py`…) the finding is reported at low confidence: a test reads the data ' +
+      'it was given.\n\n' +
       'Not reported: serialising (`pickle.dumps`, `pickle.dump`); bytes written literally in the source; ' +
+      'a round trip in memory, `pickle.loads(pickle.dumps(obj))` or `loads()` of a name bound to ' +
+      '`pickle.dumps(...)`, whose bytes this same code has just written; ' +
       '`shelve.open(path, flag="n")`, which always starts from an empty file; a subclass of `Unpickler` ' +
       'that overrides `find_class` to allow only known classes; `numpy.load()` without `allow_pickle` (it ' +
       'refuses object arrays by default since NumPy 1.16.3); `json`, `yaml.safe_load` and other data-only ' +

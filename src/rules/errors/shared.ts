@@ -109,5 +109,8 @@ export function reportSwallowed(clause: Node, ctx: RuleContext, only: (stmt: Nod
       ? `${head} ${what} hides every error of a block that makes a security check: a failed verification passes silently; ${instead}`
       : `${head} ${what} hides every error of the try block, unexpected ones included, and leaves no trace; ${instead}`,
     severity,
+    // Without a security decision in the try block the swallowed error is a code-quality matter a reviewer
+    // would rarely act on: kept visible, but below the default CI thresholds' noise.
+    ...(security ? {} : { confidence: 'low' as const }),
   });
 }

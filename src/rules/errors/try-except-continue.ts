@@ -19,7 +19,8 @@ export const tryExceptContinue: Rule = {
       '`except BaseException`, with or without `as e`, also in a tuple — and whose body is only `continue`. ' +
       'The severity is medium when the try block makes a security check.\n\n' +
       'Not reported: specific exceptions (`except ValueError: continue`), try blocks that only import or ' +
-      'only release resources, and teardown functions (`__del__`, `__exit__`, `close`…).',
+      'only release resources, and teardown functions (`__del__`, `__exit__`, `close`…). Without a security check in ' +
+      'the try block the finding is reported at low confidence.',
     why:
       'Skipping to the next item on any error makes every failure look like an item that did not matter: a ' +
       'record that failed validation, a file that could not be verified, a bug in the loop body. The loop ' +

@@ -23,7 +23,8 @@ export const tryExceptPass: Rule = {
       '`contextlib.suppress(FileNotFoundError)`), which say what is expected; a try block that only imports ' +
       '(an optional dependency) or only releases resources (`close()`, `os.remove()`, `kill()`, ' +
       '`shutdown()`…: best-effort cleanup); and clauses inside `__del__`, `__exit__`, `close` and other ' +
-      'teardown functions, where an error has nowhere to go.',
+      'teardown functions, where an error has nowhere to go. When the try block makes no security check, the ' +
+      'finding is reported at low confidence: an ignored error there is worth a look, rarely worth a change.',
     why:
       'Catching every exception and doing nothing hides the errors nobody anticipated along with the one the ' +
       'author had in mind: a failed signature check, a permission error, a lost database write, a bug. The ' +

@@ -3,6 +3,7 @@ import type { Confidence, Severity } from '../../findings/types.js';
 import { argument, type CallSite } from '../../semantics/model.js';
 import type { ModuleModel } from '../../semantics/module.js';
 import { unparen } from '../../syntax/nodes.js';
+import { isTestPath } from '../auth/test-code.js';
 import { excerpt } from '../helpers.js';
 import { sensitiveFileName } from '../../secrets/names.js';
 import type { Rule, RuleContext } from '../types.js';
@@ -28,13 +29,57 @@ function pathText(path: Node | undefined, model: ModuleModel): string {
   return model.constantString(path) ?? path.text;
 }
 
+/** Calls that delete the path given as their first argument, and methods that delete their receiver. */
+const REMOVERS = new Set(['os.remove', 'os.unlink', 'os.rmdir', 'os.removedirs', 'shutil.rmtree']);
+const REMOVING_METHODS = new Set(['unlink', 'rmdir']);
+
+/** The statement after `stmt`, climbing out of the `if`/`else` blocks it ends (`if is_win: chmod(...)` then `remove`). */
+function nextStatement(stmt: Node): Node | undefined {
+  let s: Node | null = stmt;
+  while (s) {
+    const next: Node | null = s.nextNamedSibling;
+    if (next && next.type !== 'comment') return next;
+    if (next) {
+      s = next;
+      continue;
+    }
+    const block: Node | null = s.parent;
+    const owner: Node | null = block?.type === 'block' ? block.parent : null;
+    if (!owner || !['if_statement', 'else_clause', 'elif_clause'].includes(owner.type)) return undefined;
+    s = owner.type === 'if_statement' ? owner : owner.parent;
+  }
+  return undefined;
+}
+
+/**
+ * `chmod(p, 0o777)` right before `os.remove(p)` (or `shutil.rmtree(p)`, `Path(p).unlink()`): the mode only makes
+ * a read-only file deletable (Windows), and the file is gone a statement later.
+ */
+function removedRightAfter(call: CallSite, path: Node | undefined, model: ModuleModel): boolean {
+  if (!path) return false;
+  const stmt = call.node.parent?.type === 'expression_statement' ? call.node.parent : undefined;
+  const next = stmt ? nextStatement(stmt) : undefined;
+  const expr = next?.type === 'expression_statement' ? unparen(next.namedChildren[0] ?? next) : undefined;
+  if (expr?.type !== 'call') return false;
+  const fn = expr.childForFieldName('function');
+  const target = path.text;
+  if (fn?.type === 'attribute' && REMOVING_METHODS.has(fn.childForFieldName('attribute')?.text ?? '')) {
+    if (fn.childForFieldName('object')?.text === target) return true;
+  }
+  const callee = fn ? model.qualifiedName(fn) : undefined;
+  const first = expr.childForFieldName('arguments')?.namedChildren[0];
+  return callee !== undefined && REMOVERS.has(callee) && first?.text === target;
+}
+
 function check(ctx: RuleContext, call: CallSite, path: Node | undefined, modeNode: Node | undefined, resolved: boolean): void {
   if (!modeNode) return;
   const mode = constantInt(modeNode, ctx.model);
   if (mode === undefined || mode < 0) return;
+  if (mode & WORLD_WRITE && removedRightAfter(call, path, ctx.model)) return;
   const what = path ? `\`${excerpt(path, 40)}\`` : 'the file';
   const shown = octal(mode);
-  const lower: Confidence = resolved ? 'high' : 'medium';
+  // Tests open up the temporary files they made so that cleanup can delete them: worth a glance, not a fix.
+  const lower: Confidence = isTestPath(ctx.model.relPath) ? 'low' : resolved ? 'high' : 'medium';
   const emit = (message: string, severity: Severity, confidence: Confidence) => ctx.report({ node: call.node, message, severity, confidence });
   if (mode & WORLD_WRITE) {
     if (mode & STICKY) {
@@ -75,10 +120,13 @@ export const chmodPermissive: Rule = {
       '`*.key`, `.netrc`, `.env`, names with `secret`, `password`, `token`, `private`, `key`) — medium;\n' +
       '- lets any user read such a file (`0o644` on `server.key`) — low.\n\n' +
       '`.chmod(...)` on an object the scanner cannot resolve (a path parameter, an SFTP client) is checked ' +
-      'too, one confidence step lower.\n\n' +
+      'too, one confidence step lower. In test code (`tests/`, `test_*.py`…) world-writable modes are low ' +
+      'confidence: tests open up the temporary files they made so that cleanup can remove them.\n\n' +
       'Not reported: modes computed at run time, group or world execute bits (`0o755` on a script is normal), ' +
-      'and readable modes on files with ordinary names. `os.mkdir`/`os.open` modes are not checked: they are ' +
-      'masked by the umask.',
+      'and readable modes on files with ordinary names; a world-writable mode set on a path that the very next ' +
+      'statement removes (`os.chmod(p, 0o777)` then `os.remove(p)`, `shutil.rmtree(p)` or `p.unlink()`, also ' +
+      'after an `if` around the chmod): it only makes a read-only file deletable, and the file is gone a line ' +
+      'later. `os.mkdir`/`os.open` modes are not checked: they are masked by the umask.',
     why:
       'A file anyone can write can be changed by any local account or compromised service on the host: a ' +
       'script or configuration file becomes a way to run code as its owner, a data file a way to plant records. ' +

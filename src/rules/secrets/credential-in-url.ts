@@ -23,7 +23,9 @@ export const credentialInUrl: Rule = {
       // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell substitution shown as text
       '(`${DB_PASSWORD}`, `%(password)s`, `{password}`, `<password>`, `changeme`, `password`), and documentation ' +
       'hosts (`example.com`, `*.example`, `*.test`, `*.invalid`). A password for `localhost` or a very short one ' +
-      'is reported at medium confidence. Only the first characters of the password and its length are printed.',
+      'is reported at medium confidence. A URL in a docstring (or any string standing alone as a statement) is ' +
+      'documentation, an example of the syntax such as `postgresql://scott:tiger@localhost/test`: it is ' +
+      'reported at low confidence only. Only the first characters of the password and its length are printed.',
     why:
       'A connection string with its password gives whoever reads it the database or broker behind it, often ' +
       'with the application\'s full rights. URLs also travel further than other settings: they end up in logs, ' +

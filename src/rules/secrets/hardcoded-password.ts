@@ -33,7 +33,8 @@ export const hardcodedPassword: Rule = {
       // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell substitution shown as text
       '`12345678`), templates (`${DB_PASSWORD}`, `%(password)s`, `{{ password }}`, `{password}`), references to a ' +
       'vault or secret manager, prompts and labels (`"Password: "`, `"DB_PASSWORD"`), paths and hashed ' +
-      'passwords (`pbkdf2_sha256$…`, `$2b$…`). Test code and configuration templates are reported one ' +
+      'passwords (`pbkdf2_sha256$…`, `$2b$…`, and a bare SHA-1 or SHA-2 hex digest of 40, 56, 64, 96 or 128 ' +
+      'digits, which is a stored hash to compare against, not the password). Test code and configuration templates are reported one ' +
       'confidence step lower. Only a preview of the value is printed (never more than four characters, and ' +
       'never more than a quarter of it).',
     why:

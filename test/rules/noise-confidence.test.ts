@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { ALL_RULES } from '../../src/rules/registry.js';
+import { analyze } from '../helpers/analyze.js';
+
+/** Findings of one rule as "line:confidence", to check how sure each one is, not only that it is there. */
+async function confidences(id: string, source: string, relPath = 'app/module.py'): Promise<string[]> {
+  const rules = ALL_RULES.filter((r) => r.meta.id === id);
+  const result = await analyze(source, { relPath, rules });
+  return result.findings.map((f) => `${f.location.startLine}:${f.confidence}`);
+}
+
+describe('confidence of the noisy cases the noise benchmark measured', () => {
+  it('K301: high when the digest is compared, medium when it leaves the function, low when a protocol mandates it', async () => {
+    const source = [
+      'import hashlib',
+      'def check(data, expected):',
+      '    return hashlib.md5(data).hexdigest() == expected',
+      'def leaves(data):',
+      '    return hashlib.md5(data).hexdigest()',
+      'class WsseAuth:',
+      '    def header(self, nonce, created, password):',
+      '        digest = hashlib.sha1(nonce + created + password).digest()',
+      '        return {"X-WSSE": \'UsernameToken PasswordDigest="%s"\' % digest}',
+    ].join('\n');
+    expect(await confidences('K301', source)).toEqual(['3:high', '5:medium', '8:low']);
+    const result = await analyze(source, { relPath: 'app/module.py', rules: ALL_RULES.filter((r) => r.meta.id === 'K301') });
+    expect(result.findings[2]?.message).toMatch(/mandated here by WS-Security/);
+  });
+
+  it('K301: test code is low confidence', async () => {
+    const source = 'import hashlib\ndef check(data, expected):\n    return hashlib.md5(data).hexdigest() == expected\n';
+    expect(await confidences('K301', source, 'tests/test_x.py')).toEqual(['3:low']);
+  });
+
+  it('K920: low confidence without a security check in the try block, medium severity with one', async () => {
+    const source = [
+      'def a(path):',
+      '    try:',
+      '        load(path)',
+      '    except Exception:',
+      '        pass',
+      'def b(token):',
+      '    try:',
+      '        verify_signature(token)',
+      '    except Exception:',
+      '        pass',
+    ].join('\n');
+    expect(await confidences('K920', source)).toEqual(['4:low', '9:high']);
+  });
+
+  it('K202: test code is low confidence, application code is not', async () => {
+    const source = 'import pickle\ndef f(blob):\n    return pickle.loads(blob)\n';
+    expect(await confidences('K202', source, 'tests/test_cache.py')).toEqual(['3:low']);
+    expect(await confidences('K202', source, 'app/cache.py')).toEqual(['3:medium']);
+  });
+});
+
+describe('credentials in URLs in documentation', () => {
+  it('K603: a docstring example is low confidence, the same URL in code is not', async () => {
+    const source = [
+      'def connect():',
+      '    """Connect with create_engine("postgresql://scott:kraitDocPw77@db.internal.lan/test")."""',
+      'URL = "postgresql://scott:kraitDocPw77@db.internal.lan/test"',
+    ].join('\n');
+    expect(await confidences('K603', source)).toEqual(['2:low', '3:high']);
+  });
+});
