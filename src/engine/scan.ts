@@ -13,6 +13,7 @@ import type { ScanResult, ScanStats } from './types.js';
 import { VERSION } from '../version.js';
 import { isTaintRule, mergeTaint, type TaintSetup } from '../dataflow/engine.js';
 import { webReachable } from '../dataflow/reach.js';
+import { mergeApp } from '../access/merge.js';
 import type { TaintConfig } from '../dataflow/spec.js';
 import { moduleNameFor } from '../semantics/module.js';
 
@@ -95,6 +96,7 @@ export async function scan(req: ScanRequest): Promise<ScanResult> {
     ruleIds: rules.map((r) => r.meta.id),
     ruleOptions: effectiveRuleOptions(rules, req.ruleOptions),
     maxFileSize: req.maxFileSize,
+    project: true,
   };
   const tasks: FileTask[] = discovered.files.map((f) => ({ absPath: f.absPath, relPath: f.relPath, ...(f.config ? { config: f.config } : {}) }));
   const hasTaint = rules.some(isTaintRule);
@@ -131,6 +133,7 @@ export async function scan(req: ScanRequest): Promise<ScanResult> {
   }
 
   const notices: Notice[] = [...discovered.notices, ...mergeTaint(results, rules)];
+  mergeApp(results);
   const findings: Finding[] = [];
   const perFile = perFileMatchers(req);
   const minSeverity = severityRank(req.severity);
