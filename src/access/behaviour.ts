@@ -34,7 +34,8 @@ export function firstWrite(model: ModuleModel, h: Handler): string | undefined {
 function writeOf(model: ModuleModel, c: CallSite): string | undefined {
   const callee = c.calleeNode;
   const receiver = callee.type === 'attribute' ? (callee.childForFieldName('object')?.text ?? '') : '';
-  const shown = `${callee.text.length > 40 ? `…${callee.text.slice(-40)}` : callee.text}()`;
+  const root = /^[A-Za-z_]\w*/.exec(callee.text)?.[0] ?? '';
+  const shown = callee.text.length > 40 || callee.text.includes('(') ? `${root}….${c.name}()` : `${callee.text}()`;
   if (callee.type === 'attribute' && WRITE_METHODS.has(c.name)) return shown;
   if (callee.type === 'attribute' && RECEIVER_WRITES.has(c.name) && ORM_RECEIVER.test(receiver)) return shown;
   if (WRITE_NAME.test(c.name)) return shown;

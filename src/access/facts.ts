@@ -2,7 +2,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { ModuleModel } from '../semantics/module.js';
 import { isTestPath } from '../rules/auth/test-code.js';
-import { classAttribute, classNodes, handlersOf, WEB_MODULE_HINT } from './handlers.js';
+import { classAttribute, classNodes, handlersOf, INLINE_CHECK_LABEL, WEB_MODULE_HINT } from './handlers.js';
 import type { ModuleAppFacts } from './types.js';
 
 /** Rate limiters and lockouts: Flask-Limiter, slowapi, django-ratelimit, django-axes, DRF throttles, hand-made lockouts. */
@@ -17,7 +17,7 @@ const LIMITERS: [RegExp, string][] = [
 ];
 
 /** Fields that grant rights or hold value: setting them from a request is privilege escalation. */
-const PRIVILEGE_FIELD = /^(?:is_admin|is_staff|is_superuser|is_moderator|is_verified|is_premium|is_active|admin|superuser|role|roles|permissions?|groups|user_permissions|balance|credit|credits|plan|tier|level|verified|approved|is_approved)$/i;
+const PRIVILEGE_FIELD = /^(?:is_admin|is_staff|is_superuser|is_moderator|is_verified|is_premium|is_active|admin|superuser|role|roles|permissions?|groups|user_permissions|balance|\w+_balance|credit|credits|\w+_credit|credit_limit|plan|tier|level|verified|approved|is_approved)$/i;
 /** Fields that hold a secret: returning them to a client discloses it. */
 const SECRET_FIELD = /^(?:password|passwd|pwd|password_hash|pw_hash|hashed_password|password_digest|encrypted_password|pwhash|secret|\w+_secret|secret_\w+|token|\w+_token|api_key|apikey|private_key|otp_secret|totp_secret|mfa_secret|salt|ssn)$/i;
 
@@ -74,7 +74,7 @@ export function moduleAppFacts(model: ModuleModel): ModuleAppFacts {
   for (const [re, label] of LIMITERS) if (re.test(text)) facts.limiters.push(label);
   if (!WEB_MODULE_HINT.test(text) || isTestPath(model.relPath)) return facts;
   for (const h of handlersOf(model)) {
-    if (!h.auth) continue;
+    if (!h.auth || h.auth === INLINE_CHECK_LABEL) continue;
     const byLabel = facts.auth[h.framework] ?? {};
     byLabel[h.auth] = (byLabel[h.auth] ?? 0) + 1;
     facts.auth[h.framework] = byLabel;

@@ -70,6 +70,9 @@ const AUTH_DEPENDENCY = /user|auth|token|login|jwt|session|principal|verify|requ
 const INLINE_CHECK =
   /\bis_authenticated\b|\bis_anonymous\b|get_jwt_identity\s*\(|verify_jwt_in_request\s*\(|get_current_user\s*\(|\bhas_perm\s*\(|session\s*\.\s*get\s*\(\s*['"](?:user|uid|logged)|['"]user_id['"]\s+(?:not\s+)?in\s+session|abort\s*\(\s*40[13]\b|HttpResponseForbidden|PermissionDenied|NotAuthenticated|status_code\s*=\s*(?:40[13]\b|status\.HTTP_40[13])|HTTP_40[13]_|\bUnauthorized\s*\(|\bForbidden\s*\(/;
 
+/** The label of a check written in the view: it protects that view, but says nothing of the application's mechanism. */
+export const INLINE_CHECK_LABEL = 'a check in the view';
+
 const cache = new WeakMap<ModuleModel, Handler[]>();
 
 /** The request handlers of a module; none in test code or in modules that name no web framework. */
@@ -167,7 +170,8 @@ function authDependency(node: Node | null | undefined): string | undefined {
   const fn = n.childForFieldName('function')?.text ?? '';
   if (!/(?:^|\.)(?:Depends|Security)$/.test(fn)) return undefined;
   const dep = firstPositional(n);
-  return dep && AUTH_DEPENDENCY.test(dep.text) ? `${fn.slice(fn.lastIndexOf('.') + 1)}(${dep.text.slice(0, 40)})` : undefined;
+  // A login form (`OAuth2PasswordRequestForm`) reads credentials; it does not identify a caller.
+  return dep && AUTH_DEPENDENCY.test(dep.text) && !/RequestForm/.test(dep.text) ? `${fn.slice(fn.lastIndexOf('.') + 1)}(${dep.text.slice(0, 40)})` : undefined;
 }
 
 function functionHandler(model: ModuleModel, fn: FunctionInfo, djangoModule: boolean, fastapiModule: boolean): Handler | undefined {
@@ -235,7 +239,7 @@ function functionHandler(model: ModuleModel, fn: FunctionInfo, djangoModule: boo
     for (const p of params.slice(1)) if (p.splat === '') urlParams.add(p.name.text);
   }
   const body = fn.node.childForFieldName('body');
-  if (!auth && body && INLINE_CHECK.test(body.text)) auth = 'a check in the view';
+  if (!auth && body && INLINE_CHECK.test(body.text)) auth = INLINE_CHECK_LABEL;
   return { node: fn.node, name: fn.name, framework, methods, url, urlParams, ...(auth ? { auth } : {}), restricted };
 }
 
@@ -274,6 +278,7 @@ function classView(model: ModuleModel, cls: Node): Handler | null {
   for (const d of decorated) if (d && /login_required|permission_required|staff_member_required/.test(d.text)) auth ??= 'method_decorator(login_required)';
   const body = cls.childForFieldName('body');
   if (!auth && body && /method_decorator\s*\(\s*\w*(login_required|permission_required)/.test(body.text)) auth = 'method_decorator(login_required)';
+  if (!auth && body && INLINE_CHECK.test(body.text)) auth = INLINE_CHECK_LABEL;
   const writing = last.find((b) => b in WRITING_BASES);
   const name = cls.childForFieldName('name')?.text ?? '';
   const methods: string[] = [];

@@ -33,7 +33,7 @@ function checkCalls(ctx: RuleContext): void {
     if (c.hasStarKwargs && (/^[A-Z]/.test(c.name) || WRITER.test(c.name))) {
       const src = splatted(c.node).find((e) => requestValued(e, nm()));
       if (src) {
-        ctx.report({ node: c.node, message: `request data (\`${src.text.slice(0, 40)}\`) is spread into \`${c.calleeNode.text.slice(0, 40)}(...)\`: a client can set any field, \`is_admin\` and \`role\` included; copy the fields the form allows one by one, or validate with a schema that lists them` });
+        ctx.report({ node: c.node, message: `request data (\`${src.text.slice(0, 40)}\`) is spread into \`${c.calleeNode.text.slice(0, 40)}(...)\`: a client can set any field it names, privileges and balances included; copy the fields the form allows one by one, or validate with a schema that lists them` });
         continue;
       }
     }

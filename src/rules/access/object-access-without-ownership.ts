@@ -12,6 +12,9 @@ const ID_KEYWORD = /^(?:id|pk|uuid|slug|\w+_id|id__exact|pk__exact)$/;
 const OWNERSHIP =
   /current_user|request\.user|\bg\.user|get_jwt_identity|\bowner|\buser_id\b|\buser\s*=|\.user\b|\bauthor|created_by|\btenant|\baccount_id|has_perm|has_object_permission|check_object_permissions|permission|authorize|\bcan_\w+\s*\(|abort\s*\(\s*403|PermissionDenied|Forbidden|HTTP_403|status_code\s*=\s*403/;
 
+/** A SQL condition on the owner's column: `AND customer_id = ?`, `AND t.owner = %s`. */
+const OWNER_COLUMN = /\b(?:and|where)\s+(?:\w+\.)?(?:user|owner|customer|account|tenant|author|member|client|created_by)\w*\s*=/i;
+
 /** The lookup a call makes by an id and the id expression: `Order.query.get(x)`, `Order.objects.get(pk=x)`, `session.get(Order, x)`. */
 function lookupKey(model: ModuleModel, c: CallSite): Node | undefined {
   const fn = c.calleeNode.text.replace(/\s+/g, '');
@@ -27,7 +30,7 @@ function lookupKey(model: ModuleModel, c: CallSite): Node | undefined {
   }
   if (c.name === 'execute' && c.args[0] && c.args[1]) {
     const sql = model.constantString(c.args[0]);
-    if (sql !== undefined && /\bwhere\s+(?:\w+\.)?(?:id|\w+_id)\s*=\s*(?:\?|%s|:\w+)/i.test(sql) && !/\buser_id\b|\bowner/i.test(sql)) return c.args[1];
+    if (sql !== undefined && /\bwhere\s+(?:\w+\.)?(?:id|\w+_id)\s*=\s*(?:\?|%s|:\w+)/i.test(sql) && !OWNER_COLUMN.test(sql)) return c.args[1];
   }
   return undefined;
 }

@@ -5,7 +5,7 @@ import type { Rule } from '../types.js';
 
 /** Routes that must be reachable without a login: signing in, registering, recovering a password, callbacks. */
 export const PUBLIC_ROUTE =
-  /log_?in|log_?out|sign_?in|sign_?out|sign_?up|register|registration|password|passwd|reset|forgot|recover|activate|verify|verification|confirm|oauth|callback|webhook|hook|health|ping|csrf|otp|invite|unsubscribe/i;
+  /log_?in|log_?out|sign_?in|sign_?out|sign_?up|register|registration|password|passwd|reset|forgot|recover|activate|verify|verification|confirm|oauth|callback|webhook|hook|health|ping|csrf|otp|invite|unsubscribe|(?:^|\/)(?:get_|obtain_)?token\/?$/i;
 const UNSAFE_METHODS = new Set(['PUT', 'PATCH', 'DELETE']);
 
 export const unauthenticatedStateChange: Rule = {
