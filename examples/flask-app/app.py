@@ -10,6 +10,7 @@ from flask import Flask
 
 from portal import bp as portal_bp
 from views import bp as invoices_bp
+from accounts import bp as accounts_bp
 
 app = Flask(__name__, instance_relative_config=True)
 app.config.from_mapping(
@@ -27,15 +28,19 @@ if os.environ.get("INVOICES_ENV", "development") == "development":
     # Vulnerable: a committed session key lets anyone forge sessions and download-link tokens,
     # and debug mode serves the interactive Werkzeug debugger on every error page.
     app.config.update(SECRET_KEY="dev-1nv01c3s-s3ss10n-k3y-n0t-r3al")  # expect: K502
+    # Vulnerable: the salt of the signed download links is public too, whatever it looks like.
+    app.config["LINK_TOKEN_SALT"] = "invoice-links"  # expect: K502
     app.config["DEBUG"] = True  # expect: K501
 else:
     # Safe: the key is injected by the deployment (e.g. a Kubernetes secret), debug is off.
     app.secret_key = os.environ["INVOICES_SECRET_KEY"]  # ok: K502
+    app.config["LINK_TOKEN_SALT"] = os.environ["INVOICES_LINK_SALT"]  # ok: K502
     app.config["DEBUG"] = False  # ok: K501
 
 os.makedirs(app.config["INVOICE_DIR"], exist_ok=True)
 app.register_blueprint(invoices_bp)
 app.register_blueprint(portal_bp)
+app.register_blueprint(accounts_bp)
 
 
 def serve_with_debugger():

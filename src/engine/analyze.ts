@@ -12,6 +12,9 @@ import { enclosingStatement, statementHeaderRows } from '../syntax/nodes.js';
 import { parsePython } from '../syntax/parser.js';
 import { isTaintRule, mergeTaint, moduleTaintFacts, type TaintSetup } from '../dataflow/engine.js';
 import type { ModuleFacts } from '../dataflow/types.js';
+import { moduleAppFacts } from '../access/facts.js';
+import { isAccessRule, mergeApp } from '../access/merge.js';
+import type { ModuleAppFacts, PendingFinding } from '../access/types.js';
 
 export interface FileTask {
   absPath: string;
@@ -33,6 +36,8 @@ export interface FileResult {
   config?: boolean;
   /** Taint facts for the project-wide solve (project scans only; a single-file analysis solves at once). */
   taint?: ModuleFacts;
+  /** This module's share of the application facts the access rules need (project scans only; see src/access). */
+  app?: ModuleAppFacts;
 }
 
 export interface AnalyzerSetup {
@@ -46,6 +51,8 @@ export interface AnalyzerSetup {
    * pre-pass ends): the taint step of a file waits for it; the parse, the model and the rules do not.
    */
   taintReady?: Promise<void>;
+  /** Set by a project scan: application facts are merged across files there, not file by file. */
+  project?: boolean;
 }
 
 const SNIPPET_MAX_LINES = 5;
@@ -132,7 +139,7 @@ export function toFindings(reports: RawFinding[], src: FindingSource): Finding[]
     const key = `${rule.meta.id}\0${lines[first]?.trim()}`;
     const occurrence = occurrences.get(key) ?? 0;
     occurrences.set(key, occurrence + 1);
-    const finding: Finding = {
+    const finding: PendingFinding = {
       ruleId: rule.meta.id,
       ruleName: rule.meta.name,
       message: secretTexts.length > 0 ? redactMessage(input.message, secretTexts) : input.message,
@@ -155,6 +162,7 @@ export function toFindings(reports: RawFinding[], src: FindingSource): Finding[]
       sources,
     );
     if (suppression) finding.suppression = suppression;
+    if (input.requires) finding.requires = input.requires;
     return finding;
   });
 }
@@ -382,6 +390,10 @@ export async function analyzeText(text: string, relPath: string, setup: Analyzer
     });
     const findings = runRules(model, setup, suppressions);
     const result: FileResult = { relPath, analysed: true, lines: model.lineCount, findings, notices: syntaxNotices(model, tree) };
+    if (setup.rules.some(isAccessRule)) {
+      result.app = moduleAppFacts(model);
+      if (!setup.project) mergeApp([result]);
+    }
     if (setup.rules.some(isTaintRule)) {
       if (setup.taintReady) await setup.taintReady;
       const taintSetup = setup.taint ?? {};

@@ -14,6 +14,7 @@ import { VERSION } from '../version.js';
 import { isTaintRule, mergeTaint, type TaintSetup } from '../dataflow/engine.js';
 import { openApiOperations, operationModules } from '../dataflow/openapi.js';
 import { webReachable } from '../dataflow/reach.js';
+import { mergeApp } from '../access/merge.js';
 import type { TaintConfig } from '../dataflow/spec.js';
 import { moduleNameFor } from '../semantics/module.js';
 import { fileExistsUnder, moduleWithin, rootPrefix, sourceRoots } from '../workspace/modules.js';
@@ -110,6 +111,7 @@ export async function scan(req: ScanRequest): Promise<ScanResult> {
     ruleIds: rules.map((r) => r.meta.id),
     ruleOptions: effectiveRuleOptions(rules, req.ruleOptions),
     maxFileSize: req.maxFileSize,
+    project: true,
   };
   // Each file's source root decides its module name (what its imports and definitions are called), so it is
   // known before any file is parsed.
@@ -161,6 +163,7 @@ export async function scan(req: ScanRequest): Promise<ScanResult> {
   }
 
   const notices: Notice[] = [...discovered.notices, ...mergeTaint(results, rules)];
+  mergeApp(results);
   const findings: Finding[] = [];
   const perFile = perFileMatchers(req);
   const minSeverity = severityRank(req.severity);

@@ -11,6 +11,8 @@ export interface WorkerSetup {
   taint?: TaintSetup;
   /** The taint settings follow in a message (the pool starts the workers before the taint pre-pass ends). */
   taintPending?: boolean;
+  /** A project scan: the access rules' application facts are merged on the main thread. */
+  project?: boolean;
 }
 
 export function toAnalyzerSetup(setup: WorkerSetup): AnalyzerSetup {
@@ -20,5 +22,6 @@ export function toAnalyzerSetup(setup: WorkerSetup): AnalyzerSetup {
     ruleOptions: new Map(setup.ruleOptions),
     maxFileSize: setup.maxFileSize,
     ...(setup.taint ? { taint: setup.taint } : {}),
+    ...(setup.project ? { project: true } : {}),
   };
 }

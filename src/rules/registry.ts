@@ -1,3 +1,4 @@
+import { ACCESS_RULES } from './access/index.js';
 import { DEPENDENCY_RULES } from './dependencies/index.js';
 import { AUTH_RULES } from './auth/index.js';
 import { CODE_EXECUTION_RULES } from './code-execution/index.js';
@@ -21,6 +22,7 @@ import { XML_RULES } from './xml/index.js';
 
 /** Every rule krait has, sorted by id. Each family folder lists its rules in its index.ts. */
 export const ALL_RULES: readonly Rule[] = [
+  ...ACCESS_RULES,
   ...AUTH_RULES,
   ...CODE_EXECUTION_RULES,
   ...CRYPTO_RULES,

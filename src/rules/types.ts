@@ -1,3 +1,4 @@
+import type { AppRequirement } from '../access/types.js';
 import type { Confidence, Severity } from '../findings/types.js';
 import type { Assignment, CallSite } from '../semantics/model.js';
 import type { ConfigFormat } from '../secrets/config.js';
@@ -76,6 +77,8 @@ export interface ReportInput {
   message: string;
   severity?: Severity;
   confidence?: Confidence;
+  /** What must hold of the whole application for the finding to stand (access-control rules; see src/access). */
+  requires?: AppRequirement;
 }
 
 export interface RuleContext {
@@ -131,4 +134,6 @@ export interface Rule {
   configFile?(ctx: ConfigFileContext): void;
   /** A taint rule: the dataflow engine (src/dataflow) reports it from the whole project, not a hook. */
   taint?: boolean;
+  /** Some of its findings depend on facts of the whole application (`ReportInput.requires`, see src/access). */
+  app?: boolean;
 }

@@ -113,3 +113,6 @@ STAFF_LDAP_URL = "ldaps://ldap.shop.example"
 EMAIL_HOST = "smtp.mailprovider.net"
 EMAIL_HOST_USER = "orders@shop.test"
 EMAIL_HOST_PASSWORD = "Sh0p-0rd3rs-kraitdemo"  # expect: K604
+
+# Vulnerable: the key that encrypts customers' API tokens at rest is in the repository.
+FIELD_ENCRYPTION_KEY = b"shop-field-encryption-key-2024"  # expect: K502

@@ -60,3 +60,15 @@ class OrderLine(models.Model):
     product = models.ForeignKey(Product, on_delete=models.PROTECT)
     quantity = models.PositiveIntegerField()
     unit_price = models.DecimalField(max_digits=10, decimal_places=2)
+
+
+class Customer(models.Model):
+    user = models.OneToOneField("auth.User", on_delete=models.CASCADE)
+    phone = models.CharField(max_length=30, blank=True)
+    # Set by staff only: "member", "wholesale" (sees trade prices) or "manager".
+    role = models.CharField(max_length=20, default="member")
+    store_credit = models.DecimalField(max_digits=10, decimal_places=2, default=0)
+    api_token = models.CharField(max_length=64, blank=True)
+
+    def __str__(self):
+        return f"customer {self.user_id}"

@@ -1,4 +1,5 @@
 import type { Rule } from '../types.js';
+import { accountPassword } from './account-password.js';
 import { credentialInUrl } from './credential-in-url.js';
 import { hardcodedJwt } from './hardcoded-jwt.js';
 import { hardcodedPassword } from './hardcoded-password.js';
@@ -11,4 +12,4 @@ import { providerToken } from './provider-token.js';
  * Hardcoded secrets. The detectors live in src/secrets (token formats, placeholders, entropy, names); these
  * rules only pick their kind of hit and word the message. One secret is reported once: see src/secrets/redact.ts.
  */
-export const SECRET_RULES: readonly Rule[] = [providerToken, privateKey, credentialInUrl, hardcodedPassword, highEntropySecret, hardcodedJwt, jwtLiteralKey];
+export const SECRET_RULES: readonly Rule[] = [providerToken, privateKey, credentialInUrl, hardcodedPassword, highEntropySecret, hardcodedJwt, jwtLiteralKey, accountPassword];

@@ -9,6 +9,27 @@ import type { Rule } from '../types.js';
 import { defaultArgument } from './shared.js';
 
 const NAME = 'SECRET_KEY';
+
+/**
+ * Framework secrets besides `SECRET_KEY`: any `*SECRET_KEY` setting (Flask-JWT-Extended's `JWT_SECRET_KEY`,
+ * Flask-WTF's `WTF_CSRF_SECRET_KEY`), `JWT_SECRET`, and salts of the signing helpers (`SECURITY_PASSWORD_SALT`).
+ * A salt is reported one step lower: it strengthens a key rather than being one.
+ */
+const SECRET_SETTING = /^(?:[A-Z][A-Z0-9]*_)*SECRET_KEY$|^JWT_SECRET$/;
+const SALT_SETTING = /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*_SALT$/;
+/** Names of cipher and MAC keys: `KEY`, `AES_KEY`, `ENCRYPTION_KEY`, `FERNET_KEY`, `HMAC_KEY`, `SIGNING_KEY`. */
+const CIPHER_KEY = /^(?:(?:[A-Z0-9]+_)*(?:AES|DES|CIPHER|CRYPT|CRYPTO|ENCRYPTION|ENCRYPT|DECRYPTION|SIGNING|SIGN|HMAC|MAC|FERNET|MASTER|SESSION|JWT|TOKEN)_)?KEY$/;
+
+/** Cipher key names that hold a key even as text; `SESSION_KEY = "_auth_user_id"` and `TOKEN_KEY = "token"` are lookup keys. */
+const TEXT_CIPHER_KEY = /(?:^|_)(?:AES|DES|CIPHER|CRYPT|CRYPTO|ENCRYPTION|ENCRYPT|DECRYPTION|SIGNING|HMAC|FERNET|MASTER)_KEY$/;
+
+/** How a setting name counts: the signing key itself, another framework secret, a salt, a cipher key. */
+function settingKind(name: string): 'key' | 'secret' | 'salt' | 'cipher' | undefined {
+  if (name === NAME) return 'key';
+  if (SECRET_SETTING.test(name)) return 'secret';
+  if (SALT_SETTING.test(name)) return 'salt';
+  return CIPHER_KEY.test(name) ? 'cipher' : undefined;
+}
 const SETTERS = new Set([...FLASK_CONFIG_SETTERS, 'django.conf.settings.configure']);
 
 /** Readers of configuration that take a default: (callee, position of the default, keyword of the default). */
@@ -86,6 +107,12 @@ const LOWER: Record<Confidence, Confidence> = { high: 'medium', medium: 'low', l
 const CONFIG_SETTER_METHODS = new Set(['update', 'from_mapping']);
 
 function message(where: string, v: Verdict): string {
+  if (/_SALT\b/.test(where)) {
+    return `${where} is a salt written in the source: with the secret key it signs tokens and password-reset links, and a known one leaves only the key to guess; load it from the environment`;
+  }
+  if (/KEY\b/.test(where) && !/SECRET_KEY\b|secret_key/.test(where)) {
+    return `${where} is a key written in the source: whoever reads the code can decrypt or forge what it protects, however random it looks; load it from the environment or a secret store`;
+  }
   if (v.fallback) {
     return `${where} falls back to a key written in the source when the setting is missing, so a deployment that forgets it runs with a public key; fail at startup instead of falling back`;
   }
@@ -142,13 +169,14 @@ export const hardcodedSecretKey: Rule = {
       'https://flask.palletsprojects.com/en/latest/config/#SECRET_KEY',
     ],
   },
-  textHint: /SECRET_KEY|secret_key/,
+  textHint: /SECRET|secret_key|SALT|KEY/,
   callees: [...SETTERS],
   call(call, ctx) {
     for (const entry of mappingEntries(call, ctx.model)) {
-      if (entry.key !== NAME) continue;
-      const v = secretVerdict(entry.value, ctx.model);
-      if (v) ctx.report({ node: entry.node, message: message(NAME, v), confidence: v.confidence, secrets: v.secrets });
+      const kind = settingKind(entry.key);
+      if (!kind || kind === 'cipher') continue;
+      const v = adjusted(secretVerdict(entry.value, ctx.model), kind, entry.value, ctx.model);
+      if (v) ctx.report({ node: entry.node, message: message(entry.key, v), confidence: v.confidence, secrets: v.secrets });
     }
   },
   module(ctx) {
@@ -160,9 +188,10 @@ export const hardcodedSecretKey: Rule = {
       const obj = call.calleeNode.childForFieldName('object');
       if (!obj || !isUnresolvedConfig(obj, model)) continue;
       for (const entry of mappingEntries(call, model)) {
-        if (entry.key !== NAME) continue;
-        const v = secretVerdict(entry.value, model);
-        if (v) ctx.report({ node: entry.node, message: message(NAME, v), confidence: LOWER[v.confidence], secrets: v.secrets });
+        const kind = settingKind(entry.key);
+        if (!kind || kind === 'cipher') continue;
+        const v = adjusted(secretVerdict(entry.value, model), kind, entry.value, model);
+        if (v) ctx.report({ node: entry.node, message: message(entry.key, v), confidence: LOWER[v.confidence], secrets: v.secrets });
       }
     }
   },
@@ -170,19 +199,43 @@ export const hardcodedSecretKey: Rule = {
     const model = ctx.model;
     if (!assignment.value) return;
     const settingsScope = assignment.scope.kind === 'module' || assignment.scope.kind === 'class';
-    // 'sure' for a settings name or a Flask application, 'unsure' for the config of an unresolved object.
-    const kind = (t: Node): 'sure' | 'unsure' | undefined => {
-      if (t.type === 'identifier') return settingsScope && t.text === NAME ? 'sure' : undefined;
-      if (attributeName(t, (obj) => isFlaskApp(obj, model)) === 'secret_key') return 'sure';
-      if (subscriptKey(t, model, (obj) => isFlaskConfig(obj, model)) === NAME) return 'sure';
-      return subscriptKey(t, model, (obj) => isUnresolvedConfig(obj, model)) === NAME ? 'unsure' : undefined;
+    // The setting a target names and how sure that is: 'sure' for a settings name or a Flask application's
+    // config, 'unsure' for the config of an unresolved object.
+    const kindOf = (t: Node): { name: string; sure: boolean } | undefined => {
+      if (t.type === 'identifier') return settingsScope && settingKind(t.text) ? { name: t.text, sure: true } : undefined;
+      if (attributeName(t, (obj) => isFlaskApp(obj, model)) === 'secret_key') return { name: NAME, sure: true };
+      const key = subscriptKey(t, model, (obj) => isFlaskConfig(obj, model));
+      if (key !== undefined && settingKind(key)) return { name: key, sure: true };
+      const loose = subscriptKey(t, model, (obj) => isUnresolvedConfig(obj, model));
+      return loose !== undefined && settingKind(loose) ? { name: loose, sure: false } : undefined;
     };
-    const target = assignment.targets.find((t) => kind(t) === 'sure') ?? assignment.targets.find((t) => kind(t) === 'unsure');
-    if (!target) return;
-    const resolved = kind(target) === 'sure';
-    const v = secretVerdict(assignment.value, model);
+    const target = assignment.targets.find((t) => kindOf(t)?.sure) ?? assignment.targets.find((t) => kindOf(t));
+    const found = target ? kindOf(target) : undefined;
+    if (!target || !found) return;
+    const kind = settingKind(found.name) ?? 'key';
+    // A cipher key counts only as a module or class constant, and bare `KEY` only as bytes: `KEY = "name"` is a lookup key.
+    if (kind === 'cipher' && (target.type !== 'identifier' || (!isBytes(assignment.value) && !TEXT_CIPHER_KEY.test(found.name)))) return;
+    const v = adjusted(secretVerdict(assignment.value, model), kind, assignment.value, model);
     if (!v) return;
-    const where = target.type === 'identifier' ? NAME : excerpt(target, 60);
-    ctx.report({ node: assignment.node, message: message(where, v), confidence: resolved ? v.confidence : LOWER[v.confidence], secrets: v.secrets });
+    const where = target.type === 'identifier' ? found.name : excerpt(target, 60);
+    ctx.report({ node: assignment.node, message: message(where, v), confidence: found.sure ? v.confidence : LOWER[v.confidence], secrets: v.secrets });
   },
 };
+
+function isBytes(node: Node): boolean {
+  const n = unparen(node);
+  return n.type === 'string' && /^[rR]?[bB]/.test(n.text);
+}
+
+/**
+ * Salts and cipher keys are reported one step lower than the signing key, and a cipher key needs at least eight
+ * characters: shorter values bound to `*_KEY` are names and markers far more often than keys.
+ */
+function adjusted(v: Verdict | undefined, kind: 'key' | 'secret' | 'salt' | 'cipher', value: Node, model: ModuleModel): Verdict | undefined {
+  if (!v || kind === 'key' || kind === 'secret') return v;
+  if (kind === 'cipher') {
+    const s = model.constantString(value);
+    if (s === undefined || s.length < 8) return undefined;
+  }
+  return { ...v, confidence: LOWER[v.confidence] };
+}
