@@ -6,6 +6,7 @@ import type { ReportInput, Rule, RuleContext, RuleOptions } from '../rules/types
 import type { ConfigFormat } from '../secrets/config.js';
 import { lineOf, lineStartsOf, type TextSpan } from '../secrets/detect.js';
 import { dropShadowedSecrets, maskSpans, redactMessage } from '../secrets/redact.js';
+import { pythonSecrets } from '../secrets/python.js';
 import { ModuleModel } from '../semantics/module.js';
 import { HintScanner } from './hints.js';
 import { enclosingStatement, statementHeaderRows } from '../syntax/nodes.js';
@@ -107,6 +108,11 @@ export interface FindingSource {
   /** 0-based rows of the statement (or line) a suppression comment may sit on. */
   rows(input: ReportInput): [number, number];
   suppressions: SuppressionMap;
+  /**
+   * Every secret of the file the detectors see, whether or not a secret rule runs: masked in every finding's
+   * snippet and fingerprint input. Asked only when there is a finding.
+   */
+  secrets?: () => readonly TextSpan[];
 }
 
 /**
@@ -117,7 +123,7 @@ export function toFindings(reports: RawFinding[], src: FindingSource): Finding[]
   if (reports.length === 0) return [];
   reports.sort((a, b) => startOf(a.input) - startOf(b.input) || a.rule.meta.id.localeCompare(b.rule.meta.id));
   const raw = dropShadowedSecrets(reports, (r) => r.rule.meta.id, (r) => r.input.secrets);
-  const spans = raw.flatMap((r) => r.input.secrets ?? []);
+  const spans = [...raw.flatMap((r) => r.input.secrets ?? []), ...(src.secrets?.() ?? [])];
   // Every finding of the file sees the masked text, whichever rule found the secret.
   const lines = spans.length > 0 ? maskSpans(src.text, spans).split(/\r\n|\r|\n/) : src.lines();
   const secretTexts = spans.map((s) => src.text.slice(s.start, s.end));
@@ -315,6 +321,8 @@ export function runRules(model: ModuleModel, setup: AnalyzerSetup, suppressions:
     },
     rows: (input) => statementHeaderRows(enclosingStatement(nodeOf(input))),
     suppressions,
+    // The secret rules may be deselected: the file's secrets are masked in other rules' findings all the same.
+    secrets: () => pythonSecrets(model).map((h) => h.secret),
   });
 }
 
