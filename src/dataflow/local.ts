@@ -2,6 +2,7 @@ import type { Node } from 'web-tree-sitter';
 import type { Location } from '../findings/types.js';
 import type { Binding, FunctionInfo, Scope } from '../semantics/model.js';
 import type { ModuleModel } from '../semantics/module.js';
+import { snippetOf } from '../findings/snippet.js';
 import { maskedLines } from '../secrets/python.js';
 import { unparen } from '../syntax/nodes.js';
 import type { FunctionPlan, LocalContext } from './context.js';
@@ -1575,10 +1576,9 @@ class FunctionAnalysis {
     }
     this.sinkSeen.add(key);
     // Secrets on the sink's lines never reach the snippet or the fingerprint, whether or not K6xx runs.
-    const lines = maskedLines(this.model);
-    const first = loc.startLine - 1;
-    const snippet = lines.slice(first, Math.min(loc.endLine, first + 5)).join('\n');
-    const sink: SinkFacts = { rule: row.rule, label, loc, taint: t, snippet, lineText: lines[first] ?? '' };
+    const { snippet, snippetColumn, fingerprintLine } = snippetOf(maskedLines(this.model), loc, 5);
+    const sink: SinkFacts = { rule: row.rule, label, loc, taint: t, snippet, lineText: fingerprintLine };
+    if (snippetColumn !== undefined) sink.snippetColumn = snippetColumn;
     const suppression = this.ctx.suppression(node, row.rule);
     if (suppression) sink.suppression = suppression;
     this.sinks.push(sink);

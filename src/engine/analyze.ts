@@ -1,5 +1,6 @@
 import type { Node, Tree } from 'web-tree-sitter';
 import { fingerprint } from '../findings/fingerprint.js';
+import { codePointColumn, snippetOf } from '../findings/snippet.js';
 import { collectSuppressions, findSuppression, mayHaveSuppressions, type SuppressionMap } from '../findings/suppressions.js';
 import type { Finding, Location, Notice } from '../findings/types.js';
 import type { ReportInput, Rule, RuleContext, RuleOptions } from '../rules/types.js';
@@ -48,17 +49,6 @@ export interface AnalyzerSetup {
 }
 
 const SNIPPET_MAX_LINES = 5;
-
-/** Column in code points (what editors show), 1-based, from tree-sitter's UTF-16 column. */
-function codePointColumn(line: string, utf16Column: number): number {
-  let cp = 0;
-  for (let i = 0; i < utf16Column && i < line.length; i++) {
-    const c = line.charCodeAt(i);
-    if (c >= 0xd800 && c <= 0xdbff && i + 1 < utf16Column) i++;
-    cp++;
-  }
-  return cp + 1 + Math.max(0, utf16Column - line.length);
-}
 
 export function nodeLocation(node: Node, relPath: string, lines: readonly string[]): Location {
   const s = node.startPosition;
@@ -130,10 +120,8 @@ export function toFindings(reports: RawFinding[], src: FindingSource): Finding[]
   const occurrences = new Map<string, number>();
   return raw.map(({ rule, input }) => {
     const location = src.locate(input);
-    const first = location.startLine - 1;
-    const last = Math.min(location.endLine - 1, first + SNIPPET_MAX_LINES - 1);
-    const snippet = lines.slice(first, last + 1).join('\n');
-    const key = `${rule.meta.id}\0${lines[first]?.trim()}`;
+    const { snippet, snippetColumn, fingerprintLine } = snippetOf(lines, location, SNIPPET_MAX_LINES);
+    const key = `${rule.meta.id}\0${fingerprintLine.trim()}`;
     const occurrence = occurrences.get(key) ?? 0;
     occurrences.set(key, occurrence + 1);
     const finding: Finding = {
@@ -145,7 +133,8 @@ export function toFindings(reports: RawFinding[], src: FindingSource): Finding[]
       cwe: [...rule.meta.cwe],
       location,
       snippet,
-      fingerprint: fingerprint(rule.meta.id, src.relPath, lines[first] ?? '', occurrence),
+      ...(snippetColumn !== undefined ? { snippetColumn } : {}),
+      fingerprint: fingerprint(rule.meta.id, src.relPath, fingerprintLine, occurrence),
     };
     // A comment anywhere on the statement's own lines (not inside a compound statement's body) suppresses.
     const [from, to] = src.rows(input);
