@@ -127,7 +127,7 @@ function buildProgram(setExit: (code: number) => void): Command {
   program
     .command('rule')
     .description("print a rule's documentation")
-    .argument('<id>', 'rule id or name, e.g. K101 or eval-dynamic')
+    .argument('<id>', 'rule id or name, e.g. K101 or eval-dynamic; or a Bandit/Ruff id (B307, S307) for the rules covering it')
     .action((id: string) => {
       setExit(runRuleCommand(id));
     });
@@ -157,6 +157,14 @@ export async function main(argv: string[]): Promise<number> {
     return EXIT_ERROR;
   }
 }
+
+// A reader that stops early (`krait scan | head -1`) closes the pipe: like `git log | head`, krait then ends
+// quietly with status 0 rather than with an EPIPE stack trace. Nothing more can be shown to that reader anyway.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(EXIT_OK);
+  process.stderr.write(`krait: cannot write the output (${err.code ?? err.message})\n`);
+  process.exit(EXIT_ERROR);
+});
 
 main(process.argv.slice(2)).then(
   (code) => {
