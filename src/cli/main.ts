@@ -33,6 +33,14 @@ function positiveInt(name: string) {
   };
 }
 
+function positiveNumber(name: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isFinite(n) || n <= 0) throw new KraitError(`${name} expects a positive number, got "${value}"`);
+    return n;
+  };
+}
+
 function buildProgram(setExit: (code: number) => void): Command {
   const program = new Command('krait')
     .description('Static security scanner for Python codebases')
@@ -60,7 +68,7 @@ function buildProgram(setExit: (code: number) => void): Command {
     .option('--no-config', 'ignore configuration files')
     .option('-j, --jobs <n>', `worker threads (default: number of cores, ${availableParallelism()} here)`, positiveInt('--jobs'))
     .option('--max-file-size <bytes>', 'skip files larger than this (default: 10 MB)', positiveInt('--max-file-size'))
-    .option('--file-timeout <seconds>', 'stop analysing a file after this long, keeping its findings so far (default: 20)', positiveInt('--file-timeout'))
+    .option('--file-timeout <seconds>', 'stop analysing a file after this long, keeping its findings so far (default: 20)', positiveNumber('--file-timeout'))
     .option('--strict', 'exit with status 2 when any Python file was skipped or only partly analysed')
     .option('--no-gitignore', 'do not honour .gitignore files')
     .option('--ignore-suppressions', 'report findings even where a comment suppresses them (for audits)')

@@ -104,6 +104,7 @@ export function moduleTaintFacts(
   setup: TaintSetup,
   suppressions: SuppressionMap,
   locate: (node: Node) => Location,
+  expired?: () => boolean,
 ): ModuleFacts {
   const spec = buildSpec(setup.config);
   const modules = setup.projectModules ?? [moduleNameFor(model.relPath)];
@@ -113,6 +114,7 @@ export function moduleTaintFacts(
     isProject: projectTester(modules),
     location: locate,
     budget: FUNCTION_BUDGET,
+    ...(expired ? { expired } : {}),
     mode: modeOf(model.relPath, setup),
     suppression(node, ruleId) {
       if (suppressions.size === 0) return undefined;

@@ -41,6 +41,10 @@ export interface AnalyzerSetup {
   maxFileSize: number;
   /** Taint settings; without `projectModules` the file is solved on its own. */
   taint?: TaintSetup;
+  /** Milliseconds of analysis a file may take (`--file-timeout`); past it, what was found so far is kept. */
+  fileTimeoutMs?: number;
+  /** The clock the time budget reads (tests pass their own); `performance.now` by default. */
+  clock?: () => number;
   /**
    * Set while the taint settings are still being prepared on the main thread (a worker starts parsing before the
    * pre-pass ends): the taint step of a file waits for it; the parse, the model and the rules do not.
@@ -209,7 +213,7 @@ interface RuleRun {
 }
 
 /** Runs the rules over one parsed module; pure apart from the rules themselves, so tests can call it directly. */
-export function runRules(model: ModuleModel, setup: AnalyzerSetup, suppressions: SuppressionMap): Finding[] {
+export function runRules(model: ModuleModel, setup: AnalyzerSetup, suppressions: SuppressionMap, expired: () => boolean = () => false): Finding[] {
   const raw: RawFinding[] = [];
   const seen = new Set<string>();
   const runs = new Map<Rule, RuleRun>();
@@ -235,6 +239,8 @@ export function runRules(model: ModuleModel, setup: AnalyzerSetup, suppressions:
           },
         },
         allowed: () => {
+          // Out of time: no rule runs any more; the findings already reported are kept.
+          if (expired()) return false;
           hint ??= !rule.textHint || hintsOf()(rule);
           return hint;
         },
@@ -365,7 +371,34 @@ export async function warmUp(setup: AnalyzerSetup): Promise<void> {
 }
 
 /** Parses and analyses source text (already decoded). */
+/** A file's time budget: `expired()` turns true, and stays true, once it is spent. */
+function timeBudget(setup: AnalyzerSetup): { expired: () => boolean; spent: () => boolean } {
+  const limit = setup.fileTimeoutMs;
+  if (limit === undefined) return { expired: () => false, spent: () => false };
+  const clock = setup.clock ?? (() => performance.now());
+  const deadline = clock() + limit;
+  let out = false;
+  return {
+    expired: () => {
+      out ||= clock() > deadline;
+      return out;
+    },
+    spent: () => out,
+  };
+}
+
+function timeBudgetNotice(relPath: string, setup: AnalyzerSetup): Notice {
+  const seconds = (setup.fileTimeoutMs ?? 0) / 1000;
+  return {
+    kind: 'time-budget',
+    path: relPath,
+    message: `analysis cut short after ${seconds} s (--file-timeout); the findings up to then are reported, later rules and taint steps did not run`,
+    skipped: false,
+  };
+}
+
 export async function analyzeText(text: string, relPath: string, setup: AnalyzerSetup): Promise<FileResult> {
+  const budget = timeBudget(setup);
   const { tree, modelQuery } = await parsePython(text, nodeTypesOf(setup));
   try {
     const model = new ModuleModel(relPath, text, tree, modelQuery);
@@ -375,13 +408,13 @@ export async function analyzeText(text: string, relPath: string, setup: Analyzer
       const node = tree.rootNode.descendantForPosition({ row: line - 1, column: column + 1 });
       return node?.type === 'comment';
     });
-    const findings = runRules(model, setup, suppressions);
+    const findings = runRules(model, setup, suppressions, budget.expired);
     const result: FileResult = { relPath, analysed: true, lines: model.lineCount, findings, notices: syntaxNotices(model, tree) };
-    if (setup.rules.some(isTaintRule)) {
+    if (setup.rules.some(isTaintRule) && !budget.expired()) {
       if (setup.taintReady) await setup.taintReady;
       const taintSetup = setup.taint ?? {};
       try {
-        result.taint = moduleTaintFacts(model, setup.rules, taintSetup, suppressions, (node) => nodeLocation(node, relPath, model.lines));
+        result.taint = moduleTaintFacts(model, setup.rules, taintSetup, suppressions, (node) => nodeLocation(node, relPath, model.lines), budget.expired);
       } catch (err) {
         // A failure of the taint extraction must not cost the file its other findings.
         const message = err instanceof Error ? err.message : String(err);
@@ -389,6 +422,7 @@ export async function analyzeText(text: string, relPath: string, setup: Analyzer
       }
       if (!taintSetup.projectModules) result.notices.push(...mergeTaint([result], setup.rules));
     }
+    if (budget.spent()) result.notices.push(timeBudgetNotice(relPath, setup));
     return result;
   } finally {
     tree.delete();

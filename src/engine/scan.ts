@@ -110,6 +110,7 @@ export async function scan(req: ScanRequest): Promise<ScanResult> {
     ruleIds: rules.map((r) => r.meta.id),
     ruleOptions: effectiveRuleOptions(rules, req.ruleOptions),
     maxFileSize: req.maxFileSize,
+    ...(req.fileTimeoutMs !== undefined ? { fileTimeoutMs: req.fileTimeoutMs } : {}),
   };
   const tasks: FileTask[] = discovered.files.map((f) => ({ absPath: f.absPath, relPath: f.relPath, ...(f.config ? { config: f.config } : {}) }));
   const hasTaint = rules.some(isTaintRule);
