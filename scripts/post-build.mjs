@@ -31,5 +31,31 @@ await build({
   sourcemap: true,
   logLevel: 'warning',
 });
+
+// (4) The ReDoS checker's pure-JavaScript backend, bundled with its one dependency into dist/vendor: `recheck`
+// itself is a development dependency, because installing it pulls its optional native binary and JVM jar
+// (52 MB) that krait never runs. Only the pure backend is used (src/rules/regex/recheck.ts).
+const vendor = path.join(dist, 'vendor');
+fs.mkdirSync(vendor, { recursive: true });
+const recheck = require.resolve('recheck');
+const vendored = await build({
+  entryPoints: [recheck],
+  outfile: path.join(vendor, 'recheck.cjs'),
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  // Resolved only by the native and Java backends, which krait never selects; absent, recheck says so itself.
+  external: ['recheck-jar', 'recheck-linux-x64', 'recheck-macos-arm64', 'recheck-macos-x64', 'recheck-windows-x64'],
+  metafile: true,
+  logLevel: 'error',
+});
+// The licence of every package that went into the bundle (recheck, synckit and theirs), beside it.
+const packages = new Set(Object.keys(vendored.metafile.inputs).map((f) => f.match(/^(.*node_modules\/(?:@[^/]+\/)?[^/]+)\//)?.[1]).filter(Boolean));
+for (const dir of packages) {
+  const licence = fs.readdirSync(dir).find((f) => /^licen[cs]e/i.test(f));
+  if (licence) fs.copyFileSync(path.join(dir, licence), path.join(vendor, `${path.basename(dir)}.LICENSE`));
+}
+
 fs.chmodSync(path.join(dist, 'bundle/main.js'), 0o755);
 fs.chmodSync(path.join(dist, 'cli/main.js'), 0o755);

@@ -33,6 +33,14 @@ function positiveInt(name: string) {
   };
 }
 
+function positiveNumber(name: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isFinite(n) || n <= 0) throw new KraitError(`${name} expects a positive number, got "${value}"`);
+    return n;
+  };
+}
+
 function buildProgram(setExit: (code: number) => void): Command {
   const program = new Command('krait')
     .description('Static security scanner for Python codebases')
@@ -59,7 +67,9 @@ function buildProgram(setExit: (code: number) => void): Command {
     .option('-c, --config <file>', 'read settings from this file instead of searching for one')
     .option('--no-config', 'ignore configuration files')
     .option('-j, --jobs <n>', `worker threads (default: number of cores, ${availableParallelism()} here)`, positiveInt('--jobs'))
-    .option('--max-file-size <bytes>', 'skip files larger than this', positiveInt('--max-file-size'))
+    .option('--max-file-size <bytes>', 'skip files larger than this (default: 10 MB)', positiveInt('--max-file-size'))
+    .option('--file-timeout <seconds>', 'stop analysing a file after this long, keeping its findings so far (default: 20)', positiveNumber('--file-timeout'))
+    .option('--strict', 'exit with status 2 when any Python file was skipped or only partly analysed')
     .option('--no-gitignore', 'do not honour .gitignore files')
     .option('--ignore-suppressions', 'report findings even where a comment suppresses them (for audits)')
     .option('--show-suppressed', 'text format: also print suppressed findings')
@@ -125,7 +135,7 @@ function buildProgram(setExit: (code: number) => void): Command {
   program
     .command('rule')
     .description("print a rule's documentation")
-    .argument('<id>', 'rule id or name, e.g. K101 or eval-dynamic')
+    .argument('<id>', 'rule id or name, e.g. K101 or eval-dynamic; or a Bandit/Ruff id (B307, S307) for the rules covering it')
     .action((id: string) => {
       setExit(runRuleCommand(id));
     });
@@ -155,6 +165,14 @@ export async function main(argv: string[]): Promise<number> {
     return EXIT_ERROR;
   }
 }
+
+// A reader that stops early (`krait scan | head -1`) closes the pipe: like `git log | head`, krait then ends
+// quietly with status 0 rather than with an EPIPE stack trace. Nothing more can be shown to that reader anyway.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(EXIT_OK);
+  process.stderr.write(`krait: cannot write the output (${err.code ?? err.message})\n`);
+  process.exit(EXIT_ERROR);
+});
 
 main(process.argv.slice(2)).then(
   (code) => {

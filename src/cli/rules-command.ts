@@ -1,6 +1,7 @@
 import { UsageError } from '../errors.js';
 import { ruleMarkdown } from '../rules/docs.js';
 import { ALL_RULES, findRule } from '../rules/registry.js';
+import type { Rule } from '../rules/types.js';
 
 export function runRulesCommand(format: 'text' | 'json'): number {
   if (format === 'json') {
@@ -19,9 +20,24 @@ export function runRulesCommand(format: 'text' | 'json'): number {
   return 0;
 }
 
+/** `krait rule B307` / `krait rule S307`: the krait rules that cover a Bandit or Ruff id, as `--select` reads it. */
+function rulesFromOtherTool(id: string): Rule[] {
+  if (!/^[A-Za-z]+\d+$/.test(id) || /^K\d+$/i.test(id)) return [];
+  const upper = id.toUpperCase();
+  return ALL_RULES.filter((r) => [...(r.meta.sources.bandit ?? []), ...(r.meta.sources.ruff ?? [])].some((s) => s.toUpperCase() === upper));
+}
+
 export function runRuleCommand(id: string): number {
   const rule = findRule(id);
-  if (!rule) throw new UsageError(`unknown rule "${id}" (see \`krait rules\`)`);
-  process.stdout.write(ruleMarkdown(rule));
+  if (rule) {
+    process.stdout.write(ruleMarkdown(rule));
+    return 0;
+  }
+  const covering = rulesFromOtherTool(id);
+  if (covering.length === 0) throw new UsageError(`unknown rule "${id}" (see \`krait rules\`)`);
+  const tool = /^B/i.test(id) ? 'Bandit' : 'Ruff';
+  const ids = covering.map((r) => r.meta.id).join(', ');
+  const intro = `${tool} ${id.toUpperCase()} is covered by ${ids} (\`--select ${id.toUpperCase()}\` selects ${covering.length === 1 ? 'it' : 'them'}).\n\n`;
+  process.stdout.write(intro + covering.map((r) => ruleMarkdown(r)).join('\n---\n\n'));
   return 0;
 }

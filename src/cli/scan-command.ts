@@ -3,14 +3,14 @@ import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { findConfigFile, loadConfigFile } from '../config/load.js';
 import type { KraitConfig } from '../config/types.js';
-import { DEFAULT_MAX_FILE_SIZE, scan } from '../engine/scan.js';
+import { DEFAULT_FILE_TIMEOUT_S, DEFAULT_MAX_FILE_SIZE, scan } from '../engine/scan.js';
 import { mergeAudit } from '../deps/merge.js';
 import { onlineFrom, runAudit } from '../deps/run.js';
 import { UsageError } from '../errors.js';
 import type { Confidence, Severity } from '../findings/types.js';
 import { render, type OutputFormat } from '../report/index.js';
 import { ruleCatalog } from '../rules/catalog.js';
-import { isKnownSelector, suggestSelector } from '../rules/selectors.js';
+import { isKnownSelector, resolveEnabledRules, suggestSelector } from '../rules/selectors.js';
 import { scanRoot } from '../workspace/discover.js';
 
 export interface ScanFlags {
@@ -26,6 +26,9 @@ export interface ScanFlags {
   config?: string | false;
   jobs?: number;
   maxFileSize?: number;
+  /** Seconds. */
+  fileTimeout?: number;
+  strict?: boolean;
   gitignore: boolean;
   ignoreSuppressions?: boolean;
   showSuppressed?: boolean;
@@ -65,11 +68,19 @@ export function useColor(flags: Pick<ScanFlags, 'output' | 'color'>): boolean {
   return process.stdout.isTTY === true;
 }
 
+/** A CI gate must not pass because nothing ran: `--select ''`, `select = []`, or an ignore that cancels the select. */
+function checkSomethingSelected(select: string[] | undefined, ignore: string[] | undefined): void {
+  if (resolveEnabledRules(ruleCatalog().metas, select, ignore).size > 0) return;
+  const what = select?.length === 0 ? 'the selection is empty' : `--select/--ignore (or select/ignore in the configuration) leave no rule to run`;
+  throw new UsageError(`no rule selected: ${what}`);
+}
+
 export async function runScanCommand(paths: string[], flags: ScanFlags): Promise<number> {
   const cwd = process.cwd();
   checkSelectors('--select', flags.select);
   checkSelectors('--ignore', flags.ignore);
   const config = loadConfig(flags, paths, cwd);
+  checkSomethingSelected(flags.select ?? config.select, flags.ignore ?? config.ignore);
   const root = scanRoot(paths, cwd);
   const result = await scan({
     paths,
@@ -84,6 +95,7 @@ export async function runScanCommand(paths: string[], flags: ScanFlags): Promise
     perFileBase: config.baseDir ?? root,
     ruleOptions: config.rules ?? {},
     maxFileSize: flags.maxFileSize ?? config.maxFileSize ?? DEFAULT_MAX_FILE_SIZE,
+    fileTimeoutMs: (flags.fileTimeout ?? config.fileTimeout ?? DEFAULT_FILE_TIMEOUT_S) * 1000,
     respectGitignore: flags.gitignore === false ? false : (config.respectGitignore ?? true),
     jobs: flags.jobs ?? config.jobs ?? availableParallelism(),
     ignoreSuppressions: flags.ignoreSuppressions === true,
@@ -124,6 +136,12 @@ export async function runScanCommand(paths: string[], flags: ScanFlags): Promise
     }
   } else {
     process.stdout.write(text);
+  }
+  const incomplete = result.incomplete ?? [];
+  if ((flags.strict ?? config.strict) && incomplete.length > 0) {
+    const shown = incomplete.slice(0, 10).join(', ') + (incomplete.length > 10 ? `, and ${incomplete.length - 10} more` : '');
+    process.stderr.write(`krait: strict: ${incomplete.length} Python ${incomplete.length === 1 ? 'file' : 'files'} not analysed in full: ${shown}\n`);
+    return 2;
   }
   const reported = result.findings.some((f) => !f.suppression);
   return reported && !flags.exitZero ? 1 : 0;

@@ -329,6 +329,8 @@ const TOP_LEVEL_KEYS: Readonly<Record<string, Field<KraitConfig>>> = {
   'max-file-size': field('maxFileSize', positiveInteger),
   'respect-gitignore': field('respectGitignore', boolean),
   jobs: field('jobs', positiveInteger),
+  strict: field('strict', boolean),
+  'file-timeout': field('fileTimeout', positiveInteger),
   deps: field('deps', depsSection),
   taint: field('taint', taintSection),
   'source-roots': field('sourceRoots', pathList),

@@ -22,6 +22,10 @@ export interface KraitConfig {
   maxFileSize?: number;
   respectGitignore?: boolean;
   jobs?: number;
+  /** Exit 2 when a Python file was skipped or only partly analysed. */
+  strict?: boolean;
+  /** Seconds of analysis a file may take before it is cut short. */
+  fileTimeout?: number;
   /** `[tool.krait.deps]`: the dependency audit. */
   deps?: DepsConfig;
   /** `[tool.krait.taint]`: sources, sinks, sanitizers and propagators added by qualified name. */

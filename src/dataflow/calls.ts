@@ -1,6 +1,8 @@
 /** The taint of calls: inlined closures, sinks and their conditions, sanitizers, sources, project calls. */
 import { COMMAND_LOOKUPS } from './models/sinks.js';
 import type { Node } from 'web-tree-sitter';
+import { snippetOf } from '../findings/snippet.js';
+import { maskedLines } from '../secrets/python.js';
 import { unparen } from '../syntax/nodes.js';
 import { constantTruth, dictShaped, jinjaWithoutEscaping, named } from './expressions.js';
 import { ruleBits } from './models/rules.js';
@@ -426,10 +428,10 @@ export abstract class CallAnalysis extends ExpressionAnalysis {
       return;
     }
     this.sinkSeen.add(key);
-    const lines = this.model.lines;
-    const first = loc.startLine - 1;
-    const snippet = lines.slice(first, Math.min(loc.endLine, first + 5)).join('\n');
-    const sink: SinkFacts = { rule: row.rule, label, loc, taint: t, snippet, lineText: lines[first] ?? '' };
+    // Secrets on the sink's lines never reach the snippet or the fingerprint, whether or not K6xx runs.
+    const { snippet, snippetColumn, fingerprintLine } = snippetOf(maskedLines(this.model), loc, 5);
+    const sink: SinkFacts = { rule: row.rule, label, loc, taint: t, snippet, lineText: fingerprintLine };
+    if (snippetColumn !== undefined) sink.snippetColumn = snippetColumn;
     const suppression = this.ctx.suppression(node, row.rule);
     if (suppression) sink.suppression = suppression;
     this.sinks.push(sink);

@@ -14,6 +14,8 @@ export interface LocalContext {
   suppression(node: Node, ruleId: string): Suppression | undefined;
   /** Syntax nodes one function may visit before its analysis stops (a notice says so). */
   budget: number;
+  /** True once the file's time budget (`--file-timeout`) is spent: the analysis stops, keeping what it found. */
+  expired?: () => boolean;
   /**
    * 'full': every function; 'process': only functions that read process input or call a sink of a rule where
    * process input counts (files no web request can reach; see reach.ts); 'none': no function (test code no web

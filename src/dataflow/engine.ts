@@ -120,6 +120,7 @@ export function moduleTaintFacts(
   setup: TaintSetup,
   suppressions: SuppressionMap,
   locate: (node: Node) => Location,
+  expired?: () => boolean,
 ): ModuleFacts {
   const spec = buildSpec(setup.config);
   const modules = setup.projectModules ?? [moduleNameFor(model.relPath)];
@@ -129,6 +130,7 @@ export function moduleTaintFacts(
     isProject: projectTester(modules),
     location: locate,
     budget: FUNCTION_BUDGET,
+    ...(expired ? { expired } : {}),
     mode: modeOf(model.relPath, setup),
     ...(setup.operations ? { operations: webSet(setup.operations) } : {}),
     suppression(node, ruleId) {

@@ -6,7 +6,7 @@ import { modelFields } from './model-fields.js';
 import { detectRoute, djangoRoutes, parameterNames, registeredRoutes } from './route-detection.js';
 import { bucketCalls, mayMatter, mentions, PROCESS_TOKENS, processFunctions } from './select.js';
 import type { ModuleFacts } from './types.js';
-import { OverBudget } from './taint-values.js';
+import { OutOfTime, OverBudget } from './taint-values.js';
 import { FunctionAnalysis } from './statements.js';
 
 export type { LocalContext } from './context.js';
@@ -68,10 +68,16 @@ export function extractTaintFacts(model: ModuleModel, ctx: LocalContext): Module
   if (Object.keys(fields).length > 0) facts.modelFields = fields;
 
   for (const plan of plans) {
+    if (ctx.expired?.()) break;
     const analysis = new FunctionAnalysis(model, ctx, plan, facts.instances);
     try {
       facts.functions.push(analysis.run());
     } catch (err) {
+      if (err instanceof OutOfTime) {
+        const partial = analysis.partial();
+        if (partial) facts.functions.push(partial);
+        break;
+      }
       if (!(err instanceof OverBudget) && !(err instanceof RangeError)) throw err;
       facts.overBudget.push(plan.q);
       const partial = analysis.partial();

@@ -709,6 +709,7 @@ export class TaintSolver {
         cwe: [...meta.cwe],
         location: { ...sink.loc },
         snippet: sink.snippet,
+        ...(sink.snippetColumn !== undefined ? { snippetColumn: sink.snippetColumn } : {}),
         trace,
         fingerprint: fingerprint(meta.id, sink.loc.path, sink.lineText, occurrence),
       };

@@ -15,6 +15,8 @@ export const MAX_DEPTH = 150;
 export const MAX_INLINE = 2;
 
 export class OverBudget extends Error {}
+/** The file's time budget is spent: this function's findings so far are kept, the functions after it are not analysed. */
+export class OutOfTime extends Error {}
 
 export type State = Map<string, Taint>;
 

@@ -79,7 +79,9 @@ export interface SinkFacts {
   loc: Location;
   taint: Taint;
   snippet: string;
-  /** The first line of the sink, for the fingerprint. */
+  /** Where a long line's snippet window starts (see src/findings/snippet.ts). */
+  snippetColumn?: number;
+  /** The first line of the sink (or its window), for the fingerprint. */
   lineText: string;
   /** A suppression comment covering the sink for this rule, found in the worker where the comments are. */
   suppression?: Suppression;

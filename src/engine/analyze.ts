@@ -1,11 +1,13 @@
 import type { Node, Tree } from 'web-tree-sitter';
 import { fingerprint } from '../findings/fingerprint.js';
+import { codePointColumn, snippetOf } from '../findings/snippet.js';
 import { collectSuppressions, findSuppression, mayHaveSuppressions, type SuppressionMap } from '../findings/suppressions.js';
 import type { Finding, Location, Notice } from '../findings/types.js';
 import type { ReportInput, Rule, RuleContext, RuleOptions } from '../rules/types.js';
 import type { ConfigFormat } from '../secrets/config.js';
 import { lineOf, lineStartsOf, type TextSpan } from '../secrets/detect.js';
 import { dropShadowedSecrets, maskSpans, redactMessage } from '../secrets/redact.js';
+import { pythonSecrets } from '../secrets/python.js';
 import { ModuleModel } from '../semantics/module.js';
 import { HintScanner } from './hints.js';
 import { enclosingStatement, statementHeaderRows } from '../syntax/nodes.js';
@@ -46,6 +48,10 @@ export interface AnalyzerSetup {
   maxFileSize: number;
   /** Taint settings; without `projectModules` the file is solved on its own. */
   taint?: TaintSetup;
+  /** Milliseconds of analysis a file may take (`--file-timeout`); past it, what was found so far is kept. */
+  fileTimeoutMs?: number;
+  /** The clock the time budget reads (tests pass their own); `performance.now` by default. */
+  clock?: () => number;
   /**
    * Set while the taint settings are still being prepared on the main thread (a worker starts parsing before the
    * pre-pass ends): the taint step of a file waits for it; the parse, the model and the rules do not.
@@ -56,17 +62,6 @@ export interface AnalyzerSetup {
 }
 
 const SNIPPET_MAX_LINES = 5;
-
-/** Column in code points (what editors show), 1-based, from tree-sitter's UTF-16 column. */
-function codePointColumn(line: string, utf16Column: number): number {
-  let cp = 0;
-  for (let i = 0; i < utf16Column && i < line.length; i++) {
-    const c = line.charCodeAt(i);
-    if (c >= 0xd800 && c <= 0xdbff && i + 1 < utf16Column) i++;
-    cp++;
-  }
-  return cp + 1 + Math.max(0, utf16Column - line.length);
-}
 
 export function nodeLocation(node: Node, relPath: string, lines: readonly string[]): Location {
   const s = node.startPosition;
@@ -116,6 +111,11 @@ export interface FindingSource {
   /** 0-based rows of the statement (or line) a suppression comment may sit on. */
   rows(input: ReportInput): [number, number];
   suppressions: SuppressionMap;
+  /**
+   * Every secret of the file the detectors see, whether or not a secret rule runs: masked in every finding's
+   * snippet and fingerprint input. Asked only when there is a finding.
+   */
+  secrets?: () => readonly TextSpan[];
 }
 
 /**
@@ -126,17 +126,15 @@ export function toFindings(reports: RawFinding[], src: FindingSource): Finding[]
   if (reports.length === 0) return [];
   reports.sort((a, b) => startOf(a.input) - startOf(b.input) || a.rule.meta.id.localeCompare(b.rule.meta.id));
   const raw = dropShadowedSecrets(reports, (r) => r.rule.meta.id, (r) => r.input.secrets);
-  const spans = raw.flatMap((r) => r.input.secrets ?? []);
+  const spans = [...raw.flatMap((r) => r.input.secrets ?? []), ...(src.secrets?.() ?? [])];
   // Every finding of the file sees the masked text, whichever rule found the secret.
   const lines = spans.length > 0 ? maskSpans(src.text, spans).split(/\r\n|\r|\n/) : src.lines();
   const secretTexts = spans.map((s) => src.text.slice(s.start, s.end));
   const occurrences = new Map<string, number>();
   return raw.map(({ rule, input }) => {
     const location = src.locate(input);
-    const first = location.startLine - 1;
-    const last = Math.min(location.endLine - 1, first + SNIPPET_MAX_LINES - 1);
-    const snippet = lines.slice(first, last + 1).join('\n');
-    const key = `${rule.meta.id}\0${lines[first]?.trim()}`;
+    const { snippet, snippetColumn, fingerprintLine } = snippetOf(lines, location, SNIPPET_MAX_LINES);
+    const key = `${rule.meta.id}\0${fingerprintLine.trim()}`;
     const occurrence = occurrences.get(key) ?? 0;
     occurrences.set(key, occurrence + 1);
     const finding: PendingFinding = {
@@ -148,7 +146,8 @@ export function toFindings(reports: RawFinding[], src: FindingSource): Finding[]
       cwe: [...rule.meta.cwe],
       location,
       snippet,
-      fingerprint: fingerprint(rule.meta.id, src.relPath, lines[first] ?? '', occurrence),
+      ...(snippetColumn !== undefined ? { snippetColumn } : {}),
+      fingerprint: fingerprint(rule.meta.id, src.relPath, fingerprintLine, occurrence),
     };
     // A comment anywhere on the statement's own lines (not inside a compound statement's body) suppresses.
     const [from, to] = src.rows(input);
@@ -224,7 +223,7 @@ interface RuleRun {
 }
 
 /** Runs the rules over one parsed module; pure apart from the rules themselves, so tests can call it directly. */
-export function runRules(model: ModuleModel, setup: AnalyzerSetup, suppressions: SuppressionMap): Finding[] {
+export function runRules(model: ModuleModel, setup: AnalyzerSetup, suppressions: SuppressionMap, expired: () => boolean = () => false): Finding[] {
   const raw: RawFinding[] = [];
   const seen = new Set<string>();
   const runs = new Map<Rule, RuleRun>();
@@ -250,6 +249,8 @@ export function runRules(model: ModuleModel, setup: AnalyzerSetup, suppressions:
           },
         },
         allowed: () => {
+          // Out of time: no rule runs any more; the findings already reported are kept.
+          if (expired()) return false;
           hint ??= !rule.textHint || hintsOf()(rule);
           return hint;
         },
@@ -325,6 +326,8 @@ export function runRules(model: ModuleModel, setup: AnalyzerSetup, suppressions:
     },
     rows: (input) => statementHeaderRows(enclosingStatement(nodeOf(input))),
     suppressions,
+    // The secret rules may be deselected: the file's secrets are masked in other rules' findings all the same.
+    secrets: () => pythonSecrets(model).map((h) => h.secret),
   });
 }
 
@@ -378,7 +381,34 @@ export async function warmUp(setup: AnalyzerSetup): Promise<void> {
 }
 
 /** Parses and analyses source text (already decoded). */
+/** A file's time budget: `expired()` turns true, and stays true, once it is spent. */
+function timeBudget(setup: AnalyzerSetup): { expired: () => boolean; spent: () => boolean } {
+  const limit = setup.fileTimeoutMs;
+  if (limit === undefined) return { expired: () => false, spent: () => false };
+  const clock = setup.clock ?? (() => performance.now());
+  const deadline = clock() + limit;
+  let out = false;
+  return {
+    expired: () => {
+      out ||= clock() > deadline;
+      return out;
+    },
+    spent: () => out,
+  };
+}
+
+function timeBudgetNotice(relPath: string, setup: AnalyzerSetup): Notice {
+  const seconds = (setup.fileTimeoutMs ?? 0) / 1000;
+  return {
+    kind: 'time-budget',
+    path: relPath,
+    message: `analysis cut short after ${seconds} s (--file-timeout); the findings up to then are reported, later rules and taint steps did not run`,
+    skipped: false,
+  };
+}
+
 export async function analyzeText(text: string, relPath: string, setup: AnalyzerSetup, moduleName?: string): Promise<FileResult> {
+  const budget = timeBudget(setup);
   const { tree, modelQuery } = await parsePython(text, nodeTypesOf(setup));
   try {
     const model = new ModuleModel(relPath, text, tree, modelQuery, moduleName);
@@ -388,17 +418,17 @@ export async function analyzeText(text: string, relPath: string, setup: Analyzer
       const node = tree.rootNode.descendantForPosition({ row: line - 1, column: column + 1 });
       return node?.type === 'comment';
     });
-    const findings = runRules(model, setup, suppressions);
+    const findings = runRules(model, setup, suppressions, budget.expired);
     const result: FileResult = { relPath, analysed: true, lines: model.lineCount, findings, notices: syntaxNotices(model, tree) };
     if (setup.rules.some(isAccessRule)) {
       result.app = moduleAppFacts(model);
       if (!setup.project) mergeApp([result]);
     }
-    if (setup.rules.some(isTaintRule)) {
+    if (setup.rules.some(isTaintRule) && !budget.expired()) {
       if (setup.taintReady) await setup.taintReady;
       const taintSetup = setup.taint ?? {};
       try {
-        result.taint = moduleTaintFacts(model, setup.rules, taintSetup, suppressions, (node) => nodeLocation(node, relPath, model.lines));
+        result.taint = moduleTaintFacts(model, setup.rules, taintSetup, suppressions, (node) => nodeLocation(node, relPath, model.lines), budget.expired);
       } catch (err) {
         // A failure of the taint extraction must not cost the file its other findings.
         const message = err instanceof Error ? err.message : String(err);
@@ -406,6 +436,7 @@ export async function analyzeText(text: string, relPath: string, setup: Analyzer
       }
       if (!taintSetup.projectModules) result.notices.push(...mergeTaint([result], setup.rules));
     }
+    if (budget.spent()) result.notices.push(timeBudgetNotice(relPath, setup));
     return result;
   } finally {
     tree.delete();

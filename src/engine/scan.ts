@@ -1,6 +1,7 @@
 import path from 'node:path';
 import picomatch from 'picomatch';
-import { type Confidence, confidenceRank, type Finding, type Notice, type Severity, severityRank } from '../findings/types.js';
+import { type Confidence, confidenceRank, type Finding, type Notice, type NoticeKind, type Severity, severityRank } from '../findings/types.js';
+import { configFormat } from '../secrets/config.js';
 import { ALL_RULES } from '../rules/registry.js';
 import { resolveEnabledRules, selectorMatches } from '../rules/selectors.js';
 import type { Rule, RuleOptions } from '../rules/types.js';
@@ -34,6 +35,8 @@ export interface ScanRequest {
   /** Options from configuration, by rule id; defaults fill the rest. */
   ruleOptions: Record<string, RuleOptions>;
   maxFileSize: number;
+  /** Analysis time a file may take; past it the file's findings so far are kept and a notice says so. */
+  fileTimeoutMs?: number;
   respectGitignore: boolean;
   jobs: number;
   ignoreSuppressions: boolean;
@@ -54,7 +57,19 @@ function configuredRoots(roots: readonly string[] | undefined, scanRoot: string)
   return out;
 }
 
-export const DEFAULT_MAX_FILE_SIZE = 2 * 1024 * 1024;
+/** Cost per file is linear in its size (bench/pathological.mjs), so a large generated module is still analysed. */
+export const DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024;
+
+export const DEFAULT_FILE_TIMEOUT_S = 20;
+
+/** Notice kinds that mean a file was not analysed, or not in full: what `--strict` fails on. */
+const INCOMPLETE_KINDS: ReadonlySet<NoticeKind> = new Set(['unreadable', 'too-large', 'binary', 'decode-error', 'special-file', 'time-budget', 'internal-error']);
+
+/** The Python files (not configuration files, not manifests) a notice says were skipped or only partly analysed. */
+export function incompleteFiles(notices: readonly Notice[]): string[] {
+  const paths = notices.filter((n) => INCOMPLETE_KINDS.has(n.kind) && configFormat(path.posix.basename(n.path)) === undefined).map((n) => n.path);
+  return [...new Set(paths)].sort();
+}
 
 /** Files below this count are analysed on the main thread: starting workers would cost more than it saves. */
 const POOL_THRESHOLD = 8;
@@ -112,6 +127,7 @@ export async function scan(req: ScanRequest): Promise<ScanResult> {
     ruleOptions: effectiveRuleOptions(rules, req.ruleOptions),
     maxFileSize: req.maxFileSize,
     project: true,
+    ...(req.fileTimeoutMs !== undefined ? { fileTimeoutMs: req.fileTimeoutMs } : {}),
   };
   // Each file's source root decides its module name (what its imports and definitions are called), so it is
   // known before any file is parsed.
@@ -206,14 +222,17 @@ export async function scan(req: ScanRequest): Promise<ScanResult> {
     if (f.suppression) suppressed++;
     else findingsBySeverity[f.severity]++;
   }
+  const incomplete = incompleteFiles(notices);
   return {
     root: discovered.root,
     toolVersion: VERSION,
     findings,
     notices,
+    incomplete,
     stats: {
       filesScanned: scanned,
       filesSkipped: skipped,
+      filesIncomplete: incomplete.length,
       ...(configScanned > 0 ? { configFilesScanned: configScanned } : {}),
       skippedByReason,
       lines,

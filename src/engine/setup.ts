@@ -8,6 +8,7 @@ export interface WorkerSetup {
   ruleIds: string[];
   ruleOptions: [string, RuleOptions][];
   maxFileSize: number;
+  fileTimeoutMs?: number;
   taint?: TaintSetup;
   /** The taint settings follow in a message (the pool starts the workers before the taint pre-pass ends). */
   taintPending?: boolean;
@@ -21,6 +22,7 @@ export function toAnalyzerSetup(setup: WorkerSetup): AnalyzerSetup {
     rules: ALL_RULES.filter((r) => ids.has(r.meta.id)),
     ruleOptions: new Map(setup.ruleOptions),
     maxFileSize: setup.maxFileSize,
+    ...(setup.fileTimeoutMs !== undefined ? { fileTimeoutMs: setup.fileTimeoutMs } : {}),
     ...(setup.taint ? { taint: setup.taint } : {}),
     ...(setup.project ? { project: true } : {}),
   };

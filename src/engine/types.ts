@@ -12,6 +12,8 @@ export interface ScanStats {
   filesScanned: number;
   /** Files not analysed at all; every one has a notice with `skipped: true`. */
   filesSkipped: number;
+  /** Python files skipped or only partly analysed (too large, unreadable, undecodable, out of time): `incomplete`. */
+  filesIncomplete?: number;
   /** How many of `filesScanned` were configuration files, read by the secret rules only (absent when none). */
   configFilesScanned?: number;
   skippedByReason: Partial<Record<NoticeKind, number>>;
@@ -41,6 +43,8 @@ export interface ScanResult {
   /** Findings that pass the filters, sorted by path, line, column, rule id. Suppressed ones carry `suppression`. */
   findings: Finding[];
   notices: Notice[];
+  /** Paths of the Python files skipped or only partly analysed (what `--strict` fails on), sorted. */
+  incomplete?: string[];
   stats: ScanStats;
   /** Every rule that ran, sorted by id. */
   rules: RuleDescriptor[];

@@ -90,6 +90,11 @@ export interface Finding {
   location: Location;
   /** The source lines of the finding (the first line of a long statement, up to a few lines). */
   snippet: string;
+  /**
+   * Set when the finding's line is very long (see src/findings/snippet.ts): `snippet` is then a window of that
+   * one line, starting at this 1-based code-point column; reporters shift columns by it.
+   */
+  snippetColumn?: number;
   trace?: TraceStep[];
   fix?: Fix;
   /** Stable across line shifts: hash of rule id, path, normalised snippet and occurrence index. */
@@ -108,6 +113,10 @@ export type NoticeKind =
   | 'too-large'
   | 'symlink-outside-root'
   | 'symlink-loop'
+  /** A FIFO, socket or device file met in a walked folder: never opened. */
+  | 'special-file'
+  /** The file's analysis ran out of its time budget (`--file-timeout`): the findings so far are kept. */
+  | 'time-budget'
   | 'internal-error'
   /** Dependency audit: a manifest line (or file) that could not be read. */
   | 'manifest-error'

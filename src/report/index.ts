@@ -1,4 +1,5 @@
 import type { ScanResult } from '../engine/types.js';
+import { maskResult } from './mask.js';
 import { renderJson } from './json.js';
 import { renderSarif } from './sarif.js';
 import { renderText } from './text.js';
@@ -18,8 +19,14 @@ export function isOutputFormat(value: string): value is OutputFormat {
   return (OUTPUT_FORMATS as readonly string[]).includes(value);
 }
 
-/** Every format ends with a newline, so the caller writes the string as is. */
-export function render(format: OutputFormat, result: ScanResult, opts: RenderOptions): string {
+export { maskFinding, maskResult, maskSecrets } from './mask.js';
+
+/**
+ * Every format ends with a newline, so the caller writes the string as is. The result is masked here, once,
+ * before any reporter sees it (see ./mask.ts): a format added to this switch needs nothing more.
+ */
+export function render(format: OutputFormat, unmasked: ScanResult, opts: RenderOptions): string {
+  const result = maskResult(unmasked);
   switch (format) {
     case 'text':
       return renderText(result, opts);

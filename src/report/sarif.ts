@@ -60,6 +60,8 @@ export function renderSarif(result: ScanResult): string {
           {
             executionSuccessful: true,
             toolExecutionNotifications: result.notices.map(notification),
+            // Python files skipped or only partly analysed: a gate reading the log can refuse an incomplete scan.
+            ...(result.stats.filesIncomplete !== undefined ? { properties: { filesIncomplete: result.stats.filesIncomplete } } : {}),
           },
         ],
         results: result.findings.map((f) => sarifResult(f, ruleIndex.get(f.ruleId))),
@@ -210,6 +212,22 @@ function findingLocation(f: Finding): Json {
   if (source === '' || out.region === undefined) return out;
 
   const lines = source.split(/\r\n|\r|\n/);
+  if (f.snippetColumn !== undefined) {
+    // A window of one long line: the context region is exactly that window, the region its part of it.
+    const shift = f.snippetColumn - 1;
+    const width = Array.from(lines[0]).length;
+    const shifted = { ...loc, startColumn: loc.startColumn - shift, endColumn: loc.endColumn - shift };
+    const regionText = loc.endLine === loc.startLine ? sliceRegion(lines.slice(0, 1), shifted) : undefined;
+    if (regionText !== undefined) (out.region as Json).snippet = { text: regionText };
+    out.contextRegion = {
+      startLine: loc.startLine,
+      startColumn: f.snippetColumn,
+      endLine: loc.startLine,
+      endColumn: f.snippetColumn + width,
+      snippet: { text: lines[0] },
+    };
+    return out;
+  }
   const regionText = sliceRegion(lines, loc);
   if (regionText !== undefined) (out.region as Json).snippet = { text: regionText };
   out.contextRegion = {

@@ -115,10 +115,12 @@ function codeFrame(f: Finding, c: Colors): { gutter: number; lines: string[] } {
       return;
     }
     const loc = f.location;
-    const from = clamp(loc.startColumn - 1, 0, cells.length);
+    // A long line's snippet is a window of it that starts at `snippetColumn`.
+    const shift = (f.snippetColumn ?? 1) - 1;
+    const from = clamp(loc.startColumn - 1 - shift, 0, cells.length);
     // Columns are 1-based and the end is exclusive (as in SARIF); a span over several lines is underlined to
     // the end of its first line.
-    const to = loc.endLine === loc.startLine ? clamp(loc.endColumn - 1, from, cells.length) : cells.length;
+    const to = loc.endLine === loc.startLine ? clamp(loc.endColumn - 1 - shift, from, cells.length) : cells.length;
     const win = windowAround(cells, from);
     out.push(withCode(num, renderWindow(cells, win)));
 
@@ -336,5 +338,8 @@ function renderSummary(result: ScanResult, c: Colors): string[] {
     ['time', `${(s.durationMs / 1000).toFixed(2)}s (${s.jobs} ${s.jobs === 1 ? 'job' : 'jobs'})`],
   ];
   const labelWidth = Math.max(...rows.map(([label]) => label.length));
-  return [c.bold('Summary'), ...rows.map(([label, value]) => `  ${label.padEnd(labelWidth)}  ${value}`)];
+  const incomplete = s.filesIncomplete ?? 0;
+  // First, where a reader (or a grep in CI) cannot miss it: the findings below do not cover the whole project.
+  const warning = incomplete > 0 ? [c.yellow(`incomplete: ${incomplete} ${incomplete === 1 ? 'file' : 'files'} not analysed (see the notices; --strict fails on this)`)] : [];
+  return [...warning, c.bold('Summary'), ...rows.map(([label, value]) => `  ${label.padEnd(labelWidth)}  ${value}`)];
 }

@@ -8,6 +8,7 @@ import type { Node } from 'web-tree-sitter';
 import { type ModuleModel, tupleElements } from '../semantics/module.js';
 import { unparen } from '../syntax/nodes.js';
 import { isPasswordName, secretValueName } from './names.js';
+import { maskSpans } from './redact.js';
 import { awsSecretKeys, type BindingKind, type BoundValue, classifyBound, findTokens, isTestPath, lowerConfidence, type SecretHit } from './detect.js';
 
 /**
@@ -228,4 +229,20 @@ export function pythonSecrets(model: ModuleModel): SecretHit[] {
   for (const h of hits) if (h.kind === 'url' && inDocumentation(model, h.span.start)) h.confidence = 'low';
   cache.set(model, hits);
   return hits;
+}
+
+const masked = new WeakMap<ModuleModel, readonly string[]>();
+
+/**
+ * The module's lines with every secret the detectors find masked, whichever rules run: what a snippet or a
+ * fingerprint built outside the rule pipeline (the taint sinks) must read instead of `model.lines`.
+ */
+export function maskedLines(model: ModuleModel): readonly string[] {
+  let lines = masked.get(model);
+  if (!lines) {
+    const spans = pythonSecrets(model).map((h) => h.secret);
+    lines = spans.length === 0 ? model.lines : maskSpans(model.text, spans).split(/\r\n|\r|\n/);
+    masked.set(model, lines);
+  }
+  return lines;
 }

@@ -369,15 +369,21 @@ export function readSource(absPath: string, relPath: string, maxFileSize: number
   });
 
   let bytes: Uint8Array;
+  let fd: number | undefined;
   try {
-    const st = fs.statSync(absPath);
+    // Non-blocking open, then a check of what was opened: a file swapped for a FIFO after discovery must not
+    // hang the scan.
+    fd = fs.openSync(absPath, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+    const st = fs.fstatSync(fd);
     if (st.isDirectory()) return unreadable('EISDIR');
     if (!st.isFile()) return unreadable('not a regular file');
     if (st.size > maxFileSize) return tooLarge(st.size);
-    bytes = fs.readFileSync(absPath);
+    bytes = fs.readFileSync(fd);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException | undefined)?.code;
     return unreadable(typeof code === 'string' ? code : 'error');
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
   }
   // The file may have grown between stat and read.
   if (bytes.length > maxFileSize) return tooLarge(bytes.length);

@@ -223,8 +223,8 @@ class Walker {
     try {
       st = fs.statSync(abs);
     } catch (err) {
-      this.notice('unreadable', shown, `cannot read (${errorCode(err)}); skipped`);
-      return;
+      // A path the user named is a promise that it is scanned: a CI gate must not pass with it unread.
+      throw new UsageError(`cannot read ${shown} (${errorCode(err)})`);
     }
     if (rel !== '' && this.excludedWithAncestors(rel, st.isDirectory())) return;
 
@@ -252,11 +252,17 @@ class Walker {
       } catch {
         // stat just succeeded; a failure here is a race, and the plain path still identifies the file.
       }
+      try {
+        fs.closeSync(fs.openSync(abs, 'r'));
+      } catch (err) {
+        throw new UsageError(`cannot read ${shown} (${errorCode(err)})`);
+      }
       const name = path.basename(abs);
       const config = this.options.configFiles && !this.hasPythonName(name, rel) ? configFormat(name) : undefined;
       this.addFile(abs, rel, real, st.size, false, config);
     } else {
-      this.notice('unreadable', shown, 'not a regular file or directory; skipped');
+      // Never opened: reading a FIFO blocks until a writer comes, a device may never end.
+      throw new UsageError(`cannot scan ${shown}: ${specialKind(st)}, not a regular file or folder`);
     }
   }
 
@@ -322,8 +328,10 @@ class Walker {
         this.addFile(abs, rel, path.join(task.real, name), size, false, config);
       } else if (entry.isSymbolicLink()) {
         this.followLink(task, levels, abs, name, rel);
+      } else if (!this.exclude.any(rel) && !this.gitignored(levels, rel, false)) {
+        // FIFOs, sockets and devices are never opened (reading a FIFO blocks until a writer comes), but said.
+        this.notice('special-file', rel, `${specialKind(entry)}, not a regular file; skipped`);
       }
-      // FIFOs, sockets and devices are never source files, and opening a FIFO would block.
     }
   }
 
@@ -361,6 +369,8 @@ class Walker {
       const config = python ? undefined : this.configCandidate(name, rel);
       if (!python && config === undefined) return;
       this.addFile(abs, rel, real, st.size, true, config);
+    } else if (!this.exclude.any(rel) && !this.gitignored(levels, rel, false)) {
+      this.notice('special-file', rel, `symbolic link to a ${specialKind(st)}, not a regular file; skipped`);
     }
   }
 
@@ -527,6 +537,14 @@ function hasPythonShebang(abs: string): boolean {
   } finally {
     if (fd !== undefined) fs.closeSync(fd);
   }
+}
+
+/** What a file that is neither a regular file nor a folder is, for messages. */
+function specialKind(st: Pick<fs.Stats, 'isFIFO' | 'isSocket' | 'isCharacterDevice' | 'isBlockDevice'>): string {
+  if (st.isFIFO()) return 'a named pipe (FIFO)';
+  if (st.isSocket()) return 'a socket';
+  if (st.isCharacterDevice() || st.isBlockDevice()) return 'a device';
+  return 'a special file';
 }
 
 /**

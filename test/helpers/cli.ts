@@ -22,7 +22,7 @@ const testCache = fs.mkdtempSync(path.join(os.tmpdir(), 'krait-test-cache-'));
  * Runs the built CLI (`npm test` builds first) as a user would, in `cwd`. The OSV API points at a closed local
  * port unless a test sets KRAIT_OSV_API_URL, so no test can reach the network.
  */
-export function runCli(args: string[], opts: { cwd?: string; env?: Record<string, string | undefined> } = {}): CliRun {
+export function runCli(args: string[], opts: { cwd?: string; env?: Record<string, string | undefined>; timeoutMs?: number } = {}): CliRun {
   if (!fs.existsSync(cliPath)) throw new Error('dist/bundle/main.js is missing: run `npm run build` (npm test does)');
   const env: Record<string, string | undefined> = {
     ...process.env,
@@ -34,7 +34,7 @@ export function runCli(args: string[], opts: { cwd?: string; env?: Record<string
     ...opts.env,
   };
   for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
-  const r = spawnSync(process.execPath, [cliPath, ...args], { cwd: opts.cwd ?? repoRoot, env: env as NodeJS.ProcessEnv, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [cliPath, ...args], { cwd: opts.cwd ?? repoRoot, env: env as NodeJS.ProcessEnv, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, ...(opts.timeoutMs ? { timeout: opts.timeoutMs } : {}) });
   return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 

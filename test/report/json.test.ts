@@ -27,6 +27,8 @@ const NOTICE_KINDS = Object.keys({
   'lock-file': 1,
   minified: 1,
   'taint-budget': 1,
+  'special-file': 1,
+  'time-budget': 1,
 } satisfies Record<NoticeKind, 1>);
 
 function parse(text: string) {

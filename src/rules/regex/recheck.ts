@@ -1,4 +1,6 @@
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import type { Diagnostics, Parameters } from 'recheck';
 
 /**
@@ -22,11 +24,24 @@ type CheckSync = (source: string, flags: string, params?: Parameters) => Diagnos
 
 let checkSync: CheckSync | null | undefined;
 
+/**
+ * The build bundles recheck into dist/vendor (see scripts/post-build.mjs), so an installed krait carries no
+ * native binary or JVM jar: found beside the bundle (dist/bundle) or the compiled tree (dist/rules/regex). Run
+ * from the sources (tests), the development dependency is used.
+ */
+function requireRecheck(): unknown {
+  const require = createRequire(import.meta.url);
+  for (const candidate of ['../vendor/recheck.cjs', '../../vendor/recheck.cjs']) {
+    const file = new URL(candidate, import.meta.url);
+    if (file.protocol === 'file:' && existsSync(file)) return require(fileURLToPath(file));
+  }
+  return require('recheck');
+}
+
 function load(): CheckSync | null {
   if (checkSync === undefined) {
     try {
-      const require = createRequire(import.meta.url);
-      const fn = (require('recheck') as { checkSync: CheckSync }).checkSync;
+      const fn = (requireRecheck() as { checkSync: CheckSync }).checkSync;
       // The first analysis in a thread runs cold (the checker is 3 MB of compiled Scala); warming it up on a
       // tiny pattern with a Unicode property class keeps that cost out of the first real pattern's time budget.
       run(fn, '^([\\p{L}_]|\\s)*$', 'u', { checker: 'automaton', timeout: 10_000 });
