@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { statSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { findConfigFile, loadConfigFile } from '../config/load.js';
@@ -12,6 +12,9 @@ import { render, type OutputFormat } from '../report/index.js';
 import { ruleCatalog } from '../rules/catalog.js';
 import { isKnownSelector, suggestSelector } from '../rules/selectors.js';
 import { scanRoot } from '../workspace/discover.js';
+import { readBaseline, writeBaseline } from '../findings/baseline.js';
+import { baselineScan, counts, keepChanged } from '../engine/narrow.js';
+import { changedLinesSince } from '../vcs/git.js';
 
 export interface ScanFlags {
   format: OutputFormat;
@@ -37,6 +40,19 @@ export interface ScanFlags {
   offline?: boolean;
   osvDb?: string;
   cacheDir?: string;
+  /** Record the reported findings as the accepted state in this file. */
+  writeBaseline?: string;
+  /** Compare with this baseline: its findings are flagged and do not count for the exit status. */
+  baseline?: string;
+  /** Text format: also print findings the baseline accepts. */
+  showBaselined?: boolean;
+  /** Report only findings on lines changed since the merge base with this git revision. */
+  diffBase?: string;
+  /** false for --no-cache. */
+  cache?: boolean;
+  /** Force the progress line even when stderr is not a terminal. */
+  progress?: boolean;
+  quiet?: boolean;
 }
 
 function checkSelectors(flag: string, selectors: string[] | undefined): void {
@@ -65,12 +81,26 @@ export function useColor(flags: Pick<ScanFlags, 'output' | 'color'>): boolean {
   return process.stdout.isTTY === true;
 }
 
+/** Where to ask git from: the first path scanned (the scan root may lie above the repository). */
+function gitDirOf(paths: string[], cwd: string): string {
+  const first = path.resolve(cwd, paths[0] ?? '.');
+  try {
+    return statSync(first).isDirectory() ? first : path.dirname(first);
+  } catch {
+    return path.dirname(first);
+  }
+}
+
 export async function runScanCommand(paths: string[], flags: ScanFlags): Promise<number> {
   const cwd = process.cwd();
   checkSelectors('--select', flags.select);
   checkSelectors('--ignore', flags.ignore);
   const config = loadConfig(flags, paths, cwd);
   const root = scanRoot(paths, cwd);
+  // A bad baseline or a missing repository fails before the scan spends its time.
+  const baselineFile = flags.baseline ?? config.baseline;
+  const baselineEntries = baselineFile && !flags.writeBaseline ? readBaseline(baselineFile) : undefined;
+  const changed = flags.diffBase !== undefined ? changedLinesSince(flags.diffBase, gitDirOf(paths, cwd)) : undefined;
   const result = await scan({
     paths,
     cwd,
@@ -113,7 +143,18 @@ export async function runScanCommand(paths: string[], flags: ScanFlags): Promise
     });
     mergeAudit(result, audit);
   }
-  const text = render(flags.format, result, { color: useColor(flags), showSuppressed: flags.showSuppressed === true });
+  if (changed) keepChanged(result, changed);
+  if (flags.writeBaseline) {
+    const n = writeBaseline(flags.writeBaseline, result.findings);
+    if (!flags.quiet) process.stderr.write(`krait: wrote ${n} finding${n === 1 ? '' : 's'} to the baseline ${flags.writeBaseline}\n`);
+  } else if (baselineFile && baselineEntries) {
+    baselineScan(result, baselineEntries, baselineFile);
+  }
+  const text = render(flags.format, result, {
+    color: useColor(flags),
+    showSuppressed: flags.showSuppressed === true,
+    showBaselined: flags.showBaselined === true,
+  });
   if (flags.output) {
     try {
       writeFileSync(flags.output, text);
@@ -124,6 +165,7 @@ export async function runScanCommand(paths: string[], flags: ScanFlags): Promise
   } else {
     process.stdout.write(text);
   }
-  const reported = result.findings.some((f) => !f.suppression);
+  // Writing a baseline accepts today's findings: that run succeeds.
+  const reported = !flags.writeBaseline && result.findings.some(counts);
   return reported && !flags.exitZero ? 1 : 0;
 }

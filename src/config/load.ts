@@ -326,6 +326,7 @@ const TOP_LEVEL_KEYS: Readonly<Record<string, Field<KraitConfig>>> = {
   'max-file-size': field('maxFileSize', positiveInteger),
   'respect-gitignore': field('respectGitignore', boolean),
   jobs: field('jobs', positiveInteger),
+  baseline: field('baseline', pathSetting()),
   deps: field('deps', depsSection),
   taint: field('taint', taintSection),
 };

@@ -22,6 +22,8 @@ export interface KraitConfig {
   maxFileSize?: number;
   respectGitignore?: boolean;
   jobs?: number;
+  /** A baseline file (see --baseline), resolved against the config file's folder. */
+  baseline?: string;
   /** `[tool.krait.deps]`: the dependency audit. */
   deps?: DepsConfig;
   /** `[tool.krait.taint]`: sources, sinks, sanitizers and propagators added by qualified name. */

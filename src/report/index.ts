@@ -12,6 +12,8 @@ export interface RenderOptions {
   color: boolean;
   /** Text only: also print suppressed findings. JSON and SARIF always include them, flagged. */
   showSuppressed?: boolean;
+  /** Text only: also print findings the baseline accepts. JSON and SARIF always include them, flagged. */
+  showBaselined?: boolean;
 }
 
 export function isOutputFormat(value: string): value is OutputFormat {

@@ -62,7 +62,12 @@ export function renderSarif(result: ScanResult): string {
             toolExecutionNotifications: result.notices.map(notification),
           },
         ],
-        results: result.findings.map((f) => sarifResult(f, ruleIndex.get(f.ruleId))),
+        results: result.findings.map((f) => {
+          const out = sarifResult(f, ruleIndex.get(f.ruleId));
+          // With a baseline, every result says whether it is new; without one, SARIF wants the property absent.
+          if (result.baseline) out.baselineState = f.baselined ? 'unchanged' : 'new';
+          return out;
+        }),
       },
     ],
   };

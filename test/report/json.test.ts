@@ -27,6 +27,7 @@ const NOTICE_KINDS = Object.keys({
   'lock-file': 1,
   minified: 1,
   'taint-budget': 1,
+  cache: 1,
 } satisfies Record<NoticeKind, 1>);
 
 function parse(text: string) {
