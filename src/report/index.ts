@@ -1,11 +1,13 @@
 import type { ScanResult } from '../engine/types.js';
+import { renderCodeClimate } from './codeclimate.js';
 import { renderJson } from './json.js';
+import { renderJunit } from './junit.js';
 import { renderSarif } from './sarif.js';
 import { renderText } from './text.js';
 
-export type OutputFormat = 'text' | 'json' | 'sarif';
+export type OutputFormat = 'text' | 'json' | 'sarif' | 'junit' | 'codeclimate';
 
-export const OUTPUT_FORMATS: readonly OutputFormat[] = ['text', 'json', 'sarif'];
+export const OUTPUT_FORMATS: readonly OutputFormat[] = ['text', 'json', 'sarif', 'junit', 'codeclimate'];
 
 export interface RenderOptions {
   /** Only the text format colours; the others are data and ignore it. */
@@ -29,5 +31,9 @@ export function render(format: OutputFormat, result: ScanResult, opts: RenderOpt
       return renderJson(result);
     case 'sarif':
       return renderSarif(result);
+    case 'junit':
+      return renderJunit(result);
+    case 'codeclimate':
+      return renderCodeClimate(result);
   }
 }
