@@ -3,7 +3,9 @@ import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { findConfigFile, loadConfigFile } from '../config/load.js';
 import type { KraitConfig } from '../config/types.js';
-import { DEFAULT_MAX_FILE_SIZE, scan } from '../engine/scan.js';
+import { DEFAULT_MAX_FILE_SIZE, scan, type ScanProgress } from '../engine/scan.js';
+import { DEFAULT_CACHE_DIR } from '../cache/results.js';
+import { progressLine } from './progress.js';
 import { mergeAudit } from '../deps/merge.js';
 import { onlineFrom, runAudit } from '../deps/run.js';
 import { UsageError } from '../errors.js';
@@ -101,6 +103,7 @@ export async function runScanCommand(paths: string[], flags: ScanFlags): Promise
   const baselineFile = flags.baseline ?? config.baseline;
   const baselineEntries = baselineFile && !flags.writeBaseline ? readBaseline(baselineFile) : undefined;
   const changed = flags.diffBase !== undefined ? changedLinesSince(flags.diffBase, gitDirOf(paths, cwd)) : undefined;
+  const progress = progressLine(process.stderr, { force: flags.progress === true, quiet: flags.quiet === true });
   const result = await scan({
     paths,
     cwd,
@@ -118,7 +121,9 @@ export async function runScanCommand(paths: string[], flags: ScanFlags): Promise
     jobs: flags.jobs ?? config.jobs ?? availableParallelism(),
     ignoreSuppressions: flags.ignoreSuppressions === true,
     ...(config.taint ? { taint: config.taint } : {}),
-  });
+    ...(flags.cache === false ? {} : { cacheDir: path.resolve(cwd, flags.cacheDir ?? path.join(root, DEFAULT_CACHE_DIR)) }),
+    ...(progress ? { onProgress: (p: ScanProgress) => progress.update(p) } : {}),
+  }).finally(() => progress?.end());
   if (flags.deps !== false && config.deps?.enabled !== false) {
     const audit = await runAudit({
       paths,

@@ -49,6 +49,8 @@ export interface ScanResult {
   rules: RuleDescriptor[];
   /** Present when the scan compared against a baseline (--baseline). */
   baseline?: BaselineOutcome;
+  /** How the result cache served this scan; for tests and the progress line, never part of a report. */
+  cache?: { reused: number; analysed: number };
   /** Present when only findings on changed lines are kept (--diff-base). */
   diffBase?: DiffBaseInfo;
 }
