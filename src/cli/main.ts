@@ -77,6 +77,7 @@ function buildProgram(setExit: (code: number) => void): Command {
     .option('--show-baselined', 'text format: also print findings the baseline accepts')
     .option('--diff-base <ref>', 'report only findings on lines added or changed since the merge base with this git revision')
     .option('--progress', 'show the progress line on stderr even when it is not a terminal')
+    .option('--project <dir>', 'analyse this whole folder (taint sees every module) and report only on the paths given (pre-commit)')
     .option('-q, --quiet', 'no progress line or status messages on stderr')
     .action(async (paths: string[], flags: ScanFlags) => {
       setExit(await runScanCommand(paths, flags));

@@ -1,4 +1,4 @@
-import { statSync, writeFileSync } from 'node:fs';
+import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { findConfigFile, loadConfigFile } from '../config/load.js';
@@ -15,7 +15,7 @@ import { ruleCatalog } from '../rules/catalog.js';
 import { isKnownSelector, suggestSelector } from '../rules/selectors.js';
 import { scanRoot } from '../workspace/discover.js';
 import { readBaseline, writeBaseline } from '../findings/baseline.js';
-import { baselineScan, counts, keepChanged } from '../engine/narrow.js';
+import { baselineScan, counts, keepChanged, keepFiles } from '../engine/narrow.js';
 import { changedLinesSince } from '../vcs/git.js';
 
 export interface ScanFlags {
@@ -55,6 +55,8 @@ export interface ScanFlags {
   /** Force the progress line even when stderr is not a terminal. */
   progress?: boolean;
   quiet?: boolean;
+  /** Analyse this whole folder; the paths given only select which files' findings are reported. */
+  project?: string;
 }
 
 function checkSelectors(flag: string, selectors: string[] | undefined): void {
@@ -93,8 +95,17 @@ function gitDirOf(paths: string[], cwd: string): string {
   }
 }
 
-export async function runScanCommand(paths: string[], flags: ScanFlags): Promise<number> {
+/** With --project, the scan covers the project folder, and the paths given narrow the report to themselves. */
+function reportOnly(paths: string[], flags: ScanFlags, cwd: string): { scanPaths: string[]; only?: string[] } {
+  if (flags.project === undefined) return { scanPaths: paths };
+  const project = path.resolve(cwd, flags.project);
+  if (!existsSync(project)) throw new UsageError(`--project: ${flags.project} does not exist`);
+  return { scanPaths: [project], only: paths.map((p) => path.resolve(cwd, p)) };
+}
+
+export async function runScanCommand(givenPaths: string[], flags: ScanFlags): Promise<number> {
   const cwd = process.cwd();
+  const { scanPaths: paths, only } = reportOnly(givenPaths, flags, cwd);
   checkSelectors('--select', flags.select);
   checkSelectors('--ignore', flags.ignore);
   const config = loadConfig(flags, paths, cwd);
@@ -149,6 +160,7 @@ export async function runScanCommand(paths: string[], flags: ScanFlags): Promise
     mergeAudit(result, audit);
   }
   if (changed) keepChanged(result, changed);
+  if (only) keepFiles(result, only.map((abs) => path.relative(result.root, abs).split(path.sep).join('/')));
   if (flags.writeBaseline) {
     const n = writeBaseline(flags.writeBaseline, result.findings);
     if (!flags.quiet) process.stderr.write(`krait: wrote ${n} finding${n === 1 ? '' : 's'} to the baseline ${flags.writeBaseline}\n`);

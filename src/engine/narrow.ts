@@ -34,6 +34,18 @@ export function keepChanged(result: ScanResult, changed: ChangedLines): void {
   recount(result);
 }
 
+/**
+ * Keeps the findings in the given files or folders (relative to the root; '' is the root), or whose trace passes
+ * through them, and their notices: the files a commit stages, when the whole project was analysed so that taint
+ * sees every module.
+ */
+export function keepFiles(result: ScanResult, relPaths: readonly string[]): void {
+  const inside = (p: string) => relPaths.some((r) => r === '' || p === r || p.startsWith(`${r}/`));
+  result.findings = result.findings.filter((f) => inside(f.location.path) || (f.trace ?? []).some((s) => inside(s.location.path)));
+  result.notices = result.notices.filter((n) => inside(n.path));
+  recount(result);
+}
+
 export function baselineScan(result: ScanResult, entries: readonly BaselineEntry[], file: string): void {
   result.baseline = applyBaseline(result.findings, entries, file);
   recount(result);
