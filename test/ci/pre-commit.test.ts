@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { makeTree, repoRoot } from '../helpers/cli.js';
 
 const CLI = path.join(repoRoot, 'dist/bundle/main.js');
@@ -26,11 +27,8 @@ function run(cwd: string, cmd: string, ...args: string[]) {
   return { status: r.status, out: `${r.stdout}${r.stderr}` };
 }
 
-/** pre-commit's own reading of the manifest, as JSON (YAML is pre-commit's; it ships the parser). */
 function manifest(): Record<string, unknown>[] {
-  const r = spawnSync('python3', ['-c', 'import json, sys, yaml; print(json.dumps(yaml.safe_load(open(sys.argv[1]))))', MANIFEST], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(r.stderr);
-  return JSON.parse(r.stdout);
+  return parse(fs.readFileSync(MANIFEST, 'utf8'));
 }
 
 /**
