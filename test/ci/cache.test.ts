@@ -1,33 +1,18 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { scan, type ScanRequest } from '../../src/engine/scan.js';
+import { scanProject } from '../helpers/analyze.js';
 import { makeTree, runCli } from '../helpers/cli.js';
 
 const VIEWS = ['from flask import Flask, request', 'from helpers import run', 'app = Flask(__name__)', '', '@app.route("/a")', 'def a():', '    return run(request.args["c"])', ''].join('\n');
 const HELPERS = ['import os', '', 'def run(cmd):', '    os.system(cmd)', ''].join('\n');
 const OTHER = ['import subprocess', '', 'def g(x):', '    subprocess.call(x, shell=True)', ''].join('\n');
 
-function request(dir: string, cacheDir: string): ScanRequest {
-  return {
-    paths: ['.'],
-    cwd: dir,
-    include: [],
-    exclude: [],
-    severity: 'low',
-    confidence: 'low',
-    perFileIgnores: {},
-    perFileBase: dir,
-    ruleOptions: {},
-    maxFileSize: 1_000_000,
-    respectGitignore: true,
-    jobs: 1,
-    ignoreSuppressions: false,
-    cacheDir,
-  };
+function request(dir: string, cacheDir: string, select?: string[]) {
+  return scanProject(dir, { cacheDir, ...(select ? { select } : {}) });
 }
 
-function ids(r: Awaited<ReturnType<typeof scan>>): string[] {
+function ids(r: Awaited<ReturnType<typeof scanProject>>): string[] {
   return r.findings.map((f) => `${f.location.path}:${f.location.startLine}:${f.ruleId}`);
 }
 
@@ -35,16 +20,16 @@ describe('result cache (engine)', () => {
   it('reuses every file when nothing changed, and re-analyses only what a change touches', async () => {
     const dir = makeTree({ 'views.py': VIEWS, 'helpers.py': HELPERS, 'other.py': OTHER, 'lib/util.py': 'X = 1\n' });
     const cacheDir = path.join(dir, '.krait-cache');
-    const cold = await scan(request(dir, cacheDir));
+    const cold = await request(dir, cacheDir);
     expect(cold.cache).toEqual({ reused: 0, analysed: 4 });
-    const warm = await scan(request(dir, cacheDir));
+    const warm = await request(dir, cacheDir);
     expect(warm.cache).toEqual({ reused: 4, analysed: 0 });
     expect(ids(warm)).toEqual(ids(cold));
     expect(warm.findings).toEqual(cold.findings);
 
     // One file changed, not reachable from the web: only it is analysed; the flow into helpers.py stands.
     fs.writeFileSync(path.join(dir, 'other.py'), `${OTHER}    subprocess.call(x + "!", shell=True)\n`);
-    const one = await scan(request(dir, cacheDir));
+    const one = await request(dir, cacheDir);
     expect(one.cache).toEqual({ reused: 3, analysed: 1 });
     expect(ids(one)).toContain('helpers.py:4:K702');
     expect(ids(one)).toContain('other.py:5:K110');
@@ -52,32 +37,32 @@ describe('result cache (engine)', () => {
     // views.py stops passing request data: the taint finding in the unchanged helpers.py goes, because the
     // solve runs over every file's facts, cached or fresh.
     fs.writeFileSync(path.join(dir, 'views.py'), VIEWS.replace('run(request.args["c"])', 'run("ls")'));
-    const fixed = await scan(request(dir, cacheDir));
+    const fixed = await request(dir, cacheDir);
     expect(ids(fixed).filter((id) => id.endsWith('K702'))).toEqual([]);
     // views.py changed; helpers.py is still reached from it: nothing else is analysed again.
     expect(fixed.cache).toEqual({ reused: 3, analysed: 1 });
 
     // A new module changes the project's module list, which every file's taint facts depend on.
     fs.writeFileSync(path.join(dir, 'lib/new.py'), 'Y = 2\n');
-    const added = await scan(request(dir, cacheDir));
+    const added = await request(dir, cacheDir);
     expect(added.cache).toEqual({ reused: 0, analysed: 5 });
   });
 
   it('analyses a file again when a change moves it into the web-reachable part of the project', async () => {
     const dir = makeTree({ 'views.py': VIEWS, 'helpers.py': HELPERS, 'other.py': OTHER });
     const cacheDir = path.join(dir, 'c');
-    await scan(request(dir, cacheDir));
+    await request(dir, cacheDir);
     // views.py now imports other.py too: other.py's facts are taken in full, so it is analysed again.
     fs.writeFileSync(path.join(dir, 'views.py'), VIEWS.replace('from helpers import run', 'from helpers import run\nfrom other import g'));
-    const r = await scan(request(dir, cacheDir));
+    const r = await request(dir, cacheDir);
     expect(r.cache).toEqual({ reused: 1, analysed: 2 });
   });
 
   it('other rule options are another program: nothing is reused', async () => {
     const dir = makeTree({ 'a.py': HELPERS });
     const cacheDir = path.join(dir, 'c');
-    await scan(request(dir, cacheDir));
-    const r = await scan({ ...request(dir, cacheDir), select: ['K111'] });
+    await request(dir, cacheDir);
+    const r = await request(dir, cacheDir, ['K111']);
     expect(r.cache).toEqual({ reused: 0, analysed: 1 });
   });
 });
