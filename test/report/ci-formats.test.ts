@@ -135,3 +135,16 @@ describe('CI formats through the CLI', () => {
     expect(issues.length).toBe(2);
   });
 });
+
+describe('CI formats never print a secret', () => {
+  it('junit and codeclimate show only the masked token', () => {
+    const token = `ghp_${'Zq7XvB2mK9pL4wR8tY1uN6cE3hJ5sD0fA2gQ'}`;
+    const dir = makeTree({ 'settings.py': `GITHUB_TOKEN = "${token}"\n` });
+    for (const format of ['junit', 'codeclimate']) {
+      const r = runCli(['scan', '.', '--no-deps', '--format', format], { cwd: dir });
+      expect(r.status).toBe(1);
+      expect(r.stdout).toContain('ghp_');
+      expect(r.stdout).not.toContain(token.slice(4, 16));
+    }
+  });
+});
