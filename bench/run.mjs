@@ -22,13 +22,16 @@ const SKIP_DIRS = new Set(['site-packages', 'dist-packages']);
 
 const TARGET_SPEEDUP = 15; // krait at least this many times faster than bandit on stdlib
 const TARGET_PEAK_MB = 400; // krait peak RSS below this on every corpus
+const TARGET_WARM = 0.1; // a second scan with nothing changed costs at most this share of the first (cache)
 
 // ---------------------------------------------------------------------------------------------
 // The two tool invocations. Adapt these when the CLIs change.
 
 /** krait command line for one scan. `outFile` receives the JSON report. */
-function kraitCommand({ corpus, outFile, opts }) {
+function kraitCommand({ corpus, outFile, opts, cacheDir }) {
   const args = [KRAIT_MAIN, 'scan', corpus.path, '--format', 'json', '--output', outFile, '--exit-zero'];
+  // The plain rows measure a full analysis: no result cache (which would also land in the corpus folder).
+  args.push(...(cacheDir ? ['--cache-dir', cacheDir] : ['--no-cache']));
   if (opts.jobs) args.push('--jobs', String(opts.jobs));
   args.push(...opts.extraArgs);
   return { cmd: process.execPath, args };
@@ -87,6 +90,7 @@ const USAGE = `usage: node bench/run.mjs [options]   (or: npm run bench -- [opti
   --bandit-runs N             bandit runs per corpus (default 1)
   --jobs N                    passed to krait as --jobs (default: krait's own, one per core)
   --no-bandit                 do not run bandit
+  --no-warm                   skip the result-cache rows (a cold scan into an empty cache, then a warm one)
   --extra-args "..."          appended to the krait command line, e.g. "--select ALL"
   --json FILE                 also write the raw numbers as JSON
   --no-build                  do not (re)build krait before running it
@@ -137,6 +141,7 @@ function parseOptions(argv) {
     banditRuns: 1,
     jobs: undefined,
     bandit: true,
+    warm: true,
     extraArgs: [],
     json: undefined,
     build: true,
@@ -173,6 +178,9 @@ function parseOptions(argv) {
         break;
       case '--jobs':
         o.jobs = positiveInt(name, value());
+        break;
+      case '--no-warm':
+        o.warm = false;
         break;
       case '--no-bandit':
         o.bandit = false;
@@ -467,6 +475,35 @@ async function runKrait(corpus, opts, env) {
   return summarise(row);
 }
 
+/**
+ * The result cache: per run, a cold scan into an empty cache folder, then a warm one with nothing changed. The
+ * warm report must list the same findings as the cold one.
+ */
+async function runKraitCache(corpus, opts, env) {
+  const cold = { corpus: corpus.name, tool: 'krait cold (cache)', runs: [] };
+  const warm = { corpus: corpus.name, tool: 'krait warm (cache)', runs: [] };
+  if (env.kraitError) return [{ ...cold, failed: env.kraitError.reason }, { ...warm, failed: env.kraitError.reason }];
+  const cacheDir = path.join(tmpDir, `cache-${corpus.name}`);
+  for (let i = 1; i <= opts.runs; i++) {
+    fs.rmSync(cacheDir, { recursive: true, force: true });
+    const reports = [];
+    for (const row of [cold, warm]) {
+      const outFile = path.join(tmpDir, `krait-${corpus.name}-${row === cold ? 'cold' : 'warm'}-${i}.json`);
+      const { cmd, args } = kraitCommand({ corpus, outFile, opts, cacheDir });
+      if (i === 1) log(`$ ${[cmd, ...args].map(shellQuote).join(' ')}`);
+      const r = await measure(cmd, args, { timeout: opts.timeout, haveTime: env.haveTime });
+      const failure = describeFailure(r, r.code !== 0 ? `exit code ${r.code}` : undefined);
+      if (failure) return [{ ...cold, failed: failure, stderrTail: tail(r.stderr || r.stdout) }, { ...warm, failed: failure }];
+      const parsed = parseKraitReport(outFile);
+      reports.push(JSON.stringify(JSON.parse(fs.readFileSync(outFile, 'utf8')).findings));
+      log(`  ${row.tool} ${corpus.name} run ${i}/${opts.runs}: ${fmtWall(r.wall)} s, ${fmtMB(r.peakMB)} MB, ${parsed.findings} findings`);
+      row.runs.push({ wall: r.wall, peakMB: r.peakMB, ...parsed });
+    }
+    if (reports[0] !== reports[1]) return [{ ...cold, failed: 'warm findings differ from cold' }, { ...warm, failed: 'warm findings differ from cold' }];
+  }
+  return [summarise(cold), summarise(warm)];
+}
+
 async function runBandit(corpus, opts, env) {
   const row = { corpus: corpus.name, tool: 'bandit', runs: [] };
   for (let i = 1; i <= opts.banditRuns; i++) {
@@ -599,6 +636,19 @@ function ratios(corpora, rows) {
   return out;
 }
 
+/** Warm scan cost as a share of the cold one, per corpus. */
+function warmRatios(corpora, rows) {
+  const out = [];
+  for (const c of corpora) {
+    const cold = rows.find((r) => r.corpus === c.name && r.tool === 'krait cold (cache)');
+    const warm = rows.find((r) => r.corpus === c.name && r.tool === 'krait warm (cache)');
+    if (!cold || !warm || cold.failed || warm.failed) continue;
+    const share = warm.wall / cold.wall;
+    out.push({ corpus: c.name, share, text: `${c.name}: a warm scan (nothing changed) costs ${(share * 100).toFixed(1)}% of a cold one (${fmtWall(warm.wall)} s / ${fmtWall(cold.wall)} s)` });
+  }
+  return out;
+}
+
 function verdicts(ratioList, rows) {
   const std = ratioList.find((r) => r.corpus === 'stdlib' && r.speedup != null);
   const speed = std
@@ -614,9 +664,15 @@ function verdicts(ratioList, rows) {
       detail: `max ${fmtMB(worst.peakMB)} MB on ${worst.corpus}`,
     };
   }
+  const warmList = ratioList.filter((r) => r.share != null);
+  const worstWarm = warmList.reduce((a, b) => (a && a.share >= b.share ? a : b), undefined);
+  const warm = worstWarm
+    ? { status: worstWarm.share <= TARGET_WARM ? 'PASS' : 'FAIL', detail: `max ${(worstWarm.share * 100).toFixed(1)}% on ${worstWarm.corpus}` }
+    : { status: 'N/A', detail: 'no warm rows' };
   return [
     { target: `krait >= ${TARGET_SPEEDUP}x faster than bandit on stdlib`, ...speed },
     { target: `krait peak memory < ${TARGET_PEAK_MB} MB`, ...mem },
+    { target: `warm krait scan <= ${TARGET_WARM * 100}% of cold`, ...warm },
   ];
 }
 
@@ -679,6 +735,7 @@ async function main() {
     const cacheDirs = [path.join(c.path, '.krait-cache'), path.join(tmpDir, '.krait-cache')];
     const hadCache = cacheDirs.map((d) => fs.existsSync(d));
     rows.push({ ...(await runKrait(c, opts, env)), corpusFiles: c.files });
+    if (opts.warm) rows.push(...(await runKraitCache(c, opts, env)).map((r) => ({ ...r, corpusFiles: c.files })));
     cacheDirs.forEach((d, i) => {
       if (!hadCache[i] && fs.existsSync(d)) log(`warning: krait created ${d}; later runs may be measuring a warm cache`);
     });
@@ -701,7 +758,7 @@ async function main() {
     );
   }
   for (const c of corpora) if (c.skip) out.push(`| ${c.name} | — | — | — | — | — | — | skipped: ${c.skip} |`);
-  const ratioList = ratios(corpora, rows);
+  const ratioList = [...ratios(corpora, rows), ...warmRatios(corpora, rows)];
   if (ratioList.length > 0) out.push('', ...ratioList.map((r) => r.text));
   const verdictList = verdicts(ratioList, rows);
   out.push('', ...verdictList.map((v) => `${v.status}: ${v.target} (${v.detail})`));

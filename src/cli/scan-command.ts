@@ -1,9 +1,11 @@
-import { writeFileSync } from 'node:fs';
+import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { findConfigFile, loadConfigFile } from '../config/load.js';
 import type { KraitConfig } from '../config/types.js';
-import { DEFAULT_FILE_TIMEOUT_S, DEFAULT_MAX_FILE_SIZE, scan } from '../engine/scan.js';
+import { DEFAULT_FILE_TIMEOUT_S, DEFAULT_MAX_FILE_SIZE, scan, type ScanProgress } from '../engine/scan.js';
+import { DEFAULT_CACHE_DIR } from '../cache/results.js';
+import { progressLine } from './progress.js';
 import { mergeAudit } from '../deps/merge.js';
 import { onlineFrom, runAudit } from '../deps/run.js';
 import { UsageError } from '../errors.js';
@@ -12,6 +14,9 @@ import { render, type OutputFormat } from '../report/index.js';
 import { ruleCatalog } from '../rules/catalog.js';
 import { isKnownSelector, resolveEnabledRules, suggestSelector } from '../rules/selectors.js';
 import { scanRoot } from '../workspace/discover.js';
+import { readBaseline, writeBaseline } from '../findings/baseline.js';
+import { baselineScan, counts, keepChanged, keepFiles } from '../engine/narrow.js';
+import { changedLinesSince } from '../vcs/git.js';
 
 export interface ScanFlags {
   format: OutputFormat;
@@ -40,6 +45,21 @@ export interface ScanFlags {
   offline?: boolean;
   osvDb?: string;
   cacheDir?: string;
+  /** Record the reported findings as the accepted state in this file. */
+  writeBaseline?: string;
+  /** Compare with this baseline: its findings are flagged and do not count for the exit status. */
+  baseline?: string;
+  /** Text format: also print findings the baseline accepts. */
+  showBaselined?: boolean;
+  /** Report only findings on lines changed since the merge base with this git revision. */
+  diffBase?: string;
+  /** false for --no-cache. */
+  cache?: boolean;
+  /** Force the progress line even when stderr is not a terminal. */
+  progress?: boolean;
+  quiet?: boolean;
+  /** Analyse this whole folder; the paths given only select which files' findings are reported. */
+  project?: string;
 }
 
 function checkSelectors(flag: string, selectors: string[] | undefined): void {
@@ -75,13 +95,37 @@ function checkSomethingSelected(select: string[] | undefined, ignore: string[] |
   throw new UsageError(`no rule selected: ${what}`);
 }
 
-export async function runScanCommand(paths: string[], flags: ScanFlags): Promise<number> {
+/** Where to ask git from: the first path scanned (the scan root may lie above the repository). */
+function gitDirOf(paths: string[], cwd: string): string {
+  const first = path.resolve(cwd, paths[0] ?? '.');
+  try {
+    return statSync(first).isDirectory() ? first : path.dirname(first);
+  } catch {
+    return path.dirname(first);
+  }
+}
+
+/** With --project, the scan covers the project folder, and the paths given narrow the report to themselves. */
+function reportOnly(paths: string[], flags: ScanFlags, cwd: string): { scanPaths: string[]; only?: string[] } {
+  if (flags.project === undefined) return { scanPaths: paths };
+  const project = path.resolve(cwd, flags.project);
+  if (!existsSync(project)) throw new UsageError(`--project: ${flags.project} does not exist`);
+  return { scanPaths: [project], only: paths.map((p) => path.resolve(cwd, p)) };
+}
+
+export async function runScanCommand(givenPaths: string[], flags: ScanFlags): Promise<number> {
   const cwd = process.cwd();
+  const { scanPaths: paths, only } = reportOnly(givenPaths, flags, cwd);
   checkSelectors('--select', flags.select);
   checkSelectors('--ignore', flags.ignore);
   const config = loadConfig(flags, paths, cwd);
   checkSomethingSelected(flags.select ?? config.select, flags.ignore ?? config.ignore);
   const root = scanRoot(paths, cwd);
+  // A bad baseline or a missing repository fails before the scan spends its time.
+  const baselineFile = flags.baseline ?? config.baseline;
+  const baselineEntries = baselineFile && !flags.writeBaseline ? readBaseline(baselineFile) : undefined;
+  const changed = flags.diffBase !== undefined ? changedLinesSince(flags.diffBase, gitDirOf(paths, cwd)) : undefined;
+  const progress = progressLine(process.stderr, { force: flags.progress === true, quiet: flags.quiet === true });
   const result = await scan({
     paths,
     cwd,
@@ -101,7 +145,9 @@ export async function runScanCommand(paths: string[], flags: ScanFlags): Promise
     ignoreSuppressions: flags.ignoreSuppressions === true,
     ...(config.taint ? { taint: config.taint } : {}),
     ...(config.sourceRoots ? { sourceRoots: config.sourceRoots } : {}),
-  });
+    ...(flags.cache === false ? {} : { cacheDir: path.resolve(cwd, flags.cacheDir ?? path.join(root, DEFAULT_CACHE_DIR)) }),
+    ...(progress ? { onProgress: (p: ScanProgress) => progress.update(p) } : {}),
+  }).finally(() => progress?.end());
   if (flags.deps !== false && config.deps?.enabled !== false) {
     const audit = await runAudit({
       paths,
@@ -126,7 +172,19 @@ export async function runScanCommand(paths: string[], flags: ScanFlags): Promise
     });
     mergeAudit(result, audit);
   }
-  const text = render(flags.format, result, { color: useColor(flags), showSuppressed: flags.showSuppressed === true });
+  if (changed) keepChanged(result, changed);
+  if (only) keepFiles(result, only.map((abs) => path.relative(result.root, abs).split(path.sep).join('/')));
+  if (flags.writeBaseline) {
+    const n = writeBaseline(flags.writeBaseline, result.findings);
+    if (!flags.quiet) process.stderr.write(`krait: wrote ${n} finding${n === 1 ? '' : 's'} to the baseline ${flags.writeBaseline}\n`);
+  } else if (baselineFile && baselineEntries) {
+    baselineScan(result, baselineEntries, baselineFile);
+  }
+  const text = render(flags.format, result, {
+    color: useColor(flags),
+    showSuppressed: flags.showSuppressed === true,
+    showBaselined: flags.showBaselined === true,
+  });
   if (flags.output) {
     try {
       writeFileSync(flags.output, text);
@@ -143,6 +201,7 @@ export async function runScanCommand(paths: string[], flags: ScanFlags): Promise
     process.stderr.write(`krait: strict: ${incomplete.length} Python ${incomplete.length === 1 ? 'file' : 'files'} not analysed in full: ${shown}\n`);
     return 2;
   }
-  const reported = result.findings.some((f) => !f.suppression);
+  // Writing a baseline accepts today's findings: that run succeeds.
+  const reported = !flags.writeBaseline && result.findings.some(counts);
   return reported && !flags.exitZero ? 1 : 0;
 }

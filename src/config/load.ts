@@ -331,6 +331,7 @@ const TOP_LEVEL_KEYS: Readonly<Record<string, Field<KraitConfig>>> = {
   jobs: field('jobs', positiveInteger),
   strict: field('strict', boolean),
   'file-timeout': field('fileTimeout', positiveInteger),
+  baseline: field('baseline', pathSetting()),
   deps: field('deps', depsSection),
   taint: field('taint', taintSection),
   'source-roots': field('sourceRoots', pathList),

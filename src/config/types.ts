@@ -26,6 +26,8 @@ export interface KraitConfig {
   strict?: boolean;
   /** Seconds of analysis a file may take before it is cut short. */
   fileTimeout?: number;
+  /** A baseline file (see --baseline), resolved against the config file's folder. */
+  baseline?: string;
   /** `[tool.krait.deps]`: the dependency audit. */
   deps?: DepsConfig;
   /** `[tool.krait.taint]`: sources, sinks, sanitizers and propagators added by qualified name. */

@@ -27,7 +27,7 @@ export interface Pool {
    * idle); results come back in the order of `tasks`, so the output does not depend on the number of workers
    * or on timing.
    */
-  run(tasks: readonly FileTask[], sizes: readonly number[]): Promise<FileResult[]>;
+  run(tasks: readonly FileTask[], sizes: readonly number[], onDone?: () => void): Promise<FileResult[]>;
   /** Completes the setup of workers started with `taintPending`: their files' taint steps wait for it. */
   setTaint(taint: TaintSetup): void;
   /** Stops the workers without running anything (a scan that failed before its tasks were known). */
@@ -68,7 +68,7 @@ export function startPool(setup: WorkerSetup, jobs: number, heapMb = WORKER_HEAP
       taint = t;
       for (const s of slots) s.worker.postMessage({ type: 'taint', taint: t } satisfies ToWorker);
     },
-    run(tasks, sizes) {
+    run(tasks, sizes, onDone) {
       // Indices still to send, largest file first; a task given back by a dead worker goes to the front.
       const queue = tasks.map((_, i) => i).sort((a, b) => sizes[b] - sizes[a] || a - b);
       const results: FileResult[] = new Array(tasks.length);
@@ -89,6 +89,7 @@ export function startPool(setup: WorkerSetup, jobs: number, heapMb = WORKER_HEAP
         const finish = (index: number, result: FileResult) => {
           results[index] = result;
           done++;
+          onDone?.();
           if (done === tasks.length) {
             stop();
             resolve(results);

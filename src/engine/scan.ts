@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { codeIdentity, ResultCache, sha256 } from '../cache/results.js';
 import picomatch from 'picomatch';
 import { type Confidence, confidenceRank, type Finding, type Notice, type NoticeKind, type Severity, severityRank } from '../findings/types.js';
 import { configFormat } from '../secrets/config.js';
@@ -44,6 +46,16 @@ export interface ScanRequest {
   taint?: TaintConfig;
   /** `source-roots`: absolute folders imports resolve against (see workspace/modules.ts). */
   sourceRoots?: string[];
+  /** Folder of the per-file result cache (src/cache/); absent: every file is analysed. */
+  cacheDir?: string;
+  /** Told what the scan is doing, for a progress line; never changes the result. */
+  onProgress?: (p: ScanProgress) => void;
+}
+
+export interface ScanProgress {
+  phase: 'reading' | 'analysing' | 'taint';
+  done: number;
+  total: number;
 }
 
 /** Configured roots as folders relative to the scan root; those outside it do not apply. */
@@ -106,6 +118,45 @@ function compareFindings(a: Finding, b: Finding): number {
   );
 }
 
+/** The key part every file shares: the program, the rules that run and their options, the user's taint model. */
+function programKey(setup: WorkerSetup, taint: TaintConfig | undefined): string {
+  return sha256(JSON.stringify([VERSION, codeIdentity(), setup.ruleIds, setup.ruleOptions, setup.maxFileSize, setup.fileTimeoutMs ?? null, taint ?? null]));
+}
+
+/** Reads a file for the taint pre-pass, hashing its bytes on the way (the cache needs both). */
+function readHashed(absPath: string, hashes: Map<string, string>): string | undefined {
+  try {
+    const bytes = readFileSync(absPath);
+    hashes.set(absPath, sha256(bytes));
+    return bytes.toString('latin1');
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Each file's cache key: its bytes and kind, and for taint the project facts its facts depend on (the module
+ * list, and whether a request reaches it). A file that cannot be read gets none: it is analysed every time.
+ */
+function fileKeys(tasks: readonly FileTask[], hashes: Map<string, string>, taint: TaintSetup | undefined): (string | undefined)[] {
+  // Module names (which follow the source roots) and the OpenAPI operations decide what a file's facts call things.
+  const modules = taint?.projectModules ? sha256(JSON.stringify([taint.projectModules, taint.moduleRoots ?? null, taint.operations ?? null])) : '';
+  const web = taint?.webFiles ? new Set(taint.webFiles) : undefined;
+  return tasks.map((t) => {
+    if (!hashes.has(t.absPath)) readHashed(t.absPath, hashes);
+    const content = hashes.get(t.absPath);
+    if (content === undefined) return undefined;
+    const reach = taint ? (web ? String(web.has(t.relPath)) : 'all') : '';
+    return sha256(`${content}\0${t.config ?? 'python'}\0${t.module ?? ''}\0${modules}\0${reach}`);
+  });
+}
+
+/** The key of the whole project's merged results: every file's key, in order; none if a file has none. */
+function projectKey(tasks: readonly FileTask[], keys: readonly (string | undefined)[]): string | undefined {
+  if (keys.length !== tasks.length || keys.some((k) => k === undefined)) return undefined;
+  return sha256(tasks.map((t, i) => `${t.relPath}\0${keys[i]}`).join('\n'));
+}
+
 export async function scan(req: ScanRequest): Promise<ScanResult> {
   const started = performance.now();
   const enabled = resolveEnabledRules(
@@ -140,16 +191,28 @@ export async function scan(req: ScanRequest): Promise<ScanResult> {
     return { absPath: f.absPath, relPath: f.relPath, ...(f.config ? { config: f.config } : {}), ...(module !== undefined ? { module } : {}) };
   });
   const hasTaint = rules.some(isTaintRule);
+  const cache = req.cacheDir ? ResultCache.open(req.cacheDir, discovered.root, programKey(setup, req.taint)) : undefined;
+  const progress = req.onProgress;
+  let done = 0;
+  const fileDone = progress ? () => progress({ phase: 'analysing', done: ++done, total: tasks.length }) : undefined;
+  progress?.({ phase: 'reading', done: 0, total: tasks.length });
   // Workers start, and parse their first (largest) files, while this thread runs the taint pre-pass below, which
-  // reads every file; each file's taint step waits for its result.
+  // reads every file; each file's taint step waits for its result. With results in the cache, which files need
+  // a worker is known only after the pre-pass (their keys depend on it), so the pool starts then, if at all.
   const pool =
-    req.jobs > 1 && tasks.length >= POOL_THRESHOLD ? startPool({ ...setup, ...(hasTaint ? { taintPending: true } : {}) }, Math.min(req.jobs, tasks.length)) : undefined;
+    !cache?.warm && req.jobs > 1 && tasks.length >= POOL_THRESHOLD
+      ? startPool({ ...setup, ...(hasTaint ? { taintPending: true } : {}) }, Math.min(req.jobs, tasks.length))
+      : undefined;
   const running = pool?.run(
     tasks,
     discovered.files.map((f) => f.size),
+    fileDone,
   );
   let taint: TaintSetup | undefined;
+  const hashes = new Map<string, string>();
+  let keys: (string | undefined)[] = [];
   try {
+    const read = cache ? (abs: string) => readHashed(abs, hashes) : undefined;
     if (hasTaint) {
       const files = discovered.files;
       taint = { projectModules: files.map((f) => moduleNameFor(f.relPath)), moduleRoots: roots.map(rootPrefix) };
@@ -158,28 +221,81 @@ export async function scan(req: ScanRequest): Promise<ScanResult> {
       const operations = openApiOperations(files);
       if (operations.length > 0) taint.operations = operations;
       if (!req.taint?.sources?.length) {
-        taint.webFiles = [...webReachable(files, undefined, taint.moduleRoots, operationModules(operations, taint.projectModules))];
+        taint.webFiles = [...webReachable(files, read, taint.moduleRoots, operationModules(operations, taint.projectModules))];
       }
       if (req.taint) taint.config = req.taint;
     }
+    if (cache) keys = fileKeys(tasks, hashes, taint);
   } catch (err) {
     // The scan ends here: the workers stop, and whatever they do meanwhile is not reported.
     running?.catch(() => undefined);
     pool?.close();
     throw err;
   }
-  let results: FileResult[];
-  if (pool && running) {
+  let results: FileResult[] = [];
+  let merged: { results: FileResult[]; notices: Notice[] } | undefined;
+  // Which results are fresh (and go into the cache): all of them, unless the cache answered some.
+  let fresh: number[] = tasks.map((_, i) => i);
+  // Nothing changed at all: the merged results of the last scan (the taint solve included) stand as they are.
+  const whole = cache?.warm ? projectKey(tasks, keys) : undefined;
+  if (cache && whole) merged = cache.getProject<{ results: FileResult[]; notices: Notice[] }>(whole, tasks.map((t) => t.relPath), keys);
+  if (merged) {
+    fresh = [];
+    progress?.({ phase: 'analysing', done: tasks.length, total: tasks.length });
+  } else if (pool && running) {
     if (taint) pool.setTaint(taint);
     results = await running;
   } else {
-    const analyzer = toAnalyzerSetup({ ...setup, ...(taint ? { taint } : {}) });
-    results = [];
-    for (const t of tasks) results.push(await analyzeFile(t, analyzer));
+    results = new Array(tasks.length);
+    if (cache?.warm) {
+      fresh = [];
+      tasks.forEach((t, i) => {
+        const key = keys[i];
+        const hit = key === undefined ? undefined : cache.get<FileResult>(t.relPath, key);
+        if (hit) {
+          results[i] = hit;
+          fileDone?.();
+        } else fresh.push(i);
+      });
+    }
+    const todo = fresh.map((i) => tasks[i]);
+    const late = req.jobs > 1 && todo.length >= POOL_THRESHOLD ? startPool({ ...setup, ...(taint ? { taint } : {}) }, Math.min(req.jobs, todo.length)) : undefined;
+    let out: FileResult[];
+    if (late) {
+      out = await late.run(
+        todo,
+        fresh.map((i) => discovered.files[i].size),
+        fileDone,
+      );
+    } else {
+      const analyzer = toAnalyzerSetup({ ...setup, ...(taint ? { taint } : {}) });
+      out = [];
+      for (const t of todo) {
+        out.push(await analyzeFile(t, analyzer));
+        fileDone?.();
+      }
+    }
+    fresh.forEach((i, k) => {
+      results[i] = out[k];
+    });
   }
-
-  const notices: Notice[] = [...discovered.notices, ...mergeTaint(results, rules)];
-  mergeApp(results);
+  if (cache) {
+    // Stored before the taint merge and the filters below change the results.
+    for (const i of fresh) {
+      const key = keys[i];
+      if (key !== undefined) cache.put(tasks[i].relPath, key, results[i]);
+    }
+  }
+  if (!merged) {
+    if (hasTaint) progress?.({ phase: 'taint', done: tasks.length, total: tasks.length });
+    merged = { results, notices: mergeTaint(results, rules) };
+    mergeApp(merged.results);
+    const key = cache ? projectKey(tasks, keys) : undefined;
+    if (cache && key) cache.putProject(key, merged);
+  }
+  cache?.save();
+  results = merged.results;
+  const notices: Notice[] = [...discovered.notices, ...(cache?.notices ?? []), ...merged.notices];
   const findings: Finding[] = [];
   const perFile = perFileMatchers(req);
   const minSeverity = severityRank(req.severity);
@@ -242,5 +358,6 @@ export async function scan(req: ScanRequest): Promise<ScanResult> {
       jobs: req.jobs,
     },
     rules: rules.map((r) => ({ meta: r.meta, docs: r.docs })),
+    ...(cache ? { cache: { reused: cache.hits, analysed: fresh.length } } : {}),
   };
 }

@@ -1,3 +1,4 @@
+import type { BaselineOutcome } from '../findings/baseline.js';
 import type { Finding, Notice, NoticeKind, Severity } from '../findings/types.js';
 import type { RuleDocs, RuleMeta } from '../rules/types.js';
 
@@ -21,6 +22,8 @@ export interface ScanStats {
   /** Reported (unsuppressed, above thresholds) findings by severity. */
   findingsBySeverity: Record<Severity, number>;
   suppressed: number;
+  /** Findings the baseline accepts (present when a baseline was given); not in `findingsBySeverity`. */
+  baselined?: number;
   durationMs: number;
   jobs: number;
   /** Present when the dependency audit ran. */
@@ -48,4 +51,17 @@ export interface ScanResult {
   stats: ScanStats;
   /** Every rule that ran, sorted by id. */
   rules: RuleDescriptor[];
+  /** Present when the scan compared against a baseline (--baseline). */
+  baseline?: BaselineOutcome;
+  /** How the result cache served this scan; for tests and the progress line, never part of a report. */
+  cache?: { reused: number; analysed: number };
+  /** Present when only findings on changed lines are kept (--diff-base). */
+  diffBase?: DiffBaseInfo;
+}
+
+export interface DiffBaseInfo {
+  ref: string;
+  mergeBase: string;
+  /** Findings left out because neither their location nor their trace touches a changed line. */
+  outside: number;
 }

@@ -103,6 +103,8 @@ export interface Finding {
   suppression?: Suppression;
   /** Dependency findings (K8xx): the package, its version or range, and the advisories. */
   dependency?: DependencyInfo;
+  /** Present (true) when the scan's baseline holds this finding: reported, but not counted for the exit status. */
+  baselined?: boolean;
 }
 
 export type NoticeKind =
@@ -131,7 +133,9 @@ export type NoticeKind =
   /** Secrets: a minified (generated) configuration file left out of the secret scan. */
   | 'minified'
   /** Taint analysis stopped at a budget (a huge function, a project too large to settle): partial results. */
-  | 'taint-budget';
+  | 'taint-budget'
+  /** The result cache could not be used (corrupt, foreign, unreadable): the scan analysed every file. */
+  | 'cache';
 
 export interface Notice {
   kind: NoticeKind;

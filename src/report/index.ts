@@ -1,18 +1,22 @@
 import type { ScanResult } from '../engine/types.js';
 import { maskResult } from './mask.js';
+import { renderCodeClimate } from './codeclimate.js';
 import { renderJson } from './json.js';
+import { renderJunit } from './junit.js';
 import { renderSarif } from './sarif.js';
 import { renderText } from './text.js';
 
-export type OutputFormat = 'text' | 'json' | 'sarif';
+export type OutputFormat = 'text' | 'json' | 'sarif' | 'junit' | 'codeclimate';
 
-export const OUTPUT_FORMATS: readonly OutputFormat[] = ['text', 'json', 'sarif'];
+export const OUTPUT_FORMATS: readonly OutputFormat[] = ['text', 'json', 'sarif', 'junit', 'codeclimate'];
 
 export interface RenderOptions {
   /** Only the text format colours; the others are data and ignore it. */
   color: boolean;
   /** Text only: also print suppressed findings. JSON and SARIF always include them, flagged. */
   showSuppressed?: boolean;
+  /** Text only: also print findings the baseline accepts. JSON and SARIF always include them, flagged. */
+  showBaselined?: boolean;
 }
 
 export function isOutputFormat(value: string): value is OutputFormat {
@@ -34,5 +38,9 @@ export function render(format: OutputFormat, unmasked: ScanResult, opts: RenderO
       return renderJson(result);
     case 'sarif':
       return renderSarif(result);
+    case 'junit':
+      return renderJunit(result);
+    case 'codeclimate':
+      return renderCodeClimate(result);
   }
 }

@@ -35,6 +35,7 @@ const FINDING_KEYS = keys<Finding>()([
   'fingerprint',
   'suppression',
   'dependency',
+  'baselined',
 ]);
 const DEPENDENCY_KEYS = keys<DependencyInfo>()([
   'ecosystem',
@@ -62,6 +63,7 @@ const STATS_KEYS = keys<ScanStats>()([
   'lines',
   'findingsBySeverity',
   'suppressed',
+  'baselined',
   'durationMs',
   'jobs',
   'dependencies',
@@ -88,6 +90,16 @@ export function renderJson(result: ScanResult): string {
     notices: result.notices.map((n) => pick(n, NOTICE_KEYS)),
     stats: stats(result.stats),
     rules: result.rules.map(rule),
+    ...(result.baseline
+      ? {
+          baseline: {
+            file: result.baseline.file,
+            matched: result.baseline.matched,
+            fixed: result.baseline.fixed.map((e) => ({ fingerprint: e.fingerprint, ruleId: e.ruleId, path: e.path, line: e.line, code: e.code })),
+          },
+        }
+      : {}),
+    ...(result.diffBase ? { diffBase: { ref: result.diffBase.ref, mergeBase: result.diffBase.mergeBase, outside: result.diffBase.outside } } : {}),
   };
   return `${JSON.stringify(report, null, 2)}\n`;
 }

@@ -18,6 +18,7 @@ import { pathToFileURL } from 'node:url';
 import type { RuleDescriptor, ScanResult } from '../engine/types.js';
 import type { Confidence, Finding, Location, Notice, Severity, Suppression } from '../findings/types.js';
 import { TOOL_NAME } from './json.js';
+import { ruleDocUri } from './rule-docs.js';
 
 export const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
 const SRCROOT = '%SRCROOT%';
@@ -42,6 +43,9 @@ export function renderSarif(result: ScanResult): string {
     if (!ruleIndex.has(r.meta.id)) ruleIndex.set(r.meta.id, i);
   });
 
+  // The full help of ~150 rules is most of the log (690 KB for a 12-line file); a rule with no result gets its
+  // summary and a link, which is all a viewer shows for it.
+  const withResults = new Set(result.findings.map((f) => f.ruleId));
   const log = {
     $schema: SARIF_SCHEMA_URI,
     version: '2.1.0',
@@ -51,7 +55,7 @@ export function renderSarif(result: ScanResult): string {
           driver: {
             name: TOOL_NAME,
             version: result.toolVersion,
-            rules: result.rules.map(rule),
+            rules: result.rules.map((r) => rule(r, result.toolVersion, withResults.has(r.meta.id))),
           },
         },
         originalUriBaseIds: { [SRCROOT]: { uri: rootUri(result.root) } },
@@ -64,22 +68,27 @@ export function renderSarif(result: ScanResult): string {
             ...(result.stats.filesIncomplete !== undefined ? { properties: { filesIncomplete: result.stats.filesIncomplete } } : {}),
           },
         ],
-        results: result.findings.map((f) => sarifResult(f, ruleIndex.get(f.ruleId))),
+        results: result.findings.map((f) => {
+          const out = sarifResult(f, ruleIndex.get(f.ruleId));
+          // With a baseline, every result says whether it is new; without one, SARIF wants the property absent.
+          if (result.baseline) out.baselineState = f.baselined ? 'unchanged' : 'new';
+          return out;
+        }),
       },
     ],
   };
   return `${JSON.stringify(log, null, 2)}\n`;
 }
 
-function rule(r: RuleDescriptor): Json {
+function rule(r: RuleDescriptor, version: string, full: boolean): Json {
   const { meta, docs } = r;
   return {
     id: meta.id,
     name: meta.name,
     shortDescription: { text: meta.summary },
     // `what` is Markdown, which also reads fine as plain text.
-    fullDescription: { text: docs.what, markdown: docs.what },
-    help: { text: helpText(r), markdown: helpMarkdown(r) },
+    ...(full ? { fullDescription: { text: docs.what, markdown: docs.what }, help: { text: helpText(r), markdown: helpMarkdown(r) } } : {}),
+    helpUri: ruleDocUri(meta, version),
     defaultConfiguration: { level: LEVEL[meta.severity], enabled: meta.defaultEnabled },
     properties: {
       tags: ['security', ...meta.cwe.map((n) => `external/cwe/cwe-${n}`), meta.owasp],

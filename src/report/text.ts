@@ -23,6 +23,8 @@ export interface TextOptions {
   color: boolean;
   /** Also print suppressed findings (marked as such); they are always counted in the summary. */
   showSuppressed?: boolean;
+  /** Also print findings the baseline accepts (marked as such); they are always counted in the summary. */
+  showBaselined?: boolean;
 }
 
 type Colors = ReturnType<typeof pc.createColors>;
@@ -41,8 +43,8 @@ export function renderText(result: ScanResult, opts: TextOptions): string {
   const c = pc.createColors(opts.color);
   const out: string[] = [];
 
-  const shown = result.findings.filter((f) => opts.showSuppressed || !f.suppression);
-  const reported = result.findings.filter((f) => !f.suppression);
+  const shown = result.findings.filter((f) => (opts.showSuppressed || !f.suppression) && (opts.showBaselined || !f.baselined));
+  const reported = result.findings.filter((f) => !f.suppression && !f.baselined);
   for (const finding of shown) {
     out.push(...renderFinding(finding, c), '');
   }
@@ -93,6 +95,7 @@ function renderFinding(f: Finding, c: Colors): string[] {
   }
   if (f.fix) lines.push(note('help:', ` ${clean(f.fix.description)}`));
   if (f.suppression) lines.push(note('suppressed:', ` ${describeSuppression(f.suppression)}`));
+  if (f.baselined) lines.push(note('baselined:', ' accepted by the baseline; not counted'));
   return lines;
 }
 
@@ -332,6 +335,7 @@ function renderSummary(result: ScanResult, c: Colors): string[] {
     ['lines', String(s.lines)],
     ['findings', `${total > 0 ? c.bold(String(total)) : total} (${bySeverity})`],
     ['suppressed', String(s.suppressed)],
+    ...baselineRows(result),
     ...(s.dependencies
       ? [['dependencies', `${s.dependencies.requirements} in ${s.dependencies.manifests} manifest${s.dependencies.manifests === 1 ? '' : 's'} (${s.dependencies.packages} packages), advisories from ${clean(s.dependencies.source)}`] as [string, string]]
       : []),
@@ -342,4 +346,19 @@ function renderSummary(result: ScanResult, c: Colors): string[] {
   // First, where a reader (or a grep in CI) cannot miss it: the findings below do not cover the whole project.
   const warning = incomplete > 0 ? [c.yellow(`incomplete: ${incomplete} ${incomplete === 1 ? 'file' : 'files'} not analysed (see the notices; --strict fails on this)`)] : [];
   return [...warning, c.bold('Summary'), ...rows.map(([label, value]) => `  ${label.padEnd(labelWidth)}  ${value}`)];
+}
+
+/** The baseline's part of the summary: what it accepts, and each of its findings that is gone (fixed). */
+function baselineRows(result: ScanResult): [string, string][] {
+  const rows: [string, string][] = [];
+  if (result.diffBase) {
+    const d = result.diffBase;
+    rows.push(['changed since', `${clean(d.ref)} (merge base ${d.mergeBase.slice(0, 12)}; ${d.outside} finding${d.outside === 1 ? '' : 's'} on unchanged lines left out)`]);
+  }
+  const b = result.baseline;
+  if (!b) return rows;
+  rows.push(['baselined', `${result.stats.baselined ?? b.matched} (in ${clean(b.file)})`]);
+  rows.push(['fixed', String(b.fixed.length)]);
+  for (const e of b.fixed) rows.push(['', `${clean(e.path)}:${e.line}  ${clean(e.ruleId)}  ${clean(e.code)}`]);
+  return rows;
 }

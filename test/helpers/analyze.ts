@@ -41,7 +41,7 @@ export function findingKeys(result: FileResult): string[] {
 }
 
 /** Scans a folder as one project in-process (one thread, no config file), as `krait scan DIR` would. */
-export async function scanProject(dir: string, opts: { select?: string[]; ignore?: string[] } = {}) {
+export async function scanProject(dir: string, opts: { select?: string[]; ignore?: string[]; cacheDir?: string } = {}) {
   const { scan, DEFAULT_MAX_FILE_SIZE } = await import('../../src/engine/scan.js');
   return scan({
     paths: [dir],
@@ -59,5 +59,6 @@ export async function scanProject(dir: string, opts: { select?: string[]; ignore
     respectGitignore: true,
     jobs: 1,
     ignoreSuppressions: false,
+    ...(opts.cacheDir ? { cacheDir: opts.cacheDir } : {}),
   });
 }

@@ -8,7 +8,7 @@ import { sampleResult } from './sample.js';
 describe('render', () => {
   it('dispatches each format to its reporter', () => {
     const result = sampleResult();
-    expect(OUTPUT_FORMATS).toEqual(['text', 'json', 'sarif']);
+    expect(OUTPUT_FORMATS).toEqual(['text', 'json', 'sarif', 'junit', 'codeclimate']);
     expect(render('text', result, { color: false })).toBe(renderText(result, { color: false }));
     expect(render('text', result, { color: false, showSuppressed: true })).toBe(
       renderText(result, { color: false, showSuppressed: true }),

@@ -29,6 +29,7 @@ const NOTICE_KINDS = Object.keys({
   'taint-budget': 1,
   'special-file': 1,
   'time-budget': 1,
+  cache: 1,
 } satisfies Record<NoticeKind, 1>);
 
 function parse(text: string) {
