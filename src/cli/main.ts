@@ -71,6 +71,9 @@ function buildProgram(setExit: (code: number) => void): Command {
     .option('--offline', 'dependency audit: use only the cache and the local database')
     .option('--osv-db <path>', 'dependency audit: an OSV export (zip or folder of <ID>.json records)')
     .option('--cache-dir <dir>', 'dependency audit: cache folder (default: $XDG_CACHE_HOME/krait or the user cache folder)')
+    .option('--fix', 'apply safe fixes in place, then report what is left')
+    .option('--unsafe-fixes', 'with --fix or --diff: also apply fixes that may change behaviour')
+    .option('--diff', 'print the fixes as a unified diff instead of the report; change no file')
     .action(async (paths: string[], flags: ScanFlags) => {
       setExit(await runScanCommand(paths, flags));
     });

@@ -12,6 +12,7 @@ import { render, type OutputFormat } from '../report/index.js';
 import { ruleCatalog } from '../rules/catalog.js';
 import { isKnownSelector, suggestSelector } from '../rules/selectors.js';
 import { scanRoot } from '../workspace/discover.js';
+import { runFixes } from './fix-mode.js';
 
 export interface ScanFlags {
   format: OutputFormat;
@@ -37,6 +38,12 @@ export interface ScanFlags {
   offline?: boolean;
   osvDb?: string;
   cacheDir?: string;
+  /** Apply safe fixes in place, then report what is left. */
+  fix?: boolean;
+  /** With --fix or --diff: unsafe fixes too. */
+  unsafeFixes?: boolean;
+  /** Print the fixes as a unified diff instead of the report; write nothing. */
+  diff?: boolean;
 }
 
 function checkSelectors(flag: string, selectors: string[] | undefined): void {
@@ -69,6 +76,7 @@ export async function runScanCommand(paths: string[], flags: ScanFlags): Promise
   const cwd = process.cwd();
   checkSelectors('--select', flags.select);
   checkSelectors('--ignore', flags.ignore);
+  if (flags.unsafeFixes && !flags.fix && !flags.diff) throw new UsageError('--unsafe-fixes applies with --fix or --diff');
   const config = loadConfig(flags, paths, cwd);
   const root = scanRoot(paths, cwd);
   const result = await scan({
@@ -112,6 +120,11 @@ export async function runScanCommand(paths: string[], flags: ScanFlags): Promise
       ignoreSuppressions: flags.ignoreSuppressions === true,
     });
     mergeAudit(result, audit);
+  }
+  if (flags.fix || flags.diff) {
+    const code = runFixes(result, flags);
+    // After writing, the files are scanned again: the report shows what the fixes left.
+    return code ?? runScanCommand(paths, { ...flags, fix: false, unsafeFixes: false });
   }
   const text = render(flags.format, result, { color: useColor(flags), showSuppressed: flags.showSuppressed === true });
   if (flags.output) {

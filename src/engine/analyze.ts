@@ -1,7 +1,8 @@
 import type { Node, Tree } from 'web-tree-sitter';
 import { fingerprint } from '../findings/fingerprint.js';
 import { collectSuppressions, findSuppression, mayHaveSuppressions, type SuppressionMap } from '../findings/suppressions.js';
-import type { Finding, Location, Notice } from '../findings/types.js';
+import type { Finding, Fix, Location, Notice } from '../findings/types.js';
+import { fixFor } from '../fixes/registry.js';
 import type { ReportInput, Rule, RuleContext, RuleOptions } from '../rules/types.js';
 import type { ConfigFormat } from '../secrets/config.js';
 import { lineOf, lineStartsOf, type TextSpan } from '../secrets/detect.js';
@@ -107,6 +108,8 @@ export interface FindingSource {
   /** 0-based rows of the statement (or line) a suppression comment may sit on. */
   rows(input: ReportInput): [number, number];
   suppressions: SuppressionMap;
+  /** The automatic fix of a report, when its rule has one (src/fixes). */
+  fix?(rule: Rule, input: ReportInput): Fix | undefined;
 }
 
 /**
@@ -153,6 +156,8 @@ export function toFindings(reports: RawFinding[], src: FindingSource): Finding[]
       sources,
     );
     if (suppression) finding.suppression = suppression;
+    const fix = input.secrets ? undefined : src.fix?.(rule, input);
+    if (fix) finding.fix = fix;
     return finding;
   });
 }
@@ -315,6 +320,7 @@ export function runRules(model: ModuleModel, setup: AnalyzerSetup, suppressions:
     },
     rows: (input) => statementHeaderRows(enclosingStatement(nodeOf(input))),
     suppressions,
+    fix: (rule, input) => (input.node ? fixFor(rule.meta.id, input.node, model) : undefined),
   });
 }
 
