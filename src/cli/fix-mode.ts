@@ -3,7 +3,7 @@ import { planFixes, unifiedDiff, writePatches } from '../fixes/files.js';
 import type { ScanFlags } from './scan-command.js';
 
 function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
+  return `${n} ${word}${n === 1 ? '' : word.endsWith('x') ? 'es' : 's'}`;
 }
 
 /**
