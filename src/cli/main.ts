@@ -126,6 +126,17 @@ function buildProgram(setExit: (code: number) => void): Command {
     });
 
   program
+    .command('lsp')
+    .description('run the language server over standard input and output (for editors)')
+    .option('--stdio', 'talk over standard input and output (the only transport; accepted for editors that pass it)')
+    .action(async () => {
+      const { startLanguageServer } = await import('../lsp/server.js');
+      startLanguageServer();
+      // The connection keeps the process alive; it exits when the client sends `exit`.
+      await new Promise<never>(() => undefined);
+    });
+
+  program
     .command('rule')
     .description("print a rule's documentation")
     .argument('<id>', 'rule id or name, e.g. K101 or eval-dynamic')

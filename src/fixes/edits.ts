@@ -23,7 +23,7 @@ function realArguments(list: Node): Node[] {
 /** Removes one argument and the comma that separates it from its neighbour. */
 export function removeArgument(arg: Node): TextChange | undefined {
   const list = arg.parent;
-  if (!list || list.type !== 'argument_list') return undefined;
+  if (list?.type !== 'argument_list') return undefined;
   const args = realArguments(list);
   const i = args.findIndex((a) => a.startIndex === arg.startIndex);
   if (i < 0) return undefined;

@@ -15,7 +15,7 @@ export const flaskDebugEnv: FixProvider = {
       const assignment = node.type === 'assignment' ? node : node.namedChild(0)?.type === 'assignment' ? node.namedChild(0) : null;
       value = assignment?.childForFieldName('right') ?? undefined;
     }
-    if (!value || value.type !== 'true') return undefined;
+    if (value?.type !== 'true') return undefined;
     const os = ensureModule(model, 'os');
     if (!os) return undefined;
     return {
