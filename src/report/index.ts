@@ -1,11 +1,12 @@
 import type { ScanResult } from '../engine/types.js';
+import { renderHtml } from './html.js';
 import { renderJson } from './json.js';
 import { renderSarif } from './sarif.js';
 import { renderText } from './text.js';
 
-export type OutputFormat = 'text' | 'json' | 'sarif';
+export type OutputFormat = 'text' | 'json' | 'sarif' | 'html';
 
-export const OUTPUT_FORMATS: readonly OutputFormat[] = ['text', 'json', 'sarif'];
+export const OUTPUT_FORMATS: readonly OutputFormat[] = ['text', 'json', 'sarif', 'html'];
 
 export interface RenderOptions {
   /** Only the text format colours; the others are data and ignore it. */
@@ -27,5 +28,7 @@ export function render(format: OutputFormat, result: ScanResult, opts: RenderOpt
       return renderJson(result);
     case 'sarif':
       return renderSarif(result);
+    case 'html':
+      return renderHtml(result);
   }
 }
