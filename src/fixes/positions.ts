@@ -3,32 +3,11 @@
  * computed, and applied, as offsets into the text. Both directions live here.
  */
 import type { FixEdit } from '../findings/types.js';
+import { lineOf, lineStartsOf } from '../secrets/detect.js';
 import type { TextChange } from './types.js';
 
-/** Offsets of each line's start; a line ends at `\r\n`, `\r` or `\n`, as the module model splits them. */
-export function lineStarts(text: string): number[] {
-  const starts = [0];
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 10) starts.push(i + 1);
-    else if (c === 13) {
-      if (text.charCodeAt(i + 1) === 10) i++;
-      starts.push(i + 1);
-    }
-  }
-  return starts;
-}
-
-function rowOf(starts: readonly number[], offset: number): number {
-  let lo = 0;
-  let hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (starts[mid] <= offset) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo;
-}
+/** Offsets where lines start (`\r\n`, `\r` or `\n`, as the module model splits them). */
+export const lineStarts = lineStartsOf;
 
 /** 1-based code-point column of an offset within its line. */
 function columnOf(text: string, lineStart: number, offset: number): number {
@@ -60,8 +39,8 @@ export function toFixEdits(text: string, changes: readonly TextChange[]): FixEdi
   return [...changes]
     .sort((a, b) => a.start - b.start || a.end - b.end)
     .map((c) => {
-      const sr = rowOf(starts, c.start);
-      const er = rowOf(starts, c.end);
+      const sr = lineOf(starts, c.start);
+      const er = lineOf(starts, c.end);
       return {
         startLine: sr + 1,
         startColumn: columnOf(text, starts[sr], c.start),
