@@ -10,6 +10,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import {
   type CodeAction,
   createConnection,
+  DidChangeWatchedFilesNotification,
   type Diagnostic,
   type Hover,
   MarkupKind,
@@ -41,6 +42,7 @@ export function startLanguageServer(): void {
   const published = new Map<string, Published>();
   const timers = new Map<string, NodeJS.Timeout>();
   let rootPath: string | undefined;
+  let watchConfig = false;
   let project: Promise<Project | undefined> = Promise.resolve(undefined);
   // Analyses run one at a time, in the order asked, so a slow one cannot publish over a newer one.
   let queue: Promise<unknown> = Promise.resolve();
@@ -104,6 +106,7 @@ export function startLanguageServer(): void {
   };
 
   connection.onInitialize((params) => {
+    watchConfig = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
     const folder = params.workspaceFolders?.[0]?.uri ?? params.rootUri ?? undefined;
     rootPath = folder ? uriToPath(folder) : undefined;
     return {
@@ -116,15 +119,30 @@ export function startLanguageServer(): void {
     };
   });
 
-  connection.onInitialized(() => {
-    const root = rootPath;
-    if (!root) return;
+  /** (Re)reads the configuration and the workspace; a broken configuration is shown, and files are then analysed alone. */
+  const openProject = (root: string) => {
     project = serial(() => Project.open(root, (rel) => documents.get(uriOfRel(rel))?.getText())).catch((err: unknown) => {
-      // A broken configuration file: say so once, and keep serving files one at a time.
       const message = err instanceof Error ? err.message : String(err);
       void connection.window.showErrorMessage(`krait: ${message}`);
       return undefined;
     });
+  };
+
+  connection.onInitialized(() => {
+    const root = rootPath;
+    if (!root) return;
+    openProject(root);
+    if (watchConfig) {
+      void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/{pyproject.toml,krait.toml}' }] });
+    }
+  });
+
+  // An edited pyproject.toml or krait.toml: the settings are read again, and every open file is analysed again.
+  connection.onDidChangeWatchedFiles((params) => {
+    const root = rootPath;
+    if (!root || !params.changes.some((c) => /(?:^|\/)(?:pyproject|krait)\.toml$/.test(c.uri))) return;
+    openProject(root);
+    for (const doc of documents.all()) schedule(doc.uri, 0);
   });
 
   documents.onDidOpen((e) => schedule(e.document.uri, 0));

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,7 +13,9 @@ import { repoRoot } from '../helpers/cli.js';
  * The language server as an editor runs it: `krait lsp` from the built bundle, a child process driven over stdio
  * by a real JSON-RPC client. Set KRAIT_LSP_TRANSCRIPT=<file> to save the session's messages.
  */
-const workspace = path.join(repoRoot, 'test/fixtures/lsp/shop');
+// A copy, since one test edits the workspace's configuration.
+const workspace = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'krait-lsp-')));
+fs.cpSync(path.join(repoRoot, 'test/fixtures/lsp/shop'), workspace, { recursive: true });
 const uri = (name: string) => pathToFileURL(path.join(workspace, name)).href;
 const STORE = uri('store.py');
 const APP = uri('app.py');
@@ -21,6 +24,7 @@ const WAIT_MS = 30_000;
 let child: ChildProcess;
 let conn: MessageConnection;
 const transcript: unknown[] = [];
+const registrations: string[] = [];
 const diagnostics: PublishDiagnosticsParams[] = [];
 const waiters: { test: (p: PublishDiagnosticsParams) => boolean; resolve: (p: PublishDiagnosticsParams) => void }[] = [];
 
@@ -78,6 +82,7 @@ describe.skipIf(!fs.existsSync(bundle))('krait lsp, driven by a JSON-RPC client'
     conn.onNotification((method, params) => log('<-', `notification ${method}`, params));
     conn.onRequest((method, params) => {
       log('<-', `request ${method}`, params);
+      registrations.push(method);
       return null;
     });
     conn.listen();
@@ -97,7 +102,7 @@ describe.skipIf(!fs.existsSync(bundle))('krait lsp, driven by a JSON-RPC client'
       processId: process.pid,
       rootUri: pathToFileURL(workspace).href,
       workspaceFolders: [{ uri: pathToFileURL(workspace).href, name: 'shop' }],
-      capabilities: { textDocument: { publishDiagnostics: { relatedInformation: true } } },
+      capabilities: { textDocument: { publishDiagnostics: { relatedInformation: true } }, workspace: { didChangeWatchedFiles: { dynamicRegistration: true } } },
     });
     expect(result.serverInfo?.name).toBe('krait');
     expect(result.capabilities.hoverProvider).toBe(true);
@@ -193,6 +198,15 @@ describe.skipIf(!fs.existsSync(bundle))('krait lsp, driven by a JSON-RPC client'
     // The taint finding (K701) goes; the query built by concatenation is still reported by the pattern rule
     // (K120), which the taint finding had covered.
     expect(codes(await storeAgain)).toEqual(['11:K120', '17:K201']);
+  }, WAIT_MS);
+
+  it('reads the configuration again when pyproject.toml changes', async () => {
+    expect(registrations).toContain('client/registerCapability');
+    const config = path.join(workspace, 'pyproject.toml');
+    fs.writeFileSync(config, fs.readFileSync(config, 'utf8').replace('ignore = ["K412"]', 'ignore = ["K412", "K201"]'));
+    const next = published(STORE);
+    await notify('workspace/didChangeWatchedFiles', { changes: [{ uri: pathToFileURL(config).href, type: 2 }] });
+    expect(codes(await next)).toEqual(['11:K120']);
   }, WAIT_MS);
 
   it('shuts down and exits cleanly', async () => {
