@@ -89,6 +89,9 @@ function buildProgram(setExit: (code: number) => void): Command {
     .option('--progress', 'show the progress line on stderr even when it is not a terminal')
     .option('--project <dir>', 'analyse this whole folder (taint sees every module) and report only on the paths given (pre-commit)')
     .option('-q, --quiet', 'no progress line or status messages on stderr')
+    .option('--fix', 'apply safe fixes in place, then report what is left')
+    .option('--unsafe-fixes', 'with --fix or --diff: also apply fixes that may change behaviour')
+    .option('--diff', 'print the fixes as a unified diff instead of the report; change no file')
     .action(async (paths: string[], flags: ScanFlags) => {
       setExit(await runScanCommand(paths, flags));
     });
@@ -138,6 +141,17 @@ function buildProgram(setExit: (code: number) => void): Command {
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
     .action((flags: { format: 'text' | 'json' }) => {
       setExit(runRulesCommand(flags.format));
+    });
+
+  program
+    .command('lsp')
+    .description('run the language server over standard input and output (for editors)')
+    .option('--stdio', 'talk over standard input and output (the only transport; accepted for editors that pass it)')
+    .action(async () => {
+      const { startLanguageServer } = await import('../lsp/server.js');
+      startLanguageServer();
+      // The connection keeps the process alive; it exits when the client sends `exit`.
+      await new Promise<never>(() => undefined);
     });
 
   program

@@ -17,6 +17,7 @@ import { scanRoot } from '../workspace/discover.js';
 import { readBaseline, writeBaseline } from '../findings/baseline.js';
 import { baselineScan, counts, keepChanged, keepFiles } from '../engine/narrow.js';
 import { changedLinesSince } from '../vcs/git.js';
+import { runFixes } from './fix-mode.js';
 
 export interface ScanFlags {
   format: OutputFormat;
@@ -60,6 +61,12 @@ export interface ScanFlags {
   quiet?: boolean;
   /** Analyse this whole folder; the paths given only select which files' findings are reported. */
   project?: string;
+  /** Apply safe fixes in place, then report what is left. */
+  fix?: boolean;
+  /** With --fix or --diff: unsafe fixes too. */
+  unsafeFixes?: boolean;
+  /** Print the fixes as a unified diff instead of the report; write nothing. */
+  diff?: boolean;
 }
 
 function checkSelectors(flag: string, selectors: string[] | undefined): void {
@@ -118,6 +125,7 @@ export async function runScanCommand(givenPaths: string[], flags: ScanFlags): Pr
   const { scanPaths: paths, only } = reportOnly(givenPaths, flags, cwd);
   checkSelectors('--select', flags.select);
   checkSelectors('--ignore', flags.ignore);
+  if (flags.unsafeFixes && !flags.fix && !flags.diff) throw new UsageError('--unsafe-fixes applies with --fix or --diff');
   const config = loadConfig(flags, paths, cwd);
   checkSomethingSelected(flags.select ?? config.select, flags.ignore ?? config.ignore);
   const root = scanRoot(paths, cwd);
@@ -174,6 +182,11 @@ export async function runScanCommand(givenPaths: string[], flags: ScanFlags): Pr
   }
   if (changed) keepChanged(result, changed);
   if (only) keepFiles(result, only.map((abs) => path.relative(result.root, abs).split(path.sep).join('/')));
+  if (flags.fix || flags.diff) {
+    const code = runFixes(result, flags);
+    // After writing, the files are scanned again: the report shows what the fixes left.
+    return code ?? runScanCommand(givenPaths, { ...flags, fix: false, unsafeFixes: false });
+  }
   if (flags.writeBaseline) {
     const n = writeBaseline(flags.writeBaseline, result.findings);
     if (!flags.quiet) process.stderr.write(`krait: wrote ${n} finding${n === 1 ? '' : 's'} to the baseline ${flags.writeBaseline}\n`);

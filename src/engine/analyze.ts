@@ -2,7 +2,8 @@ import type { Node, Tree } from 'web-tree-sitter';
 import { fingerprint } from '../findings/fingerprint.js';
 import { codePointColumn, snippetOf } from '../findings/snippet.js';
 import { collectSuppressions, findSuppression, mayHaveSuppressions, type SuppressionMap } from '../findings/suppressions.js';
-import type { Finding, Location, Notice } from '../findings/types.js';
+import type { Finding, Fix, Location, Notice } from '../findings/types.js';
+import { fixFor } from '../fixes/registry.js';
 import type { ReportInput, Rule, RuleContext, RuleOptions } from '../rules/types.js';
 import type { ConfigFormat } from '../secrets/config.js';
 import { lineOf, lineStartsOf, type TextSpan } from '../secrets/detect.js';
@@ -116,6 +117,8 @@ export interface FindingSource {
    * snippet and fingerprint input. Asked only when there is a finding.
    */
   secrets?: () => readonly TextSpan[];
+  /** The automatic fix of a report, when its rule has one (src/fixes). */
+  fix?(rule: Rule, input: ReportInput): Fix | undefined;
 }
 
 /**
@@ -162,6 +165,8 @@ export function toFindings(reports: RawFinding[], src: FindingSource): Finding[]
     );
     if (suppression) finding.suppression = suppression;
     if (input.requires) finding.requires = input.requires;
+    const fix = input.secrets ? undefined : src.fix?.(rule, input);
+    if (fix) finding.fix = fix;
     return finding;
   });
 }
@@ -328,6 +333,7 @@ export function runRules(model: ModuleModel, setup: AnalyzerSetup, suppressions:
     suppressions,
     // The secret rules may be deselected: the file's secrets are masked in other rules' findings all the same.
     secrets: () => pythonSecrets(model).map((h) => h.secret),
+    fix: (rule, input) => (input.node ? fixFor(rule.meta.id, input.node, model) : undefined),
   });
 }
 

@@ -30,8 +30,27 @@ export interface TraceStep {
   message: string;
 }
 
+/** One replacement of a fix: the range (end exclusive, same columns as `Location`) and the text to put there. */
+export interface FixEdit {
+  startLine: number;
+  startColumn: number;
+  endLine: number;
+  endColumn: number;
+  text: string;
+}
+
+/**
+ * `safe` fixes keep the program's behaviour apart from the flaw; `unsafe` ones may change it (a timeout, a new
+ * dependency) and are applied only when asked (`--unsafe-fixes`).
+ */
+export type FixApplicability = 'safe' | 'unsafe';
+
 export interface Fix {
   description: string;
+  /** Present when krait can apply the fix itself (src/fixes); absent for advice only. */
+  applicability?: FixApplicability;
+  /** Replacements in the finding's file, not overlapping, in source order. */
+  edits?: FixEdit[];
 }
 
 /** One advisory behind a dependency finding (OSV). */

@@ -1,14 +1,15 @@
 import type { ScanResult } from '../engine/types.js';
 import { maskResult } from './mask.js';
 import { renderCodeClimate } from './codeclimate.js';
+import { renderHtml } from './html.js';
 import { renderJson } from './json.js';
 import { renderJunit } from './junit.js';
 import { renderSarif } from './sarif.js';
 import { renderText } from './text.js';
 
-export type OutputFormat = 'text' | 'json' | 'sarif' | 'junit' | 'codeclimate';
+export type OutputFormat = 'text' | 'json' | 'sarif' | 'junit' | 'codeclimate' | 'html';
 
-export const OUTPUT_FORMATS: readonly OutputFormat[] = ['text', 'json', 'sarif', 'junit', 'codeclimate'];
+export const OUTPUT_FORMATS: readonly OutputFormat[] = ['text', 'json', 'sarif', 'junit', 'codeclimate', 'html'];
 
 export interface RenderOptions {
   /** Only the text format colours; the others are data and ignore it. */
@@ -42,5 +43,7 @@ export function render(format: OutputFormat, unmasked: ScanResult, opts: RenderO
       return renderJunit(result);
     case 'codeclimate':
       return renderCodeClimate(result);
+    case 'html':
+      return renderHtml(result);
   }
 }

@@ -6,7 +6,7 @@
  * leak into the output unnoticed: the key lists below are checked against the types at compile time.
  */
 import type { RuleDescriptor, ScanResult, ScanStats } from '../engine/types.js';
-import type { DependencyAdvisory, DependencyInfo, Finding, Fix, Location, Notice, Suppression, TraceStep } from '../findings/types.js';
+import type { DependencyAdvisory, DependencyInfo, Finding, Fix, FixEdit, Location, Notice, Suppression, TraceStep } from '../findings/types.js';
 import type { RuleMeta, RuleSources } from '../rules/types.js';
 
 export const JSON_SCHEMA_VERSION = 1;
@@ -51,7 +51,8 @@ const DEPENDENCY_KEYS = keys<DependencyInfo>()([
 const ADVISORY_KEYS = keys<DependencyAdvisory>()(['id', 'aliases', 'summary', 'cvss', 'affected', 'fixed', 'url']);
 const LOCATION_KEYS = keys<Location>()(['path', 'startLine', 'startColumn', 'endLine', 'endColumn']);
 const TRACE_STEP_KEYS = keys<TraceStep>()(['location', 'message']);
-const FIX_KEYS = keys<Fix>()(['description']);
+const FIX_KEYS = keys<Fix>()(['description', 'applicability', 'edits']);
+const FIX_EDIT_KEYS = keys<FixEdit>()(['startLine', 'startColumn', 'endLine', 'endColumn', 'text']);
 const SUPPRESSION_KEYS = keys<Suppression>()(['kind', 'line', 'ids']);
 const NOTICE_KEYS = keys<Notice>()(['kind', 'path', 'line', 'column', 'message', 'skipped']);
 const STATS_KEYS = keys<ScanStats>()([
@@ -122,7 +123,10 @@ function finding(f: Finding): Finding {
   out.cwe = [...f.cwe];
   out.location = location(f.location);
   if (f.trace) out.trace = f.trace.map((s) => ({ ...pick(s, TRACE_STEP_KEYS), location: location(s.location) }));
-  if (f.fix) out.fix = pick(f.fix, FIX_KEYS);
+  if (f.fix) {
+    out.fix = pick(f.fix, FIX_KEYS);
+    if (f.fix.edits) out.fix.edits = f.fix.edits.map((e) => pick(e, FIX_EDIT_KEYS));
+  }
   if (f.suppression) out.suppression = { ...pick(f.suppression, SUPPRESSION_KEYS), ids: [...f.suppression.ids] };
   if (f.dependency) {
     out.dependency = {

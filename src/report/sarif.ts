@@ -168,7 +168,27 @@ function sarifResult(f: Finding, index: number | undefined): Json {
     const fix = dependencyFix(f);
     if (fix) out.fixes = [fix];
   }
+  const code = codeFix(f);
+  if (code) out.fixes = [code];
   return out;
+}
+
+/** A code fix of src/fixes as SARIF: one replacement per edit, in the finding's file. */
+function codeFix(f: Finding): Json | undefined {
+  if (!f.fix?.edits || f.fix.edits.length === 0) return undefined;
+  return {
+    description: { text: f.fix.description },
+    artifactChanges: [
+      {
+        artifactLocation: artifact(f.location.path),
+        replacements: f.fix.edits.map((e) => ({
+          deletedRegion: { startLine: e.startLine, startColumn: e.startColumn, endLine: e.endLine, endColumn: e.endColumn },
+          insertedContent: { text: e.text },
+        })),
+      },
+    ],
+    properties: { applicability: f.fix.applicability },
+  };
 }
 
 /**

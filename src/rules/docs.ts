@@ -1,5 +1,6 @@
 import { ALL_RULES } from './registry.js';
 import type { Rule } from './types.js';
+import { fixProviderFor } from '../fixes/registry.js';
 
 
 /** A rule's documentation as Markdown, the shape `krait rule ID` prints and docs/rules.md collects. */
@@ -44,6 +45,11 @@ export function ruleMarkdown(rule: Rule): string {
     parts.push('', '## Options', '');
     for (const [name, spec] of options) parts.push(`- \`${name}\` (${spec.type}, default \`${JSON.stringify(spec.default)}\`): ${spec.description}`);
     parts.push('', `Set them under \`[tool.krait.rules.${m.id}]\`.`);
+  }
+  const fix = fixProviderFor(m.id);
+  if (fix) {
+    const how = fix.applicability === 'safe' ? '`krait scan --fix` applies it' : 'unsafe: applied only with `krait scan --fix --unsafe-fixes`';
+    parts.push('', '## Fix', '', `\`${fix.name}\` (${how}; editors offer it as a code action): ${fix.summary}`);
   }
   parts.push('', '## References', '', ...rule.docs.references.map((r) => `- ${r}`), '');
   return parts.join('\n');

@@ -5,6 +5,7 @@ import { partialExecutablePath } from './partial-executable-path.js';
 import { shellWildcardInjection } from './shell-wildcard-injection.js';
 import { subprocessDynamicArguments } from './subprocess-dynamic-arguments.js';
 import { subprocessShell } from './subprocess-shell.js';
+import { subprocessShellConstant } from './subprocess-shell-constant.js';
 import type { Rule } from '../types.js';
 
 export const PROCESS_RULES: readonly Rule[] = [
@@ -15,4 +16,5 @@ export const PROCESS_RULES: readonly Rule[] = [
   osExecDynamicProgram,
   partialExecutablePath,
   shellWildcardInjection,
+  subprocessShellConstant,
 ];
