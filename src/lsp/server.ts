@@ -19,6 +19,7 @@ import {
   TextDocuments,
 } from 'vscode-languageserver/node';
 import type { Finding } from '../findings/types.js';
+import { maskFinding } from '../report/mask.js';
 import { suppressionChange } from '../fixes/suppress.js';
 import { ruleMarkdown } from '../rules/docs.js';
 import { findRule } from '../rules/registry.js';
@@ -69,7 +70,8 @@ export function startLanguageServer(): void {
     const doc = documents.get(uri);
     if (!doc) return;
     const lines = splitLines(doc.getText());
-    const shown = displayFindings(findings);
+    // Diagnostics are a report like any other: every text they carry passes through the secret masker.
+    const shown = displayFindings(findings).map(maskFinding);
     const diagnostics = shown.map((f) => toDiagnostic(f, lines, uriOfRel, linesOfRel));
     published.set(uri, { version: doc.version, findings: shown, diagnostics });
     void connection.sendDiagnostics({ uri, version: doc.version, diagnostics });
