@@ -50,11 +50,28 @@ export class FunctionAnalysis extends CallAnalysis {
       case 'return_statement': {
         const value = named(node)[0];
         if (value) {
-          const t = this.expr(value);
+          const v = unparen(value);
+          // A Flask view's `(body, status, headers)` / `(body, headers)`: the body is the page, the headers are
+          // headers (header injection, not XSS).
+          const parts = this.plan.flaskRoute && (v.type === 'tuple' || v.type === 'expression_list') ? named(v) : [];
+          let t: Taint = EMPTY;
+          let body = value;
+          let bodyTaint: Taint;
+          if (parts.length > 1) {
+            const taints = parts.map((p) => this.expr(p));
+            for (const x of taints) t = union(t, x);
+            body = parts[0];
+            bodyTaint = taints[0];
+            const headers = parts.length === 3 ? 2 : ['dictionary', 'list'].includes(unparen(parts[1]).type) ? 1 : -1;
+            if (headers > 0 && taints[headers].length > 0) this.addSink({ rule: 'K716' }, 'response headers returned by the view', parts[headers], taints[headers]);
+          } else {
+            t = this.expr(value);
+            bodyTaint = t;
+          }
           this.ret = union(this.ret, t);
           this.returnedClosure(value);
-          if (this.plan.flaskRoute && t.length > 0 && stringish(this.model, value, 0)) {
-            this.addSink({ rule: 'K707' }, 'response body returned by the view', node, t);
+          if (this.plan.flaskRoute && bodyTaint.length > 0 && stringish(this.model, body, 0)) {
+            this.addSink({ rule: 'K707' }, 'response body returned by the view', node, bodyTaint);
           }
         }
         this.terminated = true;
