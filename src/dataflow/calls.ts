@@ -7,7 +7,7 @@ import { ARGUMENT_METHODS, DECODERS, NON_PROPAGATING, SANITIZER_METHODS, PREDICA
 import type { ArgSpec, SinkRow } from './models/sinks.js';
 import { pinnedFormatArgs } from './url-shape.js';
 import type { CallFacts, SinkFacts, SourceDesc, Taint } from './types.js';
-import { EMPTY, MAX_INLINE, sanitize, union, unsanitize, withStep } from './taint-values.js';
+import { EMPTY, MAX_INLINE, mayBeRandom, sanitize, union, unsanitize, withStep } from './taint-values.js';
 import type { LocalDef } from './analysis-state.js';
 import { constantKey, containerPath, dataclassFields, entryBase, entryKey } from './fields.js';
 import { ExpressionAnalysis, HOST_DERIVED, HOST_WEAK, OWN_PATH, OWN_PATH_SAFE, PINNED_SAFE, qualifiedSource, suffixSanitizers } from './expression-walk.js';
@@ -266,10 +266,12 @@ export abstract class CallAnalysis extends ExpressionAnalysis {
       if ((method === 'add' || method === 'set' || method === '__setitem__') && /(^|\.)headers$/.test(rtext) && !this.isRequest(receiver.childForFieldName?.('object') ?? null)) {
         const t = union(positional[0] ?? EMPTY, positional[1] ?? EMPTY);
         if (t.length > 0) this.addSink({ rule: 'K716' }, fn.text, node, t);
+        if (mayBeRandom(t)) this.addSink({ rule: 'K720' }, fn.text, node, t);
       }
       if (method === 'update' && (this.model.qualifiedName(receiver) === 'flask.session' || (receiver.type === 'attribute' && receiver.childForFieldName('attribute')?.text === 'session' && this.isRequest(receiver.childForFieldName('object'))))) {
         const t = union(positional[0] ?? EMPTY, union(star, Object.values(keywords).reduce(union, EMPTY)));
         if (t.length > 0) this.addSink({ rule: 'K719' }, fn.text, node, t);
+        if (mayBeRandom(t)) this.addSink({ rule: 'K720' }, fn.text, node, t);
       }
       if (this.handlerSources.length > 0 && this.selfName) {
         const isTornado = this.plan.clsBases?.some((b) => b.startsWith('tornado.'));

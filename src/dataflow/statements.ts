@@ -4,7 +4,8 @@ import { unparen } from '../syntax/nodes.js';
 import { isRealpathCall, named, stringish, tupleLike } from './expressions.js';
 import { annotationVerdict, parameterDetails, parameterNames } from './route-detection.js';
 import type { FunctionFacts, Taint } from './types.js';
-import { EMPTY, MAX_INLINE, joinStates, union, withStep, type State } from './taint-values.js';
+import { EMPTY, MAX_INLINE, joinStates, mayBeRandom, union, withStep, type State } from './taint-values.js';
+import { secretWord } from '../secrets/names.js';
 import type { LocalDef } from './analysis-state.js';
 import { MAY_GUARD } from './guards.js';
 import { ALL_KEYS, entryBase, entryKey, subscriptKey } from './fields.js';
@@ -12,6 +13,9 @@ import { caseCaptures, caseGuard, caseIrrefutable, caseMatches } from './match-p
 import { CallAnalysis } from './calls.js';
 
 const RESPONSE_TYPE = /^(django\.http\.(response\.)?\w*Response\w*|flask\.Response|werkzeug\.wrappers\.Response)$/;
+
+/** A cheap test before `secretWord`: most assigned names have none of these pieces. */
+const SECRET_NAME_HINT = /token|pass|pwd|secret|key|nonce|otp|salt|pin|code|cred|auth/i;
 
 const TERMINATING_CALLS = new Set(['flask.abort', 'werkzeug.exceptions.abort', 'sys.exit', 'exit', 'quit', 'os._exit', 'abort']);
 
@@ -192,6 +196,7 @@ export class FunctionAnalysis extends CallAnalysis {
           if (def) this.localDefs.set(name, def);
         } else this.localDefs.delete(name);
         this.state.set(name, t.length > 0 ? withStep(t, { loc: this.loc(at), msg: `assigned to ${name}` }) : EMPTY);
+        this.secretNamed(name, t, at);
         return;
       }
       case 'pattern_list':
@@ -217,6 +222,7 @@ export class FunctionAnalysis extends CallAnalysis {
       case 'attribute': {
         const key = n.text;
         this.state.set(key, t.length > 0 ? withStep(t, { loc: this.loc(at), msg: `stored in ${key}` }) : EMPTY);
+        this.secretNamed(n.childForFieldName('attribute')?.text ?? '', t, at);
         const obj = n.childForFieldName('object');
         const attr = n.childForFieldName('attribute')?.text;
         if (obj && attr && value?.type === 'call') {
@@ -270,6 +276,12 @@ export class FunctionAnalysis extends CallAnalysis {
     this.state.set(`${path}${ALL_KEYS}`, EMPTY);
   }
 
+  /** A value stored under a name that says it is a secret (`reset_token`, `user.api_key`, `nonce`): K720's sink. */
+  private secretNamed(name: string, t: Taint, at: Node): void {
+    if (t.length === 0 || !mayBeRandom(t) || !SECRET_NAME_HINT.test(name) || !secretWord(name)) return;
+    this.addSink({ rule: 'K720' }, `assigned to ${name}`, at, t);
+  }
+
   /** `session[k] = v` (trust boundary) and `response.headers[k] = v` / `response[k] = v` (header injection). */
   protected subscriptSinks(base: Node, target: Node, t: Taint, at: Node): void {
     if (t.length === 0) return;
@@ -277,10 +289,12 @@ export class FunctionAnalysis extends CallAnalysis {
     const q = b.type === 'identifier' || b.type === 'attribute' ? this.model.qualifiedName(b) : undefined;
     if (q === 'flask.session' || q === 'quart.session' || (b.type === 'attribute' && b.childForFieldName('attribute')?.text === 'session' && this.isRequest(b.childForFieldName('object')))) {
       this.addSink({ rule: 'K719' }, `${b.text}[…] =`, at, t);
+      if (mayBeRandom(t)) this.addSink({ rule: 'K720' }, `${b.text}[…] =`, at, t);
       return;
     }
     if (b.type === 'attribute' && b.childForFieldName('attribute')?.text === 'headers' && !this.isRequest(b.childForFieldName('object'))) {
       this.addSink({ rule: 'K716' }, `${b.text}[…] =`, at, t);
+      if (mayBeRandom(t)) this.addSink({ rule: 'K720' }, `${b.text}[…] =`, at, t);
       return;
     }
     if (b.type === 'identifier') {
