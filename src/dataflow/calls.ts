@@ -2,7 +2,7 @@
 import type { Node } from 'web-tree-sitter';
 import { unparen } from '../syntax/nodes.js';
 import { constantTruth, dictShaped, jinjaWithoutEscaping, named } from './expressions.js';
-import { ruleBits } from './models/rules.js';
+import { PATTERN_OVERLAP, ruleBits } from './models/rules.js';
 import { ARGUMENT_METHODS, DECODERS, NON_PROPAGATING, SANITIZER_METHODS, PREDICATE_METHODS, PROPAGATORS, RECEIVER_ONLY_METHODS, STORE_METHODS } from './models/sanitizers.js';
 import type { ArgSpec, SinkRow } from './models/sinks.js';
 import { pinnedFormatArgs } from './url-shape.js';
@@ -11,6 +11,9 @@ import { EMPTY, MAX_INLINE, mayBeRandom, sanitize, union, unsanitize, withStep }
 import type { LocalDef } from './analysis-state.js';
 import { constantKey, containerPath, dataclassFields, entryBase, entryKey } from './fields.js';
 import { ExpressionAnalysis, HOST_DERIVED, HOST_WEAK, OWN_PATH, OWN_PATH_SAFE, PINNED_SAFE, qualifiedSource, suffixSanitizers } from './expression-walk.js';
+
+/** Taint rules whose sinks pattern rules also report. */
+const PATTERN_COVERED: ReadonlySet<string> = new Set(Object.values(PATTERN_OVERLAP));
 
 /** Methods that read or write a container's constant key. */
 const KEYED_METHODS = new Set(['get', 'pop', 'setdefault', 'set', 'getint', 'getfloat', 'getboolean']);
@@ -259,6 +262,7 @@ export abstract class CallAnalysis extends ExpressionAnalysis {
         if (row.args.length > 0 && star.length > 0) t = union(t, star);
       }
       if (t.length > 0) this.addSink(row, label, node, t);
+      if (this.ctx.mode === 'full' && PATTERN_COVERED.has(row.rule) && t.every((a) => a.k === 'src')) this.markChecked(node, row.rule);
     }
     // Response writers and header setters that are methods of framework objects.
     if (receiver) {
@@ -411,6 +415,12 @@ export abstract class CallAnalysis extends ExpressionAnalysis {
     const suppression = this.ctx.suppression(node, row.rule);
     if (suppression) sink.suppression = suppression;
     this.sinks.push(sink);
+  }
+
+  private markChecked(node: Node, rule: string): void {
+    const first = node.startPosition.row + 1;
+    const last = Math.min(node.endPosition.row + 1, first + 20);
+    for (let line = first; line <= last; line++) this.checked.add(`${line}:${rule}`);
   }
 
   /**

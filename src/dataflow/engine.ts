@@ -126,6 +126,20 @@ export function moduleTaintFacts(
 }
 
 /**
+ * A pattern finding on a sink call the taint analysis followed and found no untrusted input in: not constant, but
+ * not from a request either, so low confidence, and the message says why.
+ */
+function provedClean(findings: Finding[], checked: Set<string>, covered: Set<string> | undefined): void {
+  for (const f of findings) {
+    const over = PATTERN_OVERLAP[f.ruleId];
+    const key = `${f.location.startLine}:${over}`;
+    if (!over || !checked.has(key) || covered?.has(key)) continue;
+    f.confidence = 'low';
+    f.message += ` (low confidence: the taint analysis followed this call in code that web requests reach and found no untrusted input in it)`;
+  }
+}
+
+/**
  * Solves the project's taint facts and merges the findings into each file's list; a pattern finding on the
  * same line as a taint finding for the same sink is dropped (the taint one has the trace).
  */
@@ -161,7 +175,9 @@ export function mergeTaint(
     else byPath.set(f.location.path, [f]);
   }
   for (const file of files) {
+    const checked = file.taint?.checked;
     delete file.taint;
+    if (checked) provedClean(file.findings, new Set(checked), covered.get(file.relPath));
     const lines = covered.get(file.relPath);
     if (!lines) continue;
     file.findings = file.findings.filter((f) => {

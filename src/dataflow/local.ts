@@ -64,8 +64,10 @@ export function extractTaintFacts(model: ModuleModel, ctx: LocalContext): Module
   if (!selected || mentions(model, PROCESS_TOKENS, 0, model.text.length)) plans.push({ info: null, q: `${model.moduleName || model.relPath}.<module>`, body: moduleBody, scope: model.moduleScope, params: [] });
   facts.routes = djangoRoutes(model, ctx);
 
+  const checked = new Set<string>();
   for (const plan of plans) {
     const analysis = new FunctionAnalysis(model, ctx, plan, facts.instances);
+    analysis.checked = checked;
     try {
       facts.functions.push(analysis.run());
     } catch (err) {
@@ -75,6 +77,7 @@ export function extractTaintFacts(model: ModuleModel, ctx: LocalContext): Module
       if (partial) facts.functions.push(partial);
     }
   }
+  if (checked.size > 0) facts.checked = [...checked];
   return facts;
 }
 

@@ -106,4 +106,10 @@ export interface ModuleFacts {
   instances: Record<string, string>;
   /** Functions whose analysis hit the per-function budget. */
   overBudget: string[];
+  /**
+   * Sink calls the walk followed, in a module web requests reach, whose arguments held no parameter or project
+   * value, as "line:rule" for each line of the call: where no taint finding comes out, the analysis proved that
+   * no untrusted input reaches them (a pattern rule's finding there drops to low confidence).
+   */
+  checked?: string[];
 }
