@@ -5,7 +5,7 @@ import { isRealpathCall, named, stringish, tupleLike } from './expressions.js';
 import { annotationVerdict, parameterDetails, parameterNames } from './route-detection.js';
 import type { FunctionFacts, Taint } from './types.js';
 import { EMPTY, MAX_INLINE, joinStates, mayBeRandom, union, withStep, type State } from './taint-values.js';
-import { secretWord } from '../secrets/names.js';
+import { harmlessContext, secretWord } from '../secrets/names.js';
 import type { LocalDef } from './analysis-state.js';
 import { MAY_GUARD } from './guards.js';
 import { ALL_KEYS, entryBase, entryKey, subscriptKey } from './fields.js';
@@ -278,7 +278,8 @@ export class FunctionAnalysis extends CallAnalysis {
 
   /** A value stored under a name that says it is a secret (`reset_token`, `user.api_key`, `nonce`): K720's sink. */
   private secretNamed(name: string, t: Taint, at: Node): void {
-    if (t.length === 0 || !mayBeRandom(t) || !SECRET_NAME_HINT.test(name) || !secretWord(name)) return;
+    // `token = random.randrange(…)` in `_make_boundary` or `test_login`: the function's name says it protects nothing.
+    if (t.length === 0 || !mayBeRandom(t) || !SECRET_NAME_HINT.test(name) || !secretWord(name) || harmlessContext(at)) return;
     this.addSink({ rule: 'K720' }, `assigned to ${name}`, at, t);
   }
 
