@@ -9,6 +9,7 @@ import { pinnedFormatArgs } from './url-shape.js';
 import type { CallFacts, SinkFacts, SourceDesc, Taint } from './types.js';
 import { EMPTY, MAX_INLINE, mayBeRandom, sanitize, union, unsanitize, withStep } from './taint-values.js';
 import type { LocalDef } from './analysis-state.js';
+import { provenConstant } from './constness.js';
 import { constantKey, containerPath, dataclassFields, entryBase, entryKey } from './fields.js';
 import { ExpressionAnalysis, HOST_DERIVED, HOST_WEAK, OWN_PATH, OWN_PATH_SAFE, PINNED_SAFE, qualifiedSource, suffixSanitizers } from './expression-walk.js';
 
@@ -262,7 +263,8 @@ export abstract class CallAnalysis extends ExpressionAnalysis {
         if (row.args.length > 0 && star.length > 0) t = union(t, star);
       }
       if (t.length > 0) this.addSink(row, label, node, t);
-      if (this.ctx.mode === 'full' && PATTERN_COVERED.has(row.rule) && t.every((a) => a.k === 'src')) this.markChecked(node, row.rule);
+      if (PATTERN_COVERED.has(row.rule) && this.sinkArgsConstant(row, positionalNodes, keywordNodes)) this.mark(this.constantSinks, node, row.rule);
+      else if (this.ctx.mode === 'full' && PATTERN_COVERED.has(row.rule) && t.every((a) => a.k === 'src')) this.mark(this.checked, node, row.rule);
     }
     // Response writers and header setters that are methods of framework objects.
     if (receiver) {
@@ -417,10 +419,24 @@ export abstract class CallAnalysis extends ExpressionAnalysis {
     this.sinks.push(sink);
   }
 
-  private markChecked(node: Node, rule: string): void {
+  private mark(set: Set<string>, node: Node, rule: string): void {
     const first = node.startPosition.row + 1;
     const last = Math.min(node.endPosition.row + 1, first + 20);
-    for (let line = first; line <= last; line++) this.checked.add(`${line}:${rule}`);
+    for (let line = first; line <= last; line++) set.add(`${line}:${rule}`);
+  }
+
+  /** Whether every argument a sink row reads is present and proven constant (see constness.ts). */
+  private sinkArgsConstant(row: SinkRow, positional: Node[], keywords: Map<string, Node>): boolean {
+    if (row.receiver) return false;
+    const nodes: Node[] = [];
+    if (row.args === 'all') nodes.push(...positional, ...keywords.values());
+    else {
+      for (const spec of row.args) {
+        const n = (spec.kw !== undefined ? keywords.get(spec.kw) : undefined) ?? (spec.pos !== undefined ? positional[spec.pos] : undefined);
+        if (n) nodes.push(n);
+      }
+    }
+    return nodes.length > 0 && nodes.every((n) => n.type !== 'list_splat' && n.type !== 'dictionary_splat' && provenConstant(this.model, n));
   }
 
   /**

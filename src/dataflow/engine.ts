@@ -176,7 +176,13 @@ export function mergeTaint(
   }
   for (const file of files) {
     const checked = file.taint?.checked;
+    const constant = file.taint?.constantSinks;
     delete file.taint;
+    if (constant) {
+      // A pattern rule's "not constant" argument that the dataflow proves constant is no finding.
+      const keys = new Set(constant);
+      file.findings = file.findings.filter((f) => !(PATTERN_OVERLAP[f.ruleId] && keys.has(`${f.location.startLine}:${PATTERN_OVERLAP[f.ruleId]}`)));
+    }
     if (checked) provedClean(file.findings, new Set(checked), covered.get(file.relPath));
     const lines = covered.get(file.relPath);
     if (!lines) continue;

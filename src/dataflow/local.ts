@@ -65,9 +65,11 @@ export function extractTaintFacts(model: ModuleModel, ctx: LocalContext): Module
   facts.routes = djangoRoutes(model, ctx);
 
   const checked = new Set<string>();
+  const constantSinks = new Set<string>();
   for (const plan of plans) {
     const analysis = new FunctionAnalysis(model, ctx, plan, facts.instances);
     analysis.checked = checked;
+    analysis.constantSinks = constantSinks;
     try {
       facts.functions.push(analysis.run());
     } catch (err) {
@@ -78,6 +80,7 @@ export function extractTaintFacts(model: ModuleModel, ctx: LocalContext): Module
     }
   }
   if (checked.size > 0) facts.checked = [...checked];
+  if (constantSinks.size > 0) facts.constantSinks = [...constantSinks];
   return facts;
 }
 

@@ -112,4 +112,6 @@ export interface ModuleFacts {
    * no untrusted input reaches them (a pattern rule's finding there drops to low confidence).
    */
   checked?: string[];
+  /** Sink calls (same keys) whose sink arguments the dataflow proves constant: no pattern finding is kept there. */
+  constantSinks?: string[];
 }

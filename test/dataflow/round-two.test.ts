@@ -61,6 +61,38 @@ def run_backup(target):
   });
 });
 
+describe('pattern rules ask the dataflow whether a value is constant', () => {
+  it('drops a "non-constant command" finding where every value the name can hold is a constant', async () => {
+    const src = `import os, subprocess
+
+COMMANDS = {"full": "tar czf /tmp/all.tgz /srv", "quick": "tar czf /tmp/q.tgz /srv/q"}
+PRESETS = {"nightly": "tar czf /tmp/n.tgz /srv"}
+
+
+def backup(flag):
+    if flag:
+        cmd = "tar czf /tmp/a.tgz /srv/a"
+    else:
+        cmd = "tar czf /tmp/b.tgz /srv/b"
+    os.system(cmd)
+    os.system(PRESETS["nightly"])
+    os.system(COMMANDS["full"])
+
+
+def backup_live(target):
+    cmd = "tar czf /tmp/a.tgz " + target
+    os.system(cmd)
+    COMMANDS["quick"] = target
+`;
+    const r = await analyze(src, { rules: DEFAULT });
+    const keys = r.findings.map((f) => `${f.location.startLine}:${f.ruleId}`).sort();
+    // Line 14 reads a dict another function writes to; line 19 runs a parameter.
+    expect(keys).toEqual(['14:K111', '19:K111']);
+    const patternOnly = await analyze(src, { rules: DEFAULT.filter((rule) => !rule.taint) });
+    expect(patternOnly.findings.map((f) => `${f.location.startLine}:${f.ruleId}`).sort()).toEqual(['12:K111', '13:K111', '14:K111', '19:K111']);
+  });
+});
+
 describe('insecure randomness as data flow', () => {
   it('follows a random value through a helper into a cookie, and the insecure-random pattern gives way on the same line', async () => {
     const src = `import random
