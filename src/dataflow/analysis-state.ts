@@ -37,6 +37,9 @@ export abstract class AnalysisState {
   protected readonly realpathVars = new Set<string>();
   protected readonly guardVars = new Map<string, Guards>();
   protected readonly sinkSeen = new Set<string>();
+  /** See ModuleFacts.checked; shared by the module's walks. */
+  checked: Set<string> = new Set();
+  constantSinks: Set<string> = new Set();
   /** Containers that got entries of constant keys in this walk (see fields.ts). */
   protected readonly containers = new Set<string>();
   /** Taint of each constant-key value of the dict literals evaluated, by the literal's start. */

@@ -5,15 +5,19 @@ import { snippetOf } from '../findings/snippet.js';
 import { maskedLines } from '../secrets/python.js';
 import { unparen } from '../syntax/nodes.js';
 import { constantTruth, dictShaped, jinjaWithoutEscaping, named } from './expressions.js';
-import { ruleBits } from './models/rules.js';
+import { PATTERN_OVERLAP, ruleBits } from './models/rules.js';
 import { ARGUMENT_METHODS, DECODERS, NON_PROPAGATING, SANITIZER_METHODS, PREDICATE_METHODS, PROPAGATORS, RECEIVER_ONLY_METHODS, STORE_METHODS } from './models/sanitizers.js';
 import type { ArgSpec, SinkRow } from './models/sinks.js';
 import { pinnedFormatArgs } from './url-shape.js';
 import type { CallFacts, SinkFacts, SourceDesc, Taint } from './types.js';
-import { EMPTY, MAX_INLINE, sanitize, union, unsanitize, withStep } from './taint-values.js';
+import { EMPTY, MAX_INLINE, mayBeRandom, sanitize, union, unsanitize, withStep } from './taint-values.js';
 import type { LocalDef } from './analysis-state.js';
+import { provenConstant } from './constness.js';
 import { constantKey, containerPath, dataclassFields, entryBase, entryKey } from './fields.js';
 import { ExpressionAnalysis, HOST_DERIVED, HOST_WEAK, OWN_PATH, OWN_PATH_SAFE, PINNED_SAFE, qualifiedSource, suffixSanitizers } from './expression-walk.js';
+
+/** Taint rules whose sinks pattern rules also report. */
+const PATTERN_COVERED: ReadonlySet<string> = new Set(Object.values(PATTERN_OVERLAP));
 
 /** Methods that read or write a container's constant key. */
 const KEYED_METHODS = new Set(['get', 'pop', 'setdefault', 'set', 'getint', 'getfloat', 'getboolean']);
@@ -268,6 +272,8 @@ export abstract class CallAnalysis extends ExpressionAnalysis {
         if (row.args.length > 0 && star.length > 0) t = union(t, star);
       }
       if (t.length > 0) this.addSink(row, label, node, t);
+      if (PATTERN_COVERED.has(row.rule) && this.sinkArgsConstant(row, positionalNodes, keywordNodes)) this.mark(this.constantSinks, node, row.rule);
+      else if (this.ctx.mode === 'full' && PATTERN_COVERED.has(row.rule) && t.every((a) => a.k === 'src')) this.mark(this.checked, node, row.rule);
     }
     // Response writers and header setters that are methods of framework objects.
     if (receiver) {
@@ -275,10 +281,12 @@ export abstract class CallAnalysis extends ExpressionAnalysis {
       if ((method === 'add' || method === 'set' || method === '__setitem__') && /(^|\.)headers$/.test(rtext) && !this.isRequest(receiver.childForFieldName?.('object') ?? null)) {
         const t = union(positional[0] ?? EMPTY, positional[1] ?? EMPTY);
         if (t.length > 0) this.addSink({ rule: 'K716' }, fn.text, node, t);
+        if (mayBeRandom(t)) this.addSink({ rule: 'K720' }, fn.text, node, t);
       }
       if (method === 'update' && (this.model.qualifiedName(receiver) === 'flask.session' || (receiver.type === 'attribute' && receiver.childForFieldName('attribute')?.text === 'session' && this.isRequest(receiver.childForFieldName('object'))))) {
         const t = union(positional[0] ?? EMPTY, union(star, Object.values(keywords).reduce(union, EMPTY)));
         if (t.length > 0) this.addSink({ rule: 'K719' }, fn.text, node, t);
+        if (mayBeRandom(t)) this.addSink({ rule: 'K720' }, fn.text, node, t);
       }
       if (this.handlerSources.length > 0 && this.selfName) {
         const isTornado = this.plan.clsBases?.some((b) => b.startsWith('tornado.'));
@@ -435,6 +443,26 @@ export abstract class CallAnalysis extends ExpressionAnalysis {
     const suppression = this.ctx.suppression(node, row.rule);
     if (suppression) sink.suppression = suppression;
     this.sinks.push(sink);
+  }
+
+  private mark(set: Set<string>, node: Node, rule: string): void {
+    const first = node.startPosition.row + 1;
+    const last = Math.min(node.endPosition.row + 1, first + 20);
+    for (let line = first; line <= last; line++) set.add(`${line}:${rule}`);
+  }
+
+  /** Whether every argument a sink row reads is present and proven constant (see constness.ts). */
+  private sinkArgsConstant(row: SinkRow, positional: Node[], keywords: Map<string, Node>): boolean {
+    if (row.receiver) return false;
+    const nodes: Node[] = [];
+    if (row.args === 'all') nodes.push(...positional, ...keywords.values());
+    else {
+      for (const spec of row.args) {
+        const n = (spec.kw !== undefined ? keywords.get(spec.kw) : undefined) ?? (spec.pos !== undefined ? positional[spec.pos] : undefined);
+        if (n) nodes.push(n);
+      }
+    }
+    return nodes.length > 0 && nodes.every((n) => n.type !== 'list_splat' && n.type !== 'dictionary_splat' && provenConstant(this.model, n));
   }
 
   /**

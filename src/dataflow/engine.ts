@@ -147,6 +147,20 @@ export function moduleTaintFacts(
 }
 
 /**
+ * A pattern finding on a sink call the taint analysis followed and found no untrusted input in: not constant, but
+ * not from a request either, so low confidence, and the message says why.
+ */
+function provedClean(findings: Finding[], checked: Set<string>, covered: Set<string> | undefined): void {
+  for (const f of findings) {
+    const over = PATTERN_OVERLAP[f.ruleId];
+    const key = `${f.location.startLine}:${over}`;
+    if (!over || !checked.has(key) || covered?.has(key)) continue;
+    f.confidence = 'low';
+    f.message += ` (low confidence: the taint analysis followed this call in code that web requests reach and found no untrusted input in it)`;
+  }
+}
+
+/**
  * Solves the project's taint facts and merges the findings into each file's list; a pattern finding on the
  * same line as a taint finding for the same sink is dropped (the taint one has the trace).
  */
@@ -163,15 +177,18 @@ export function mergeTaint(
   // Lines of each file a taint finding's trace passes through, by taint rule: a pattern rule reporting the
   // same flow there (SQL built on one line, run on the next) is the same problem, already explained.
   const covered = new Map<string, Set<string>>();
-  for (const f of findings) {
-    for (const step of f.trace ?? []) {
-      let set = covered.get(step.location.path);
-      if (!set) {
-        set = new Set();
-        covered.set(step.location.path, set);
-      }
-      set.add(`${step.location.startLine}:${f.ruleId}`);
+  const cover = (file: string, line: number, rule: string) => {
+    let set = covered.get(file);
+    if (!set) {
+      set = new Set();
+      covered.set(file, set);
     }
+    set.add(`${line}:${rule}`);
+  };
+  for (const f of findings) {
+    for (const step of f.trace ?? []) cover(step.location.path, step.location.startLine, f.ruleId);
+    // Every line of the sink call: a pattern rule may report a call spread over lines at one of its arguments.
+    for (let line = f.location.startLine; line <= f.location.endLine && line < f.location.startLine + 50; line++) cover(f.location.path, line, f.ruleId);
   }
   for (const f of findings) {
     const list = byPath.get(f.location.path);
@@ -179,7 +196,15 @@ export function mergeTaint(
     else byPath.set(f.location.path, [f]);
   }
   for (const file of files) {
+    const checked = file.taint?.checked;
+    const constant = file.taint?.constantSinks;
     delete file.taint;
+    if (constant) {
+      // A pattern rule's "not constant" argument that the dataflow proves constant is no finding.
+      const keys = new Set(constant);
+      file.findings = file.findings.filter((f) => !(PATTERN_OVERLAP[f.ruleId] && keys.has(`${f.location.startLine}:${PATTERN_OVERLAP[f.ruleId]}`)));
+    }
+    if (checked) provedClean(file.findings, new Set(checked), covered.get(file.relPath));
     const lines = covered.get(file.relPath);
     if (!lines) continue;
     file.findings = file.findings.filter((f) => {

@@ -67,9 +67,13 @@ export function extractTaintFacts(model: ModuleModel, ctx: LocalContext): Module
   const fields = modelFields(model, classScopes);
   if (Object.keys(fields).length > 0) facts.modelFields = fields;
 
+  const checked = new Set<string>();
+  const constantSinks = new Set<string>();
   for (const plan of plans) {
     if (ctx.expired?.()) break;
     const analysis = new FunctionAnalysis(model, ctx, plan, facts.instances);
+    analysis.checked = checked;
+    analysis.constantSinks = constantSinks;
     try {
       facts.functions.push(analysis.run());
     } catch (err) {
@@ -84,6 +88,8 @@ export function extractTaintFacts(model: ModuleModel, ctx: LocalContext): Module
       if (partial) facts.functions.push(partial);
     }
   }
+  if (checked.size > 0) facts.checked = [...checked];
+  if (constantSinks.size > 0) facts.constantSinks = [...constantSinks];
   return facts;
 }
 

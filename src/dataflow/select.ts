@@ -92,7 +92,7 @@ export function mayMatter(model: ModuleModel, ctx: LocalContext, plan: FunctionP
   if (/\n\s+(?:async\s+)?def\s|\blambda\b/.test(text)) return true;
   const spec = ctx.spec;
   for (const c of calls) {
-    if (spec.sourceMethods.has(c.name) || (spec.sourceLastNames.has(c.name) && c.callee && spec.sourceCalls.has(c.callee))) return true;
+    if (spec.sourceMethods.has(c.name) || (c.callee && spec.sourceCalls.has(c.callee))) return true;
     if (sinkRowsFor(model, spec, c).length > 0) return true;
   }
   const params = plan.params.map((p) => p.replace(/^\*+/, '')).filter((p, i) => !(i === 0 && plan.cls && (p === 'self' || p === 'cls')));

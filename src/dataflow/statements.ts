@@ -4,7 +4,8 @@ import { unparen } from '../syntax/nodes.js';
 import { isRealpathCall, named, stringish, tupleLike } from './expressions.js';
 import { annotationVerdict, parameterDetails, parameterNames } from './route-detection.js';
 import type { FunctionFacts, Taint } from './types.js';
-import { EMPTY, MAX_INLINE, joinStates, union, withStep, type State } from './taint-values.js';
+import { EMPTY, MAX_INLINE, joinStates, mayBeRandom, union, withStep, type State } from './taint-values.js';
+import { harmlessContext, secretWord } from '../secrets/names.js';
 import type { LocalDef } from './analysis-state.js';
 import { MAY_GUARD } from './guards.js';
 import { ALL_KEYS, entryBase, entryKey, subscriptKey } from './fields.js';
@@ -12,6 +13,9 @@ import { caseCaptures, caseGuard, caseIrrefutable, caseMatches } from './match-p
 import { CallAnalysis } from './calls.js';
 
 const RESPONSE_TYPE = /^(django\.http\.(response\.)?\w*Response\w*|flask\.Response|werkzeug\.wrappers\.Response)$/;
+
+/** A cheap test before `secretWord`: most assigned names have none of these pieces. */
+const SECRET_NAME_HINT = /token|pass|pwd|secret|key|nonce|otp|salt|pin|code|cred|auth/i;
 
 const TERMINATING_CALLS = new Set(['flask.abort', 'werkzeug.exceptions.abort', 'sys.exit', 'exit', 'quit', 'os._exit', 'abort']);
 
@@ -50,11 +54,28 @@ export class FunctionAnalysis extends CallAnalysis {
       case 'return_statement': {
         const value = named(node)[0];
         if (value) {
-          const t = this.expr(value);
+          const v = unparen(value);
+          // A Flask view's `(body, status, headers)` / `(body, headers)`: the body is the page, the headers are
+          // headers (header injection, not XSS).
+          const parts = this.plan.flaskRoute && (v.type === 'tuple' || v.type === 'expression_list') ? named(v) : [];
+          let t: Taint = EMPTY;
+          let body = value;
+          let bodyTaint: Taint;
+          if (parts.length > 1) {
+            const taints = parts.map((p) => this.expr(p));
+            for (const x of taints) t = union(t, x);
+            body = parts[0];
+            bodyTaint = taints[0];
+            const headers = parts.length === 3 ? 2 : ['dictionary', 'list'].includes(unparen(parts[1]).type) ? 1 : -1;
+            if (headers > 0 && taints[headers].length > 0) this.addSink({ rule: 'K716' }, 'response headers returned by the view', parts[headers], taints[headers]);
+          } else {
+            t = this.expr(value);
+            bodyTaint = t;
+          }
           this.ret = union(this.ret, t);
           this.returnedClosure(value);
-          if (this.plan.flaskRoute && t.length > 0 && stringish(this.model, value, 0)) {
-            this.addSink({ rule: 'K707' }, 'response body returned by the view', node, t);
+          if (this.plan.flaskRoute && bodyTaint.length > 0 && stringish(this.model, body, 0)) {
+            this.addSink({ rule: 'K707' }, 'response body returned by the view', node, bodyTaint);
           }
         }
         this.terminated = true;
@@ -175,6 +196,7 @@ export class FunctionAnalysis extends CallAnalysis {
           if (def) this.localDefs.set(name, def);
         } else this.localDefs.delete(name);
         this.state.set(name, t.length > 0 ? withStep(t, { loc: this.loc(at), msg: `assigned to ${name}` }) : EMPTY);
+        this.secretNamed(name, t, at);
         return;
       }
       case 'pattern_list':
@@ -200,6 +222,7 @@ export class FunctionAnalysis extends CallAnalysis {
       case 'attribute': {
         const key = n.text;
         this.state.set(key, t.length > 0 ? withStep(t, { loc: this.loc(at), msg: `stored in ${key}` }) : EMPTY);
+        this.secretNamed(n.childForFieldName('attribute')?.text ?? '', t, at);
         const obj = n.childForFieldName('object');
         const attr = n.childForFieldName('attribute')?.text;
         if (obj && attr && value?.type === 'call') {
@@ -253,6 +276,13 @@ export class FunctionAnalysis extends CallAnalysis {
     this.state.set(`${path}${ALL_KEYS}`, EMPTY);
   }
 
+  /** A value stored under a name that says it is a secret (`reset_token`, `user.api_key`, `nonce`): K720's sink. */
+  private secretNamed(name: string, t: Taint, at: Node): void {
+    // `token = random.randrange(…)` in `_make_boundary` or `test_login`: the function's name says it protects nothing.
+    if (t.length === 0 || !mayBeRandom(t) || !SECRET_NAME_HINT.test(name) || !secretWord(name) || harmlessContext(at)) return;
+    this.addSink({ rule: 'K720' }, `assigned to ${name}`, at, t);
+  }
+
   /** `session[k] = v` (trust boundary) and `response.headers[k] = v` / `response[k] = v` (header injection). */
   protected subscriptSinks(base: Node, target: Node, t: Taint, at: Node): void {
     if (t.length === 0) return;
@@ -260,10 +290,12 @@ export class FunctionAnalysis extends CallAnalysis {
     const q = b.type === 'identifier' || b.type === 'attribute' ? this.model.qualifiedName(b) : undefined;
     if (q === 'flask.session' || q === 'quart.session' || (b.type === 'attribute' && b.childForFieldName('attribute')?.text === 'session' && this.isRequest(b.childForFieldName('object')))) {
       this.addSink({ rule: 'K719' }, `${b.text}[…] =`, at, t);
+      if (mayBeRandom(t)) this.addSink({ rule: 'K720' }, `${b.text}[…] =`, at, t);
       return;
     }
     if (b.type === 'attribute' && b.childForFieldName('attribute')?.text === 'headers' && !this.isRequest(b.childForFieldName('object'))) {
       this.addSink({ rule: 'K716' }, `${b.text}[…] =`, at, t);
+      if (mayBeRandom(t)) this.addSink({ rule: 'K720' }, `${b.text}[…] =`, at, t);
       return;
     }
     if (b.type === 'identifier') {

@@ -65,6 +65,11 @@ export function unsanitize(t: Taint, bits: number): Taint {
   return t.map((a) => (a.san & bits ? { ...a, san: a.san & ~bits } : a));
 }
 
+/** Whether a value may hold a predictable random number: a `random` source, or something resolved later. */
+export function mayBeRandom(t: Taint): boolean {
+  return t.some((a) => a.k !== 'src' || a.src.kind === 'random');
+}
+
 export function joinStates(states: State[]): State {
   if (states.length === 1) return states[0];
   const out: State = new Map();

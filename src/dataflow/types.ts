@@ -11,7 +11,8 @@ export interface Step {
   msg: string;
 }
 
-export type SourceKind = 'web' | 'process';
+/** `random`: a value of the `random` module, a source for insecure randomness (K720) only. */
+export type SourceKind = 'web' | 'process' | 'random';
 
 export interface SourceDesc {
   kind: SourceKind;
@@ -127,4 +128,12 @@ export interface ModuleFacts {
   modelFields?: Record<string, Record<string, 'typed' | 'validated'>>;
   /** Functions whose analysis hit the per-function budget. */
   overBudget: string[];
+  /**
+   * Sink calls the walk followed, in a module web requests reach, whose arguments held no parameter or project
+   * value, as "line:rule" for each line of the call: where no taint finding comes out, the analysis proved that
+   * no untrusted input reaches them (a pattern rule's finding there drops to low confidence).
+   */
+  checked?: string[];
+  /** Sink calls (same keys) whose sink arguments the dataflow proves constant: no pattern finding is kept there. */
+  constantSinks?: string[];
 }

@@ -1,6 +1,7 @@
 import type { Node, Tree } from 'web-tree-sitter';
 import { fingerprint } from '../findings/fingerprint.js';
 import { codePointColumn, snippetOf } from '../findings/snippet.js';
+import { dropSuperseded } from '../findings/overlap.js';
 import { collectSuppressions, findSuppression, mayHaveSuppressions, type SuppressionMap } from '../findings/suppressions.js';
 import type { Finding, Fix, Location, Notice } from '../findings/types.js';
 import { fixFor } from '../fixes/registry.js';
@@ -320,7 +321,7 @@ export function runRules(model: ModuleModel, setup: AnalyzerSetup, suppressions:
   }
   let lineStarts: number[] | undefined;
   const nodeOf = (input: ReportInput): Node => input.node ?? model.tree.rootNode.descendantForIndex(startOf(input), startOf(input)) ?? model.tree.rootNode;
-  return toFindings(raw, {
+  const findings = toFindings(raw, {
     relPath: model.relPath,
     text: model.text,
     lines: () => model.lines,
@@ -335,6 +336,7 @@ export function runRules(model: ModuleModel, setup: AnalyzerSetup, suppressions:
     secrets: () => pythonSecrets(model).map((h) => h.secret),
     fix: (rule, input) => (input.node ? fixFor(rule.meta.id, input.node, model) : undefined),
   });
+  return dropSuperseded(findings);
 }
 
 function syntaxNotices(model: ModuleModel, tree: Tree): Notice[] {

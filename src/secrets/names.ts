@@ -1,3 +1,5 @@
+import type { Node } from 'web-tree-sitter';
+
 /**
  * Deciding from a name whether a value is a secret: the one matcher shared by the hardcoded-secret rules (K6xx),
  * secrets in logs (K930), secrets compared with `==` (K903), permissions of key files (K910), and the crypto rules
@@ -314,4 +316,17 @@ export function isPasswordName(name: string): boolean {
   // `pass` alone is a keyword; as the last word of a longer name it is a password (`db_pass`, `smtp_pass`),
   // elsewhere it is not (`pass_through`).
   return words.length > 1 && words[words.length - 1] === 'pass';
+}
+
+/** Words of function and class names that say the randomness protects nothing: MIME boundaries, back-off, test data. */
+const HARMLESS_CONTEXT = new Set(['boundary', 'jitter', 'backoff', 'delay', 'sleep', 'shuffle', 'fake', 'faker', 'dummy', 'mock', 'stub', 'test', 'tests', 'fixture', 'example', 'demo', 'game', 'simulate', 'simulation', 'factory']);
+
+/** True when a function or class around the call is named for something harmless (`_make_boundary`, `test_login`, `UserFactory`). */
+export function harmlessContext(node: Node): boolean {
+  for (let p = node.parent; p; p = p.parent) {
+    if (p.type !== 'function_definition' && p.type !== 'class_definition') continue;
+    const name = p.childForFieldName('name')?.text ?? '';
+    if (nameWords(name).some((w) => HARMLESS_CONTEXT.has(w))) return true;
+  }
+  return false;
 }

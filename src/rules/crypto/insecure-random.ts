@@ -4,7 +4,7 @@ import type { Scope } from '../../semantics/model.js';
 import type { ModuleModel } from '../../semantics/module.js';
 import { calleeOf } from '../helpers.js';
 import type { Rule } from '../types.js';
-import { nameWords, secretWord } from '../../secrets/names.js';
+import { harmlessContext, secretWord } from '../../secrets/names.js';
 
 const RANDOM_FUNCTIONS = ['random', 'randint', 'choice', 'choices', 'randrange', 'getrandbits', 'sample', 'shuffle', 'uniform', 'randbytes', 'triangular'];
 const NUMPY_FUNCTIONS = ['rand', 'randint', 'random', 'random_sample', 'choice', 'bytes', 'permutation'];
@@ -62,19 +62,6 @@ const TRANSPARENT = new Set([
   'format_specifier',
   'slice',
 ]);
-
-/** Words of function and class names that say the randomness protects nothing: MIME boundaries, back-off, test data. */
-const HARMLESS_CONTEXT = new Set(['boundary', 'jitter', 'backoff', 'delay', 'sleep', 'shuffle', 'fake', 'faker', 'dummy', 'mock', 'stub', 'test', 'tests', 'fixture', 'example', 'demo', 'game', 'simulate', 'simulation', 'factory']);
-
-/** True when a function or class around the call is named for something harmless (`_make_boundary`, `test_login`, `UserFactory`). */
-function harmlessContext(node: Node): boolean {
-  for (let p = node.parent; p; p = p.parent) {
-    if (p.type !== 'function_definition' && p.type !== 'class_definition') continue;
-    const name = p.childForFieldName('name')?.text ?? '';
-    if (nameWords(name).some((w) => HARMLESS_CONTEXT.has(w))) return true;
-  }
-  return false;
-}
 
 /**
  * True when the name the call goes through is also imported from a safe source in another branch
