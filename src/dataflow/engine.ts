@@ -142,15 +142,18 @@ export function mergeTaint(
   // Lines of each file a taint finding's trace passes through, by taint rule: a pattern rule reporting the
   // same flow there (SQL built on one line, run on the next) is the same problem, already explained.
   const covered = new Map<string, Set<string>>();
-  for (const f of findings) {
-    for (const step of f.trace ?? []) {
-      let set = covered.get(step.location.path);
-      if (!set) {
-        set = new Set();
-        covered.set(step.location.path, set);
-      }
-      set.add(`${step.location.startLine}:${f.ruleId}`);
+  const cover = (file: string, line: number, rule: string) => {
+    let set = covered.get(file);
+    if (!set) {
+      set = new Set();
+      covered.set(file, set);
     }
+    set.add(`${line}:${rule}`);
+  };
+  for (const f of findings) {
+    for (const step of f.trace ?? []) cover(step.location.path, step.location.startLine, f.ruleId);
+    // Every line of the sink call: a pattern rule may report a call spread over lines at one of its arguments.
+    for (let line = f.location.startLine; line <= f.location.endLine && line < f.location.startLine + 50; line++) cover(f.location.path, line, f.ruleId);
   }
   for (const f of findings) {
     const list = byPath.get(f.location.path);

@@ -157,16 +157,31 @@ export function constantComparison(model: ModuleModel, n: Node): boolean | undef
   }
 }
 
-export function literalValue(model: ModuleModel, node: Node): number | string | undefined {
-  const n = unparen(node);
-  if (n.type === 'integer' || n.type === 'float') {
+const ARITHMETIC: ReadonlySet<string> = new Set(['+', '-', '*', '/', '//', '**']);
+
+/** Literals that fold as numbers beyond integers (`retries = 2.5`, `enabled = True`). */
+function numberLeaf(n: Node): number | undefined | null {
+  if (n.type === 'float') {
     const v = Number(n.text.replace(/_/g, ''));
-    return Number.isNaN(v) ? undefined : v;
+    return Number.isFinite(v) ? v : undefined;
   }
-  if (n.type === 'string' || n.type === 'concatenated_string') return model.constantString(n);
   if (n.type === 'true') return 1;
   if (n.type === 'false') return 0;
-  return undefined;
+  return null;
+}
+
+/**
+ * The value an expression always has: literals, string building and arithmetic over them and over names bound
+ * only to constants where they are read (`retries = 3` … `retries * 4`).
+ */
+export function literalValue(model: ModuleModel, node: Node): number | string | undefined {
+  const n = unparen(node);
+  if (n.type === 'string' || n.type === 'concatenated_string') return model.constantString(n);
+  if (n.type === 'identifier' || n.type === 'binary_operator') {
+    const s = model.constantString(n);
+    if (s !== undefined) return s;
+  }
+  return model.constantNumber(n, ARITHMETIC, numberLeaf);
 }
 
 /** A returned value that is text (an f-string, concatenation, formatted string), not a response object. */
@@ -194,6 +209,11 @@ export function stringish(model: ModuleModel, node: Node, depth: number): boolea
       const b = model.lookup(n.text, n.startIndex);
       if (b?.kind === 'param') return true;
       if (b?.kind === 'assign' && b.value) return stringish(model, b.value, depth + 1);
+      // `page += "<p>…"` rebinds without a value: the text the name was built from decides.
+      if (b?.kind === 'unknown') {
+        const others = model.scopeAt(n.startIndex).bindings.get(n.text) ?? [];
+        return others.some((o) => o.kind === 'assign' && o.value !== undefined && o.at < n.startIndex && stringish(model, o.value, depth + 1));
+      }
       return false;
     }
     case 'attribute':

@@ -34,6 +34,13 @@ export function parameterDetails(fn: Node): Map<string, { annotation: Node | nul
 }
 
 /** Route decorators (Flask, FastAPI/Starlette, aiohttp) and AWS Lambda handlers: which parameters are input. */
+/** The one web framework a module imports from (`flask` or `fastapi`), when it imports exactly one. */
+function importedFramework(text: string): string | undefined {
+  const found = new Set<string>();
+  for (const m of text.matchAll(/^(?:from|import)[ \t]+(flask|fastapi|aiohttp|starlette)\b/gm)) found.add(m[1]);
+  return found.size === 1 ? [...found][0] : undefined;
+}
+
 export function detectRoute(model: ModuleModel, plan: FunctionPlan, ctx: LocalContext): void {
   const fn = plan.info;
   if (!fn) return;
@@ -77,7 +84,11 @@ export function detectRoute(model: ModuleModel, plan: FunctionPlan, ctx: LocalCo
     else if (type && AIOHTTP_APPS.has(type)) kind = 'aiohttp';
     else if (ROUTER_NAME.test(receiver.text.split('.').pop() ?? '')) {
       const nonRequest = plan.params.filter((p) => !REQUEST_PARAM_NAMES.has(p));
-      if (url.includes('<') || method === 'route') kind = 'flask';
+      // An app imported from the project's own module (`from app import app`): the framework the module
+      // imports decides.
+      const framework = importedFramework(model.text);
+      if (url.includes('<') || method === 'route' || framework === 'flask') kind = 'flask';
+      else if (framework === 'fastapi') kind = 'fastapi';
       else if (url.includes('{') || nonRequest.length > 0) kind = 'fastapi';
       else kind = 'aiohttp';
     }

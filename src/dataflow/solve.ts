@@ -1,7 +1,7 @@
 import { fingerprint } from '../findings/fingerprint.js';
 import { type Confidence, confidenceRank, type Finding, type Location, type Notice, type TraceStep } from '../findings/types.js';
 import type { RuleMeta } from '../rules/types.js';
-import { PROCESS_INPUT_RULES, ruleBit } from './models/rules.js';
+import { PROCESS_INPUT_RULES, RANDOMNESS_RULE, ruleBit } from './models/rules.js';
 import type { Atom, CallFacts, FunctionFacts, ModuleFacts, SinkFacts, SourceDesc, Step, Taint } from './types.js';
 
 /**
@@ -541,6 +541,8 @@ export class TaintSolver {
       const bit = ruleBit(rule);
       if ((hit.san | extraSan) & bit) return;
       if (hit.src.kind === 'process' && !PROCESS_INPUT_RULES.has(rule)) return;
+      // Predictable values matter where a secret is expected (K720), and only there; input never does there.
+      if ((hit.src.kind === 'random') !== (rule === RANDOMNESS_RULE)) return;
       const key = `${ref.id}`;
       const prev = best.get(key);
       const len = hit.trace.length + tail.length;
@@ -619,7 +621,7 @@ export class TaintSolver {
 
 /** High for web input, medium for process input; lower where the source is weak evidence for this rule. */
 function confidenceOf(src: SourceDesc, bit: number): Confidence {
-  const base: Confidence = src.kind === 'web' ? 'high' : 'medium';
+  const base: Confidence = src.kind === 'process' ? 'medium' : 'high';
   if (src.weak && src.weak.bits & bit && confidenceRank(src.weak.confidence) < confidenceRank(base)) return src.weak.confidence;
   return base;
 }

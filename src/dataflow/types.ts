@@ -11,7 +11,8 @@ export interface Step {
   msg: string;
 }
 
-export type SourceKind = 'web' | 'process';
+/** `random`: a value of the `random` module, a source for insecure randomness (K720) only. */
+export type SourceKind = 'web' | 'process' | 'random';
 
 export interface SourceDesc {
   kind: SourceKind;

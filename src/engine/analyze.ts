@@ -1,5 +1,6 @@
 import type { Node, Tree } from 'web-tree-sitter';
 import { fingerprint } from '../findings/fingerprint.js';
+import { dropSuperseded } from '../findings/overlap.js';
 import { collectSuppressions, findSuppression, mayHaveSuppressions, type SuppressionMap } from '../findings/suppressions.js';
 import type { Finding, Location, Notice } from '../findings/types.js';
 import type { ReportInput, Rule, RuleContext, RuleOptions } from '../rules/types.js';
@@ -304,7 +305,7 @@ export function runRules(model: ModuleModel, setup: AnalyzerSetup, suppressions:
   }
   let lineStarts: number[] | undefined;
   const nodeOf = (input: ReportInput): Node => input.node ?? model.tree.rootNode.descendantForIndex(startOf(input), startOf(input)) ?? model.tree.rootNode;
-  return toFindings(raw, {
+  const findings = toFindings(raw, {
     relPath: model.relPath,
     text: model.text,
     lines: () => model.lines,
@@ -316,6 +317,7 @@ export function runRules(model: ModuleModel, setup: AnalyzerSetup, suppressions:
     rows: (input) => statementHeaderRows(enclosingStatement(nodeOf(input))),
     suppressions,
   });
+  return dropSuperseded(findings);
 }
 
 function syntaxNotices(model: ModuleModel, tree: Tree): Notice[] {

@@ -5,7 +5,7 @@
  */
 export const TAINT_RULE_IDS = [
   'K701', 'K702', 'K703', 'K704', 'K705', 'K706', 'K707', 'K708', 'K709', 'K710',
-  'K711', 'K712', 'K713', 'K714', 'K715', 'K716', 'K717', 'K718', 'K719',
+  'K711', 'K712', 'K713', 'K714', 'K715', 'K716', 'K717', 'K718', 'K719', 'K720',
 ] as const;
 
 export type TaintRuleId = (typeof TAINT_RULE_IDS)[number];
@@ -28,6 +28,9 @@ export function ruleBits(ids: readonly string[]): number {
  * command, evaluating code, building SQL, unpickling); a CLI opening the path it was given is normal.
  */
 export const PROCESS_INPUT_RULES: ReadonlySet<string> = new Set(['K701', 'K702', 'K703', 'K704', 'K708', 'K715']);
+
+/** Insecure randomness as data flow: its only sources are predictable values (kind `random`). */
+export const RANDOMNESS_RULE = 'K720';
 
 /** Pattern rule → the taint rule that covers the same sink. */
 export const PATTERN_OVERLAP: Readonly<Record<string, string>> = {
@@ -54,4 +57,5 @@ export const PATTERN_OVERLAP: Readonly<Record<string, string>> = {
   K202: 'K715',
   K203: 'K715',
   K204: 'K715',
+  K307: 'K720',
 };

@@ -128,6 +128,10 @@ export const PROPAGATORS: ReadonlySet<string> = new Set([
   'bz2.decompress', 'lzma.decompress', 'email.message_from_string', 'email.message_from_bytes', 'unicodedata.normalize',
   'operator.itemgetter', 'functools.partial', 'itertools.chain', 'collections.OrderedDict', 'collections.defaultdict',
   'collections.deque', 'collections.ChainMap', 'dataclasses.asdict', 'dataclasses.replace',
+  'base64.b32hexdecode', 'base64.b85decode', 'base64.a85decode', 'base64.standard_b64decode', 'binascii.a2b_hex',
+  'binascii.a2b_qp', 'quopri.decodestring', 'urllib.parse.unquote_to_bytes',
+  // Matches, pieces and substitutions carry the text they were taken from (and what was put into it).
+  're.search', 're.match', 're.fullmatch', 're.findall', 're.finditer', 're.split', 're.sub', 're.subn',
   // A document fetched from a URL the attacker chose is the attacker's content.
   'requests.get', 'requests.post', 'requests.request', 'httpx.get', 'httpx.post', 'urllib.request.urlopen',
   'urllib.request.Request', 'urllib.request.urlretrieve',
@@ -138,6 +142,8 @@ export const ARGUMENT_METHODS: ReadonlySet<string> = new Set([
   'format', 'format_map', 'join', 'replace', 'union', 'copy', 'center', 'ljust', 'rjust', 'zfill', 'expandtabs',
   'joinpath', 'with_name', 'with_suffix', 'with_stem', 'relative_to', '__add__', '__mod__', 'decode', 'encode',
   'substitute', 'safe_substitute', 'fromkeys',
+  // Compiled patterns: the match, the pieces or the substitution hold the string they were applied to.
+  'search', 'match', 'fullmatch', 'findall', 'finditer', 'sub', 'subn',
 ]);
 
 /** Methods of containers that put their argument into the receiver (`items.append(x)` taints `items`). */

@@ -180,6 +180,18 @@ export const SINK_ROWS: readonly SinkRow[] = [
   },
   { rule: 'K716', callees: ['flask.make_response'], args: [a(2)] },
   { rule: 'K716', callees: ['wsgiref.headers.Headers.add_header'], args: [a(0), a(1)] },
+  // K720 insecure randomness: predictable values sent as cookies or mailed (links with reset tokens). Session
+  // entries, headers and secret-named variables are found by the analysis itself.
+  { rule: 'K720', methods: ['set_cookie', 'set_signed_cookie', 'set_secure_cookie'], args: [a(1, 'value')] },
+  {
+    rule: 'K720',
+    callees: [
+      'django.core.mail.send_mail', 'django.core.mail.send_mass_mail', 'django.core.mail.EmailMessage', 'django.core.mail.EmailMultiAlternatives',
+      'smtplib.SMTP.sendmail', 'smtplib.SMTP.send_message', 'smtplib.SMTP_SSL.sendmail', 'smtplib.SMTP_SSL.send_message', 'flask_mail.Message',
+      'email.message.EmailMessage.set_content',
+    ],
+    args: 'all',
+  },
   // K717 log injection
   { rule: 'K717', callees: prefixed(['logging', 'logging.Logger', 'logging.LoggerAdapter'], [...LOG_LEVELS, 'log']), args: 'all' },
   { rule: 'K717', methods: LOG_LEVELS, args: 'all', notUnder: ['logging', 'warnings', 'os', 'sys', 'math', 'numpy'], receiverName: LOGGER_NAME },

@@ -114,6 +114,15 @@ export const SOURCE_ROWS: readonly SourceRow[] = [
     ],
     methods: ['recv', 'recvfrom', 'recv_bytes'],
   },
+  {
+    // Predictable values: a source for insecure randomness (K720) only, never for the injection rules.
+    framework: 'random',
+    kind: 'random',
+    calls: [
+      ...['random', 'randint', 'choice', 'choices', 'randrange', 'getrandbits', 'sample', 'uniform', 'randbytes', 'triangular'].flatMap((f) => [`random.${f}`, `random.Random.${f}`]),
+      ...['rand', 'randint', 'random', 'random_sample', 'choice', 'bytes', 'permutation'].map((f) => `numpy.random.${f}`),
+    ],
+  },
 ];
 
 /** Django and DRF class-based views: extra parameters of their handler methods are URL keyword arguments. */

@@ -2,6 +2,7 @@ import { codeInjection } from './code-injection.js';
 import { commandInjection } from './command-injection.js';
 import { evalInjection } from './eval-injection.js';
 import { headerInjection } from './header-injection.js';
+import { insecureRandomness } from './insecure-randomness.js';
 import { ldapInjection } from './ldap-injection.js';
 import { logInjection } from './log-injection.js';
 import { nosqlInjection } from './nosql-injection.js';
@@ -40,4 +41,5 @@ export const TAINT_RULES: readonly Rule[] = [
   logInjection,
   regexInjection,
   trustBoundaryViolation,
+  insecureRandomness,
 ];

@@ -52,6 +52,8 @@ export const cookieWithoutHttponly: Rule = {
     for (const cookie of cookieCalls(model)) {
       if (cookie.name !== undefined && isCsrfName(cookie.name)) continue;
       const value = flagValue(cookie, 'httponly');
+      // A cookie kept only for an explicit opt-out is reported for the flags it turns off in writing.
+      if (cookie.explicitOnly && !value) continue;
       if (value && constantTruth(value, model) !== false) continue;
       const how = value ? 'with httponly=False' : 'without httponly=True';
       ctx.report({

@@ -67,6 +67,8 @@ export const cookieWithoutSamesite: Rule = {
     const model = ctx.model;
     for (const cookie of cookieCalls(model)) {
       const value = flagValue(cookie, 'samesite');
+      // A cookie kept only for an explicit opt-out is reported for the flags it turns off in writing.
+      if (cookie.explicitOnly && !value) continue;
       const off = value ? sameSiteOff(value, model) : cookie.starlette ? undefined : 'off';
       if (!off) continue;
       const how = !value ? 'without samesite' : off === 'none' ? 'with samesite="None"' : 'with samesite=None';

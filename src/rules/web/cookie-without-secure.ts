@@ -61,6 +61,8 @@ export const cookieWithoutSecure: Rule = {
     const model = ctx.model;
     for (const cookie of cookieCalls(model)) {
       const value = flagValue(cookie, 'secure');
+      // A cookie kept only for an explicit opt-out is reported for the flags it turns off in writing.
+      if (cookie.explicitOnly && !value) continue;
       if (value && constantTruth(value, model) !== false) continue;
       const how = value ? 'with secure=False' : 'without secure=True';
       ctx.report({

@@ -71,6 +71,21 @@ export interface CookieCall {
   sensitive: 'yes' | 'unknown';
   /** Starlette/FastAPI responses default to `samesite="lax"`. */
   starlette: boolean;
+  /**
+   * A cookie whose name says nothing about credentials, kept because the call turns a protection off in writing
+   * (`secure=False`, `httponly=False`, `samesite=None`): only such explicit opt-outs are reported for it.
+   */
+  explicitOnly?: boolean;
+}
+
+/** Whether the call writes out `secure=False`, `httponly=False` or `samesite=None`. */
+function optsOut(call: CallSite, model: ModuleModel): boolean {
+  for (const flag of ['secure', 'httponly']) {
+    const v = call.keywords.get(flag);
+    if (v && constantTruth(v, model) === false) return true;
+  }
+  const s = call.keywords.get('samesite');
+  return s !== undefined && unparen(s).type === 'none';
 }
 
 /** True when `set_cookie(...)` only deletes a cookie (empty value, `max_age=0`, `expires=0`). */
@@ -102,10 +117,11 @@ export function cookieCalls(model: ModuleModel): CookieCall[] {
       const name = model.constantString(nameNode);
       const value = argument(call, 1, 'value');
       const sensitive = (name !== undefined && isSensitiveText(name, SENSITIVE_WORDS)) || (!!value && isSensitiveText(value.text, CREDENTIAL_WORDS));
-      if (name !== undefined && !sensitive) continue;
+      const explicitOnly = name !== undefined && !sensitive;
+      if (explicitOnly && !optsOut(call, model)) continue;
       const q = call.callee ?? '';
       const starlette = /^(starlette|fastapi)\./.test(q) || (q === '' && starletteModule);
-      out.push({ call, name, nameNode, sensitive: sensitive ? 'yes' : 'unknown', starlette });
+      out.push({ call, name, nameNode, sensitive: sensitive ? 'yes' : 'unknown', starlette, ...(explicitOnly ? { explicitOnly } : {}) });
     }
   }
   cookieCallsCache.set(model, out);
@@ -123,6 +139,7 @@ export function describeCookie(cookie: CookieCall): string {
 }
 
 export function cookieConfidence(cookie: CookieCall): Confidence {
+  if (cookie.explicitOnly) return 'medium';
   return cookie.sensitive === 'yes' ? 'high' : 'low';
 }
 
