@@ -4,7 +4,7 @@
 // Plain ESM, no dependencies beyond Node itself. See bench/README.md ("Noise benchmark").
 //
 // Usage: node bench/noise.mjs [--package a,b] [--json FILE] [--pending FILE] [--show-reviewed]
-//                             [--cache DIR] [--no-install] [--no-build] [--jobs N]
+//                             [--cache DIR] [--no-install] [--no-build] [--jobs N] [--krait MAIN_JS]
 
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -13,7 +13,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const KRAIT_MAIN = path.join(ROOT, 'dist', 'bundle', 'main.js');
+let KRAIT_MAIN = path.join(ROOT, 'dist', 'bundle', 'main.js');
 const REVIEW_FILE = path.join(ROOT, 'bench', 'noise-review.json');
 const DIST_PACKAGES = '/usr/lib/python3/dist-packages';
 const VERDICTS = ['true', 'false', 'not-actionable'];
@@ -76,6 +76,11 @@ function parseArgs(argv) {
     else if (a === '--no-install') opts.install = false;
     else if (a === '--no-build') opts.build = false;
     else if (a === '--jobs') opts.jobs = value();
+    else if (a === '--krait') {
+      // Another build (a worktree of main, say) to compare before and after a change against the same verdicts.
+      KRAIT_MAIN = path.resolve(value());
+      opts.build = false;
+    }
     else if (a === '--help' || a === '-h') {
       console.log(fs.readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n').slice(5, 7).join('\n'));
       process.exit(0);

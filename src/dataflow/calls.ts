@@ -19,6 +19,9 @@ import { ExpressionAnalysis, HOST_DERIVED, HOST_WEAK, OWN_PATH, OWN_PATH_SAFE, P
 /** Taint rules whose sinks pattern rules also report. */
 const PATTERN_COVERED: ReadonlySet<string> = new Set(Object.values(PATTERN_OVERLAP));
 
+/** The environ key a WSGI server sets to the request body stream. */
+const WSGI_ENVIRON_KEY = /["']wsgi\.input["']/;
+
 /** Methods that read or write a container's constant key. */
 const KEYED_METHODS = new Set(['get', 'pop', 'setdefault', 'set', 'getint', 'getfloat', 'getboolean']);
 
@@ -299,7 +302,10 @@ export abstract class CallAnalysis extends ExpressionAnalysis {
         // Inside the framework's own base class (`BaseHTTPRequestHandler.flush_headers` writing the status line and
         // headers) the stream is not a page a handler renders.
         const frameworkItself = this.plan.cls !== undefined && this.handlerSources.some((s) => s.bases.has(this.plan.cls as string));
-        if (!isTornado && !frameworkItself && rtext === `${this.selfName}.wfile` && method === 'write' && (positional[0]?.length ?? 0) > 0) {
+        // A WSGI server's handler (it hands the request to an application as `wsgi.input`) writes the bytes that
+        // application returned: the application is the view and escapes its pages; the server only relays them.
+        const wsgiServer = WSGI_ENVIRON_KEY.test(this.model.text);
+        if (!isTornado && !frameworkItself && !wsgiServer && rtext === `${this.selfName}.wfile` && method === 'write' && (positional[0]?.length ?? 0) > 0) {
           this.addSink({ rule: 'K707' }, fn.text, node, positional[0]);
         }
       }

@@ -10,7 +10,7 @@ async function confidences(id: string, source: string, relPath = 'app/module.py'
 }
 
 describe('confidence of the noisy cases the noise benchmark measured', () => {
-  it('K301: high when the digest is compared, medium when it leaves the function, low when a protocol mandates it', async () => {
+  it('K301: high when the digest is compared, low when it leaves the function unseen or a protocol mandates it', async () => {
     const source = [
       'import hashlib',
       'def check(data, expected):',
@@ -22,9 +22,21 @@ describe('confidence of the noisy cases the noise benchmark measured', () => {
       '        digest = hashlib.sha1(nonce + created + password).digest()',
       '        return {"X-WSSE": \'UsernameToken PasswordDigest="%s"\' % digest}',
     ].join('\n');
-    expect(await confidences('K301', source)).toEqual(['3:high', '5:medium', '8:low']);
+    expect(await confidences('K301', source)).toEqual(['3:high', '5:low', '8:low']);
     const result = await analyze(source, { relPath: 'app/module.py', rules: ALL_RULES.filter((r) => r.meta.id === 'K301') });
     expect(result.findings[2]?.message).toMatch(/mandated here by WS-Security/);
+  });
+
+  it('K301: a top-level helper is judged by the protocol of the code that calls it', async () => {
+    const helper = [
+      'import hashlib',
+      'def _token_digest(nonce, created, password):',
+      '    return hashlib.sha1(nonce + created + password).digest()',
+    ];
+    const wsse = [...helper, 'class Wsse:', '    def header(self, n, c, p):', '        return {"X-WSSE": _token_digest(n, c, p)}'];
+    const plain = [...helper, 'class Plain:', '    def header(self, n, c, p):', '        return {"X-Token": _token_digest(n, c, p)}'];
+    expect(await confidences('K301', wsse.join('\n'))).toEqual(['3:low']);
+    expect(await confidences('K301', plain.join('\n'))).toEqual(['3:high']);
   });
 
   it('K301: test code is low confidence', async () => {

@@ -39,6 +39,9 @@ export const SANITIZER_ROWS: readonly SanitizerRow[] = [
   // `quote` keeps `/` by default, so `quote("//evil.example")` is still a protocol-relative redirect target.
   { callees: ['urllib.parse.quote'], rules: ['K716', 'K717', 'K706'] },
   { callees: ['urllib.parse.quote_plus', 'urllib.parse.urlencode'], rules: ['K716', 'K717', 'K709', 'K706'] },
+  // Django's `reverse()` builds a path of one of the site's own routes (a leading `//` is escaped), so its
+  // result stays on the site whatever URL arguments fill the route.
+  { callees: ['django.urls.reverse', 'django.urls.base.reverse', 'django.core.urlresolvers.reverse'], rules: ['K709'] },
   { callees: ['defusedxml.ElementTree.fromstring', 'defusedxml.ElementTree.parse', 'defusedxml.lxml.fromstring', 'defusedxml.minidom.parseString'], rules: ['K713', 'K714'] },
   { callees: ['bson.objectid.ObjectId', 'bson.ObjectId'], rules: ['K712'] },
 ];

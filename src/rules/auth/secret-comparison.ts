@@ -149,6 +149,22 @@ function boundToBoolean(n: Node, model: ModuleModel): boolean {
 }
 
 /**
+ * `clean = sanitize(token); if clean != token`: a value compared with what a function made of it asks whether the
+ * function changed it, not whether someone knows a secret; both sides come from the same place.
+ */
+function comparedWithItsOwnForm(a: Node, b: Node, model: ModuleModel): boolean {
+  const derivedFrom = (x: Node, y: Node): boolean => {
+    if (x.type !== 'identifier' || y.type !== 'identifier') return false;
+    const bound = model.lookup(x.text, x.startIndex);
+    const v = bound?.kind === 'assign' && bound.value ? unparen(bound.value) : undefined;
+    if (v?.type !== 'call') return false;
+    const args = v.childForFieldName('arguments')?.namedChildren ?? [];
+    return args.some((arg) => arg !== null && unparen(arg).type === 'identifier' && arg.text === y.text);
+  };
+  return derivedFrom(a, b) || derivedFrom(b, a);
+}
+
+/**
  * Words that make a token an identifier of a partition or an identity (SQLAlchemy's `identity_token`, a shard
  * token): it selects where data lives, nobody proves anything by knowing it.
  */
@@ -212,7 +228,8 @@ export const secretComparison: Rule = {
       'where it is a piece of syntax. Also not reported: a comparison with a module-level label (a ' +
       'capitalised name assigned a string its own name spells out, `AUTH_HEADER = "auth_header"`, or imported ' +
       'under a name that designates no secret), which is an enumeration value, not a secret; two yes/no values (`key_given != secret_given`, bound to a ' +
-      'comparison or `bool()`); and tokens that identify a shard, partition or identity on both sides ' +
+      'comparison or `bool()`); a value compared with what a function made of it (`clean = sanitize(token); ' +
+      'if clean != token`), which asks whether the function changed it; and tokens that identify a shard, partition or identity on both sides ' +
       '(`state.identity_token == options.identity_token`), which select data and prove nothing.',
     why:
       '`==` on strings and bytes stops at the first differing byte, so it answers faster the fewer leading ' +
@@ -257,6 +274,7 @@ export const secretComparison: Rule = {
     const [left, right] = sides;
     if (isTrivial(left, model) || isTrivial(right, model)) return;
     if (boundToBoolean(unparen(left), model) || boundToBoolean(unparen(right), model)) return;
+    if (comparedWithItsOwnForm(unparen(left), unparen(right), model)) return;
     if (IDENTIFYING.test(left.text) && IDENTIFYING.test(right.text)) return;
     if (insideAssert(node) || inStructuralMethod(node) || inTestFunction(node)) return;
     if (CONFIRMATION.test(left.text) || CONFIRMATION.test(right.text)) return;

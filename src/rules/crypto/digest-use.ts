@@ -24,6 +24,7 @@ const PROTOCOLS: readonly Protocol[] = [
   { name: 'the OAuth 1 body hash (oauth_body_hash)', markers: [/^oauth_body_hash$/] },
   { name: 'WS-Security UsernameToken (PasswordDigest)', markers: [/PasswordDigest|X-WSSE/] },
   { name: 'the WebSocket handshake (RFC 6455)', markers: [/^258EAFA5-E914-47DA-95CA-C5AB0DC85B11$/] },
+  { name: 'POP3 APOP (RFC 1939)', markers: [/\bAPOP\b/] },
 ];
 
 const DIGEST_METHODS = new Set(['digest', 'hexdigest']);
@@ -133,9 +134,15 @@ function classifyValue(value: Node, model: ModuleModel, depth: number): DigestUs
       case 'comparison_operator':
         return 'protects';
       case 'lambda': {
-        // A lambda that a SQL function registration receives: the digest is that function's result.
-        const call = parent.parent?.type === 'argument_list' ? parent.parent.parent : null;
-        if (call?.type === 'call' && SQL_FUNCTION_REGISTRATION.test(calleeText(call, model).last)) return 'bookkeeping';
+        // A lambda that a SQL function registration receives, maybe through a wrapper (`none_guard(lambda ...)`):
+        // the digest is that SQL function's result.
+        let holder: Node | null = parent;
+        for (let i = 0; i < 3 && holder?.parent?.type === 'argument_list'; i++) {
+          const call: Node | null = holder.parent.parent;
+          if (call?.type !== 'call') break;
+          if (SQL_FUNCTION_REGISTRATION.test(calleeText(call, model).last)) return 'bookkeeping';
+          holder = call;
+        }
         return 'unknown';
       }
       case 'assignment': {
@@ -236,16 +243,45 @@ function mentionsAnySecret(data: Node[]): boolean {
   return data.some((d) => mentionsSecret(unparen(d)));
 }
 
-/** The protocol whose marker strings appear in the class or top-level function around the call, if any. */
-export function mandatedBy(call: Node): string | undefined {
-  let outer: Node | undefined;
-  for (let p = call.parent; p; p = p.parent) if (p.type === 'function_definition' || p.type === 'class_definition') outer = p;
-  if (!outer) return undefined;
+/** The string contents of a subtree. */
+function stringsOf(node: Node): string[] {
   const strings: string[] = [];
   const walk = (n: Node) => {
     if (n.type === 'string_content') strings.push(n.text);
     for (const c of n.namedChildren) if (c) walk(c);
   };
-  walk(outer);
+  walk(node);
+  return strings;
+}
+
+/** The outermost function or class around a node. */
+function outermost(node: Node): Node | undefined {
+  let outer: Node | undefined;
+  for (let p = node.parent; p; p = p.parent) if (p.type === 'function_definition' || p.type === 'class_definition') outer = p;
+  return outer;
+}
+
+function protocolOf(strings: string[]): string | undefined {
   return PROTOCOLS.find((p) => p.markers.every((m) => strings.some((s) => m.test(s))))?.name;
+}
+
+/**
+ * The protocol whose marker strings appear in the class or top-level function around the call, if any. A
+ * top-level helper (`def _wsse_token(nonce, created, password)`) is judged by where its result goes: the
+ * classes and functions of the module that call it.
+ */
+export function mandatedBy(call: Node, model: ModuleModel): string | undefined {
+  const outer = outermost(call);
+  if (!outer) return undefined;
+  const own = protocolOf(stringsOf(outer));
+  if (own || outer.type !== 'function_definition') return own;
+  const name = outer.childForFieldName('name')?.text;
+  if (!name) return undefined;
+  for (const site of model.calls) {
+    if (site.name !== name || (site.node.startIndex >= outer.startIndex && site.node.endIndex <= outer.endIndex)) continue;
+    const caller = outermost(site.node);
+    const found = caller ? protocolOf(stringsOf(caller)) : undefined;
+    if (found) return found;
+  }
+  return undefined;
 }

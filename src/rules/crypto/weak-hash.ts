@@ -86,8 +86,9 @@ export const weakHash: Rule = {
       'or cache key, an identifier cut short (`hexdigest()[:12]`), a file or folder name, an HTTP ETag, the ' +
       'result of a SQL function registered in SQLite (`create_function("MD5", 1, ...)`), or a hash object made ' +
       'only to read `digest_size`. A collision there breaks nothing.\n\n' +
-      'Confidence: high when the digest is compared or computed over a password, secret or private key; medium ' +
-      'when it leaves the function and its use cannot be seen; low in test code, and low when the surrounding ' +
+      'Confidence: high when the digest is compared or computed over a password, secret or private key; low ' +
+      'when it leaves the function unseen (returned, stored, passed on: on real code that is mostly a cache key ' +
+      'or an identifier), low in test code, and low when the surrounding ' +
       'class or function speaks a protocol that mandates the hash (HTTP Digest authentication, the OAuth 1 ' +
       'body hash, WS-Security PasswordDigest, the WebSocket handshake): true, but not something the code can ' +
       'change, and the message says so.',
@@ -138,7 +139,7 @@ export const weakHash: Rule = {
     const shown = DISPLAY[key] ?? algorithm.toUpperCase().replace(/_/g, '-');
     const use = digestUse(call.node, model);
     if (use === 'no-data' || use === 'bookkeeping') return;
-    const protocol = mandatedBy(call.node);
+    const protocol = mandatedBy(call.node, model);
     if (protocol) {
       ctx.report({
         node: call.node,
@@ -151,7 +152,7 @@ export const weakHash: Rule = {
     ctx.report({
       node: call.node,
       message: `${shown} is a broken hash: collisions can be made on purpose; use SHA-256 or stronger${optOut}`,
-      ...(isTestPath(model.relPath) ? { confidence: 'low' as const } : use === 'protects' ? {} : { confidence: 'medium' as const }),
+      ...(use === 'protects' && !isTestPath(model.relPath) ? {} : { confidence: 'low' as const }),
     });
   },
 };

@@ -1,4 +1,5 @@
 import { argument } from '../../semantics/model.js';
+import { isTestPath } from '../auth/test-code.js';
 import { constantTruth } from '../helpers.js';
 import type { Rule } from '../types.js';
 import { isPlainText } from './shared.js';
@@ -26,7 +27,8 @@ export const jinja2AutoescapeOff: Rule = {
       '(and `aiohttp_jinja2.setup(...)`, whose default is on, when it passes `autoescape=False`) ' +
       'created with `autoescape=False` (any literally false value), or without `autoescape` at all, since ' +
       'Jinja2\'s default is off. A missing `autoescape` is reported at medium confidence: Jinja2 also renders ' +
-      'plain text, where escaping is not wanted.\n\n' +
+      'plain text, where escaping is not wanted; in test code (`tests/`, `test_*.py`…) it is low confidence, ' +
+      'since a test renders strings to compare, not pages.\n\n' +
       'Not reported: `autoescape=True`, `autoescape=select_autoescape(...)` or any other value the rule cannot ' +
       'read (a function deciding per template); a `Template` whose constant source contains no HTML tag ' +
       '(`Template("Hello {{ name }}")` renders text, not markup); `NativeEnvironment`, which renders Python ' +
@@ -82,7 +84,8 @@ export const jinja2AutoescapeOff: Rule = {
     ctx.report({
       node: call.node,
       message: `${kind} without autoescape: Jinja2 does not escape by default, so values rendered into HTML can carry script; pass autoescape=select_autoescape() (or True)`,
-      confidence: 'medium',
+      // A test's environment renders strings to compare, not pages a browser reads.
+      confidence: isTestPath(model.relPath) ? 'low' : 'medium',
     });
   },
 };
