@@ -116,8 +116,8 @@ describe('parseConfig: errors name the file, key path and expectation on one lin
 
   it('unknown key with no close match lists the known keys', () => {
     expect(tomlError('frobnicate = 1')).toBe(
-      'krait.toml: unknown key "frobnicate" (expected one of confidence, deps, exclude, ignore, include, jobs, ' +
-        'max-file-size, per-file-ignores, respect-gitignore, rules, select, severity, taint)',
+      'krait.toml: unknown key "frobnicate" (expected one of confidence, deps, exclude, file-timeout, ignore, include, jobs, ' +
+        'max-file-size, per-file-ignores, respect-gitignore, rules, select, severity, strict, taint)',
     );
   });
 
