@@ -12,6 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { pathologicalTable } from './pathological.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const KRAIT_MAIN = path.join(ROOT, 'dist', 'bundle', 'main.js');
@@ -147,6 +148,7 @@ function parseOptions(argv) {
     build: true,
     timeout: 3600,
     keepTmp: false,
+    pathological: true,
   };
   for (let i = 0; i < argv.length; i++) {
     let name = argv[i];
@@ -172,6 +174,9 @@ function parseOptions(argv) {
       }
       case '--runs':
         o.runs = positiveInt(name, value());
+        break;
+      case '--no-pathological':
+        o.pathological = false;
         break;
       case '--bandit-runs':
         o.banditRuns = positiveInt(name, value());
@@ -771,6 +776,8 @@ async function main() {
     else if (r.stderrTail) out.push('```', r.stderrTail, '```');
     shown.add(key);
   }
+  // Long lines, deep nesting and a 50k-line module, as ratios against normal code (bench/pathological.mjs).
+  if (opts.pathological && !kraitError) out.push('', ...pathologicalTable({ runs: opts.runs, log }));
   console.log(out.join('\n'));
 
   if (opts.json) {

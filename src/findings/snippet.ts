@@ -20,8 +20,8 @@ const MAX_SPAN = 400;
 let cachedLine: string | undefined;
 let cachedPairs: number[] = [];
 
-function pairsOf(line: string): number[] {
-  if (line === cachedLine) return cachedPairs;
+/** Offsets of the surrogate pairs of a line. */
+function scanPairs(line: string): number[] {
   const pairs: number[] = [];
   for (let i = 0; i < line.length - 1; i++) {
     const c = line.charCodeAt(i);
@@ -33,9 +33,17 @@ function pairsOf(line: string): number[] {
       }
     }
   }
-  cachedLine = line;
-  cachedPairs = pairs;
   return pairs;
+}
+
+/** Long lines are cached (one line's findings ask in a row); short ones are as cheap to scan as to look up. */
+function pairsOf(line: string): number[] {
+  if (line.length <= 64) return scanPairs(line);
+  if (line !== cachedLine) {
+    cachedLine = line;
+    cachedPairs = scanPairs(line);
+  }
+  return cachedPairs;
 }
 
 /** How many of the sorted `pairs` start before `offset` and end at or before it (a pair counts once it is whole). */
@@ -56,30 +64,14 @@ function pairsBefore(pairs: readonly number[], offset: number): number {
  */
 export function codePointColumn(line: string, utf16Column: number): number {
   const within = Math.min(utf16Column, line.length);
-  const pairs = line.length > 64 ? pairsOf(line) : smallPairs(line);
+  const pairs = pairsOf(line);
   // A column inside a pair (never produced by the parser) counts the pair's first half as a code point.
   return within - pairsBefore(pairs, within) + 1 + Math.max(0, utf16Column - line.length);
 }
 
-/** Short lines: no cache churn, the scan is as cheap as the lookup. */
-function smallPairs(line: string): number[] {
-  const pairs: number[] = [];
-  for (let i = 0; i < line.length - 1; i++) {
-    const c = line.charCodeAt(i);
-    if (c >= 0xd800 && c <= 0xdbff) {
-      const d = line.charCodeAt(i + 1);
-      if (d >= 0xdc00 && d <= 0xdfff) {
-        pairs.push(i);
-        i++;
-      }
-    }
-  }
-  return pairs;
-}
-
 /** UTF-16 offset of a 1-based code-point column of the line (clamped to the line). */
 export function utf16Offset(line: string, column: number): number {
-  const pairs = line.length > 64 ? pairsOf(line) : smallPairs(line);
+  const pairs = pairsOf(line);
   let offset = Math.max(0, column - 1);
   // Each pair before the target adds one UTF-16 unit; walk the sorted pairs while they start before it.
   for (const p of pairs) {
