@@ -1,3 +1,4 @@
+import { FRAMEWORK_TABLE } from '../dataflow/models/frameworks.js';
 import { UsageError } from '../errors.js';
 import { ruleMarkdown } from '../rules/docs.js';
 import { ALL_RULES, findRule } from '../rules/registry.js';
@@ -16,7 +17,7 @@ export function runRulesCommand(format: 'text' | 'json'): number {
     return `${m.id}${flag} ${m.name.padEnd(width)}  ${m.severity.padEnd(8)} ${cwe.padEnd(16)} ${m.summary}`;
   });
   const footer = ALL_RULES.some((r) => !r.meta.defaultEnabled) ? ['', '* off by default: enable with --select ID or --select ALL'] : [];
-  process.stdout.write(`${[...lines, ...footer].join('\n')}\n`);
+  process.stdout.write(`${[...lines, ...footer, '', ...frameworkLines()].join('\n')}\n`);
   return 0;
 }
 
@@ -25,6 +26,19 @@ function rulesFromOtherTool(id: string): Rule[] {
   if (!/^[A-Za-z]+\d+$/.test(id) || /^K\d+$/i.test(id)) return [];
   const upper = id.toUpperCase();
   return ALL_RULES.filter((r) => [...(r.meta.sources.bandit ?? []), ...(r.meta.sources.ruff ?? [])].some((s) => s.toUpperCase() === upper));
+}
+
+/** The frameworks and libraries the taint rules (K7xx) model, and users extend in `[tool.krait.taint]`. */
+function frameworkLines(): string[] {
+  const width = Math.max(...FRAMEWORK_TABLE.map((f) => f.name.length));
+  const section = (kind: 'input' | 'library', title: string) => [title, ...FRAMEWORK_TABLE.filter((f) => f.kind === kind).map((f) => `  ${f.name.padEnd(width)}  ${f.covers}`)];
+  return [
+    ...section('input', 'Frameworks whose requests the taint rules (K7xx) follow:'),
+    '',
+    ...section('library', 'Libraries whose calls are sinks and sanitizers:'),
+    '',
+    'Add your own sources, sinks and sanitizers under [tool.krait.taint] in pyproject.toml.',
+  ];
 }
 
 export function runRuleCommand(id: string): number {

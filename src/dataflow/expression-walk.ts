@@ -93,7 +93,7 @@ export abstract class ExpressionAnalysis extends GuardAnalysis {
         if (entry) return entry;
         if (!value) return EMPTY;
         const t = this.expr(value);
-        return subs.length === 1 && subs[0] ? this.fieldByKey(value, subs[0], t) : t;
+        return subs.length === 1 && subs[0] && t.length > 0 ? this.fieldByKey(subs[0], t) : t;
       }
       case 'dictionary': {
         const entries = literalEntries(this.model, node);
@@ -295,15 +295,18 @@ export abstract class ExpressionAnalysis extends GuardAnalysis {
     return t.map((a) => ({ ...a, mf, ...(onlyModels ? { mo: true } : {}), ...(mv ? { mv } : {}) }));
   }
 
-  /** `form.cleaned_data["age"]`, `serializer.validated_data["age"]`: the read becomes one of field `age`. */
-  protected fieldByKey(value: Node, key: Node, t: Taint): Taint {
-    const v = unparen(value);
-    if (v.type !== 'attribute' || !t.some((a) => a.mf)) return t;
-    const container = v.childForFieldName('attribute')?.text ?? '';
-    if (!FIELD_CONTAINERS.has(container)) return t;
+  /**
+   * `form.cleaned_data["age"]`, `data["age"]` after `data = serializer.validated_data`: the read becomes one
+   * of field `age`.
+   */
+  protected fieldByKey(key: Node, t: Taint): Taint {
+    if (!t.some((a) => a.mf !== undefined && FIELD_CONTAINERS.has(a.mf.slice(a.mf.lastIndexOf('.') + 1)))) return t;
     const name = this.model.constantString(key);
     if (name === undefined) return t;
-    return t.map((a) => (a.mf?.endsWith(`.${container}`) ? { ...a, mf: `${a.mf.slice(0, -container.length)}${name}` } : a));
+    return t.map((a) => {
+      const dot = a.mf?.lastIndexOf('.') ?? -1;
+      return a.mf !== undefined && FIELD_CONTAINERS.has(a.mf.slice(dot + 1)) ? { ...a, mf: `${a.mf.slice(0, dot)}.${name}` } : a;
+    });
   }
 
   /**

@@ -98,6 +98,7 @@ export class TaintSolver {
   private readonly classes = new Map<string, string[]>();
   private readonly modelFields = new Map<string, Record<string, 'typed' | 'validated'>>();
   private readonly modelBases = new Map<string, string | undefined>();
+  private readonly classKeys = new Map<string, string>();
   private readonly instances = new Map<string, string>();
   private summaries = new Map<Fn, Summary>();
   private readonly fieldSrcs = new Map<string, SrcHit[]>();
@@ -445,23 +446,40 @@ export class TaintSolver {
   }
 
   /** The data-model base class (MODEL_BASES) a project class derives from, if any. */
-  private modelBase(cls: string): string | undefined {
-    if (this.modelBases.has(cls)) return this.modelBases.get(cls);
+  private modelBase(written: string): string | undefined {
+    if (this.modelBases.has(written)) return this.modelBases.get(written);
+    const cls = this.classKey(written);
     this.modelBases.set(cls, undefined);
     let found: string | undefined;
     for (const b of this.classes.get(cls) ?? []) {
       found = MODEL_BASES.has(b) ? b : this.modelBase(b);
       if (found) break;
     }
-    this.modelBases.set(cls, found);
+    this.modelBases.set(written, found);
     return found;
+  }
+
+  /** A class as the project names it: `forms.SignupForm` imported from another root is `app.forms.SignupForm`. */
+  private classKey(cls: string): string {
+    if (this.classes.has(cls)) return cls;
+    const cached = this.classKeys.get(cls);
+    if (cached !== undefined) return cached;
+    const suffix = `.${cls}`;
+    let found: string | undefined;
+    for (const k of this.classes.keys()) {
+      if (!k.endsWith(suffix)) continue;
+      found = found === undefined ? k : cls;
+      if (found === cls) break;
+    }
+    this.classKeys.set(cls, found ?? cls);
+    return found ?? cls;
   }
 
   /** Whether a field read of a data model is clean, or a model-only read is of a class that is no model. */
   private modelDrops(a: Atom): boolean {
     const mf = a.mf ?? '';
     const dot = mf.lastIndexOf('.');
-    const cls = mf.slice(0, dot);
+    const cls = this.classKey(mf.slice(0, dot));
     if (!this.modelBase(cls)) return a.mo === true;
     const field = mf.slice(dot + 1);
     const seen = new Set<string>();

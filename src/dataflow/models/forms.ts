@@ -58,5 +58,5 @@ export const CHOICE_TYPES: ReadonlySet<string> = new Set(['typing.Literal', 'typ
 export function shapeProvingPattern(pattern: string): boolean {
   const m = /^(?:\^|\\A)(.*?)(?:\$|\\Z|\\z)$/s.exec(pattern);
   if (!m) return false;
-  return /^(?:\\[dw]|\[\^?(?:\\[dw.\-_]|[\w.\-])+\]|[\w\-]|\\[.\-]|[+*?]|\{\d+(?:,\d*)?\})+$/.test(m[1]) && !/\[\^/.test(m[1]);
+  return /^(?:\\[dw]|\[\^?(?:\\[dw.\-_]|[\w.-])+\]|[\w-]|\\[.-]|[+*?]|\{\d+(?:,\d*)?\})+$/.test(m[1]) && !/\[\^/.test(m[1]);
 }
