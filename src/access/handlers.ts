@@ -73,6 +73,14 @@ const INLINE_CHECK =
 /** The label of a check written in the view: it protects that view, but says nothing of the application's mechanism. */
 export const INLINE_CHECK_LABEL = 'a check in the view';
 
+/** Where Django function views live: `views.py`, a `views/` package, `api.py`, `endpoints.py`. */
+const VIEWS_MODULE = /(?:^|\/)(?:\w*views?|api|endpoints)(?:\/|\.pyw?$)/;
+
+/** A module of views: named so, or importing Django's responses or shortcuts. */
+function viewsModule(model: ModuleModel): boolean {
+  return VIEWS_MODULE.test(model.relPath) || /^\s*from\s+django\.(?:http|shortcuts)\s+import\b/m.test(model.text);
+}
+
 const cache = new WeakMap<ModuleModel, Handler[]>();
 
 /** The request handlers of a module; none in test code or in modules that name no web framework. */
@@ -224,7 +232,8 @@ function functionHandler(model: ModuleModel, fn: FunctionInfo, djangoModule: boo
     const deps = keywordOf(call, 'dependencies');
     for (const d of deps?.namedChildren ?? []) auth ??= authDependency(d);
   }
-  if (!framework && djangoModule && fn.scope.parent?.kind === 'module') {
+  // A Django function view: first parameter `request`, in a views module (helpers elsewhere take a request too).
+  if (!framework && djangoModule && fn.scope.parent?.kind === 'module' && (auth || viewsModule(model))) {
     const params = parameterParts(fn.node);
     if (params[0]?.name.text === 'request') framework = 'django';
   }

@@ -10,6 +10,7 @@ import type { Confidence } from '../findings/types.js';
 import type { CallSite } from '../semantics/model.js';
 import type { ModuleModel } from '../semantics/module.js';
 import { unparen } from '../syntax/nodes.js';
+import { isTestPath as isTestCode } from '../rules/auth/test-code.js';
 import { isTestPath, type TextSpan } from './detect.js';
 import { isPasswordHash } from './placeholders.js';
 import { contentSpan } from './python.js';
@@ -73,7 +74,7 @@ export function accountPasswords(model: ModuleModel): AccountPassword[] {
   let out = cache.get(model);
   if (out) return out;
   out = [];
-  const seedFile = isTestPath(model.relPath) || SEED_PATH.test(model.relPath);
+  const seedFile = isTestPath(model.relPath) || isTestCode(model.relPath) || /(?:^|\/)tests?\.pyw?$/.test(model.relPath) || SEED_PATH.test(model.relPath);
   for (const c of model.calls) {
     const found = accountCall(c);
     const literal = found?.arg ? literalPassword(found.arg, model) : undefined;

@@ -5,7 +5,7 @@ import { FIELDS_PLACEHOLDER } from '../../access/types.js';
 import type { ModuleModel } from '../../semantics/module.js';
 import { unparen } from '../../syntax/nodes.js';
 import type { Rule, RuleContext } from '../types.js';
-import { allFieldsForm } from './shared.js';
+import { reportAllFieldsForms } from './shared.js';
 
 /** Calls that send their argument to the client. */
 const RESPONDERS = new Set(['jsonify', 'JsonResponse', 'Response', 'JSONResponse', 'make_response', 'dumps', 'ORJSONResponse']);
@@ -135,21 +135,11 @@ export const sensitiveDataExposure: Rule = {
     const model = ctx.model;
     if (/__dict__|vars\s*\(|model_to_dict/.test(model.text)) checkResponses(ctx);
     if (/def\s+(?:to_dict|as_dict|to_json|seriali[sz]e|dict|to_api|as_json)\s*\(/.test(model.text)) checkSerialisers(ctx);
-    if (!/__all__/.test(model.text)) return;
-    for (const scope of model.moduleScope.children) {
-      if (scope.kind !== 'class' || !scope.node) continue;
-      const form = allFieldsForm(model, scope.node);
-      if (form?.kind !== 'serializer') continue;
-      const known = form.qualified ? KNOWN_MODELS[form.qualified] : undefined;
-      if (known) {
-        ctx.report({ node: form.fieldsNode, message: `this serializer sends every field of \`${form.model}\` to clients, ${known.secret.map((f) => `\`${f}\``).join(', ')} included: list the fields to return` });
-        continue;
-      }
-      ctx.report({
-        node: form.fieldsNode,
-        message: `this serializer sends every field of \`${form.model}\` to clients, ${FIELDS_PLACEHOLDER} included: list the fields to return`,
-        requires: { kind: 'model-fields', model: form.model, fields: 'secret' },
-      });
-    }
+    reportAllFieldsForms(
+      ctx,
+      'secret',
+      (form) => (form.kind === 'serializer' ? 'medium' : undefined),
+      (form, fields) => `this serializer sends every field of \`${form.model}\` to clients, ${fields} included: list the fields to return`,
+    );
   },
 };
