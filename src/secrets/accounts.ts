@@ -58,6 +58,9 @@ function accountCall(c: CallSite): { where: string; arg: Node | undefined } | un
     return { where: `${c.name}()`, arg: c.keywords.get('password') ?? (pos !== undefined ? c.args[pos] : undefined) };
   }
   // `User(email=..., password=...)`, `Customer.objects.create(..., password=...)`: a constructor or a create call.
+  // Arguments are read only for calls that can make an account (reading every call's arguments is not free).
+  const maker = /^[A-Z]/.test(c.name) || ACCOUNT_FUNCTION.test(c.name) || c.name === 'create';
+  if (!maker) return undefined;
   // A hash made here from a literal carries the password too: `password_hash=generate_password_hash("...")`.
   const pw = c.keywords.get('password') ?? [...c.keywords].find(([k, v]) => /^(?:password_hash|hashed_password|pw_hash|password_digest)$/.test(k) && v.type === 'call')?.[1];
   if (!pw) return undefined;

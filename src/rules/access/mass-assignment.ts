@@ -41,9 +41,12 @@ function wholeRequest(node: Node, model: ModuleModel): boolean {
 function checkCalls(ctx: RuleContext): void {
   const model = ctx.model;
   for (const c of model.calls) {
+    // The callee's name first: arguments and the enclosing handler are read only for the calls that can matter.
+    const splatTarget = (/^[A-Z]/.test(c.name) && !NOT_A_RECORD.test(c.name)) || WRITER.test(c.name);
+    if (!splatTarget && c.name !== 'update' && c.name !== 'setattr') continue;
     const h = handlerAt(model, c.node);
     if (!h) continue;
-    if (c.hasStarKwargs && ((/^[A-Z]/.test(c.name) && !NOT_A_RECORD.test(c.name)) || WRITER.test(c.name))) {
+    if (splatTarget && c.hasStarKwargs) {
       const src = splatted(c.node).find((e) => wholeRequest(e, model));
       if (src) {
         ctx.report({ node: c.node, message: `request data (\`${src.text.slice(0, 40)}\`) is spread into \`${c.calleeNode.text.slice(0, 40)}(...)\`: a client can set any field it names, privileges and balances included; copy the fields the form allows one by one, or validate with a schema that lists them` });
@@ -118,7 +121,7 @@ export const massAssignment: Rule = {
   textHint: /flask|django|fastapi|rest_framework|starlette|quart/,
   module(ctx) {
     const model = ctx.model;
-    if (REQUEST_DATA.test(model.text)) checkCalls(ctx);
+    if (model.text.includes('request') && REQUEST_DATA.test(model.text)) checkCalls(ctx);
     reportAllFieldsForms(
       ctx,
       'privilege',

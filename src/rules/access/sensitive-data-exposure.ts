@@ -60,11 +60,26 @@ function checkResponses(ctx: RuleContext): void {
       if (obj) report(c.node, obj);
     }
   }
-  for (const ret of model.nodesOfType.get('return_statement') ?? []) {
+  for (const ret of returnsIn(model, 0, model.text.length, /\breturn\s+(?:vars\s*\(|model_to_dict|[\w.]+\.__dict__)/g)) {
     const value = ret.namedChildren[0];
     const obj = value ? wholeObject(value) : undefined;
     if (obj && handlerAt(model, ret)) report(ret, obj);
   }
+}
+
+/**
+ * Return statements in a range whose text matches `pattern` (a global regex starting at `return`), found from the
+ * text: no rule needs every return statement of every file, so none is asked of the engine's query.
+ */
+function returnsIn(model: ModuleModel, start: number, end: number, pattern: RegExp): Node[] {
+  const out: Node[] = [];
+  pattern.lastIndex = start;
+  for (let m = pattern.exec(model.text); m !== null && m.index < end; m = pattern.exec(model.text)) {
+    let n: Node | null = model.tree.rootNode.descendantForIndex(m.index, m.index + 6);
+    while (n && n.type !== 'return_statement' && n.startIndex === m.index) n = n.parent;
+    if (n?.type === 'return_statement') out.push(n);
+  }
+  return out;
 }
 
 /** `def to_dict(self): return {"password": self.password, ...}` in a class: the serialised form carries a secret. */
@@ -72,8 +87,7 @@ function checkSerialisers(ctx: RuleContext): void {
   const model = ctx.model;
   for (const fn of model.functions) {
     if (!SERIALISER_METHOD.test(fn.name) || fn.scope.parent?.kind !== 'class') continue;
-    for (const ret of model.nodesOfType.get('return_statement') ?? []) {
-      if (ret.startIndex < fn.node.startIndex || ret.endIndex > fn.node.endIndex) continue;
+    for (const ret of returnsIn(model, fn.node.startIndex, fn.node.endIndex, /\breturn\s*\{/g)) {
       const dict = ret.namedChildren[0];
       if (dict?.type !== 'dictionary') continue;
       for (const pair of dict.namedChildren) {
@@ -129,7 +143,6 @@ export const sensitiveDataExposure: Rule = {
     references: ['https://cwe.mitre.org/data/definitions/200.html', 'https://owasp.org/API-Security/editions/2023/en/0xa3-broken-object-property-level-authorization/'],
   },
   app: true,
-  nodeTypes: ['return_statement'],
   textHint: /flask|django|fastapi|rest_framework|starlette|quart|to_dict|as_dict|seriali[sz]e|to_json/,
   module(ctx) {
     const model = ctx.model;

@@ -56,7 +56,8 @@ export function reportAllFieldsForms(
   message: (form: AllFieldsForm, fields: string) => string,
 ): void {
   const model = ctx.model;
-  if (!model.text.includes('__all__')) return;
+  // `__all__` is mostly a module's export list; a form's field list is `fields = "__all__"`.
+  if (!model.text.includes('__all__') || !/fields\s*=\s*["']__all__["']/.test(model.text)) return;
   for (const scope of model.moduleScope.children) {
     if (scope.kind !== 'class' || !scope.node) continue;
     const form = allFieldsForm(model, scope.node);

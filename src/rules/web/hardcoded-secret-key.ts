@@ -211,13 +211,16 @@ export const hardcodedSecretKey: Rule = {
     const settingsScope = assignment.scope.kind === 'module' || assignment.scope.kind === 'class';
     // The setting a target names and how sure that is: 'sure' for a settings name or a Flask application's
     // config, 'unsure' for the config of an unresolved object.
+    // The name is read first (a string, no resolution); the owner is resolved only for a setting's name.
     const kindOf = (t: Node): { name: string; sure: boolean } | undefined => {
       if (t.type === 'identifier') return settingsScope && settingKind(t.text) ? { name: t.text, sure: true } : undefined;
-      if (attributeName(t, (obj) => isFlaskApp(obj, model)) === 'secret_key') return { name: NAME, sure: true };
-      const key = subscriptKey(t, model, (obj) => isFlaskConfig(obj, model));
-      if (key !== undefined && settingKind(key)) return { name: key, sure: true };
-      const loose = subscriptKey(t, model, (obj) => isUnresolvedConfig(obj, model));
-      return loose !== undefined && settingKind(loose) ? { name: loose, sure: false } : undefined;
+      if (t.type === 'attribute') {
+        return t.childForFieldName('attribute')?.text === 'secret_key' && attributeName(t, (obj) => isFlaskApp(obj, model)) ? { name: NAME, sure: true } : undefined;
+      }
+      const key = subscriptKey(t, model, () => true);
+      if (key === undefined || !settingKind(key)) return undefined;
+      if (subscriptKey(t, model, (obj) => isFlaskConfig(obj, model)) !== undefined) return { name: key, sure: true };
+      return subscriptKey(t, model, (obj) => isUnresolvedConfig(obj, model)) !== undefined ? { name: key, sure: false } : undefined;
     };
     const target = assignment.targets.find((t) => kindOf(t)?.sure) ?? assignment.targets.find((t) => kindOf(t));
     const found = target ? kindOf(target) : undefined;
