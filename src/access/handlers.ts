@@ -31,12 +31,14 @@ export interface Handler {
 
 /** Modules the access rules look at: they import a web framework, and are not test code. */
 const WEB_IMPORT = /^(?:flask|django|fastapi|rest_framework|starlette|quart)\b/;
+const ROUTE_DECORATOR = /@[ \t]*\w+[ \t]*\.[ \t]*(?:route|get|post|put|patch|delete|api_route)[ \t]*\(/;
 const webModules = new WeakMap<ModuleModel, boolean>();
 
 export function isWebModule(model: ModuleModel): boolean {
   let web = webModules.get(model);
   if (web === undefined) {
-    web = model.imports.some((i) => WEB_IMPORT.test(i.module)) && !isTestPath(model.relPath);
+    // Routes may sit in a module that imports only the project's own `app` (`from myapp import app`).
+    web = (model.imports.some((i) => WEB_IMPORT.test(i.module)) || ROUTE_DECORATOR.test(model.text)) && !isTestPath(model.relPath);
     webModules.set(model, web);
   }
   return web;

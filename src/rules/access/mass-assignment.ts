@@ -118,7 +118,7 @@ export const massAssignment: Rule = {
     ],
   },
   app: true,
-  textHint: /flask|django|fastapi|rest_framework|starlette|quart/,
+  textHint: /flask|django|fastapi|rest_framework|starlette|quart|route/,
   module(ctx) {
     const model = ctx.model;
     if (model.text.includes('request') && REQUEST_DATA.test(model.text)) checkCalls(ctx);

@@ -143,7 +143,7 @@ export const sensitiveDataExposure: Rule = {
     references: ['https://cwe.mitre.org/data/definitions/200.html', 'https://owasp.org/API-Security/editions/2023/en/0xa3-broken-object-property-level-authorization/'],
   },
   app: true,
-  textHint: /flask|django|fastapi|rest_framework|starlette|quart|to_dict|as_dict|seriali[sz]e|to_json/,
+  textHint: /flask|django|fastapi|rest_framework|starlette|quart|route|to_dict|as_dict|seriali[sz]e|to_json/,
   module(ctx) {
     const model = ctx.model;
     if (/__dict__|vars\s*\(|model_to_dict/.test(model.text)) checkResponses(ctx);

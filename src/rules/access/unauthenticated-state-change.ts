@@ -65,7 +65,7 @@ export const unauthenticatedStateChange: Rule = {
     ],
   },
   app: true,
-  textHint: /flask|django|fastapi|rest_framework|starlette|quart/,
+  textHint: /flask|django|fastapi|rest_framework|starlette|quart|route/,
   module(ctx) {
     const model = ctx.model;
     for (const h of handlersOf(model)) {
