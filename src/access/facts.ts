@@ -1,19 +1,23 @@
 /** One module's share of the application facts (see types.ts), read from the model the rules already use. */
 import type { Node } from 'web-tree-sitter';
 import type { ModuleModel } from '../semantics/module.js';
-import { isTestPath } from '../rules/auth/test-code.js';
-import { classAttribute, classNodes, handlersOf, INLINE_CHECK_LABEL, WEB_MODULE_HINT } from './handlers.js';
+import { classAttribute, classNodes, handlersOf, INLINE_CHECK_LABEL, isWebModule } from './handlers.js';
 import type { ModuleAppFacts } from './types.js';
 
-/** Rate limiters and lockouts: Flask-Limiter, slowapi, django-ratelimit, django-axes, DRF throttles, hand-made lockouts. */
-const LIMITERS: [RegExp, string][] = [
-  [/^\s*(?:from|import)\s+flask_limiter\b/m, 'Flask-Limiter'],
-  [/^\s*(?:from|import)\s+slowapi\b/m, 'slowapi'],
-  [/^\s*(?:from|import)\s+(?:django_ratelimit|ratelimit)\b/m, 'django-ratelimit'],
-  [/^\s*(?:from|import)\s+axes\b|['"]axes['"]|axes\.backends|AxesMiddleware/m, 'django-axes'],
-  [/\bthrottle_classes\b|DEFAULT_THROTTLE_CLASSES|\bthrottle_scope\b/, 'DRF throttling'],
-  [/^\s*(?:from|import)\s+(?:flask_rate_limiter|fastapi_limiter|limits)\b/m, 'a rate limiter'],
-  [/\b(?:failed_login(?:_attempts|s)?|login_attempts|failed_attempts|lockout_until|locked_until|account_locked)\b/, 'a login lockout'],
+/** Rate limiters and lockouts by the module imported: Flask-Limiter, slowapi, django-ratelimit, django-axes, fastapi-limiter. */
+const LIMITER_IMPORTS: [RegExp, string][] = [
+  [/^flask_limiter\b/, 'Flask-Limiter'],
+  [/^slowapi\b/, 'slowapi'],
+  [/^(?:django_ratelimit|ratelimit)\b/, 'django-ratelimit'],
+  [/^axes\b/, 'django-axes'],
+  [/^(?:flask_rate_limiter|fastapi_limiter|limits)\b/, 'a rate limiter'],
+];
+/** Limits set up without an import here: django-axes in settings, DRF throttles, hand-made lockout bookkeeping. */
+const LIMITER_TEXT: [string, RegExp, string][] = [
+  ['axes', /['"]axes['"]|axes\.backends|AxesMiddleware/, 'django-axes'],
+  ['hrottle', /\bthrottle_classes\b|DEFAULT_THROTTLE_CLASSES|\bthrottle_scope\b/, 'DRF throttling'],
+  ['_attempts', /\b(?:failed_login_attempts|login_attempts|failed_attempts)\b/, 'a login lockout'],
+  ['lock', /\b(?:lockout_until|locked_until|account_locked)\b/, 'a login lockout'],
 ];
 
 /** Fields that grant rights or hold value: setting them from a request is privilege escalation. */
@@ -34,6 +38,7 @@ export const KNOWN_MODELS: Record<string, { privilege: string[]; secret: string[
   'django.contrib.auth.get_user_model': INHERITED_FIELDS.User,
 };
 
+const ORM_IMPORT = /^(?:django\.db|django\.contrib\.auth|sqlalchemy|flask_sqlalchemy|sqlmodel|mongoengine|peewee|tortoise|pony)\b/;
 const MODEL_BASE = /(?:^|\.)(?:Model|Base|DeclarativeBase|AbstractUser|AbstractBaseUser|PermissionsMixin|Document|SQLModel|db\.Model)$/;
 /** A class body statement defines a field: `x = models.CharField(...)`, `x = db.Column(...)`, `x: Mapped[str]`. */
 const FIELD_VALUE = /^(?:\w+\.)*(?:\w*Field|Column|mapped_column|relationship|ForeignKey|ManyToManyField|OneToOneField)\s*\(/;
@@ -71,26 +76,31 @@ const DRF_DEFAULT = /['"]DEFAULT_PERMISSION_CLASSES['"]\s*:\s*[[(]([^\])]*)[\])]
 export function moduleAppFacts(model: ModuleModel): ModuleAppFacts {
   const facts: ModuleAppFacts = { auth: {}, guards: {}, limiters: [], models: {} };
   const text = model.text;
-  for (const [re, label] of LIMITERS) if (re.test(text)) facts.limiters.push(label);
-  if (!WEB_MODULE_HINT.test(text) || isTestPath(model.relPath)) return facts;
+  // The import table and plain substring searches: anchored multi-line expressions over every file cost more.
+  for (const imp of model.imports) for (const [re, label] of LIMITER_IMPORTS) if (re.test(imp.module) && !facts.limiters.includes(label)) facts.limiters.push(label);
+  for (const [word, re, label] of LIMITER_TEXT) if (text.includes(word) && re.test(text) && !facts.limiters.includes(label)) facts.limiters.push(label);
+  // Settings modules import no framework: the project-wide guards are read before the web-module test.
+  if (text.includes('iddleware') && LOGIN_MIDDLEWARE.test(text)) {
+    facts.guards.django = 'LoginRequiredMiddleware';
+    facts.guards.drf = 'LoginRequiredMiddleware';
+  }
+  const drf = text.includes('DEFAULT_PERMISSION_CLASSES') ? DRF_DEFAULT.exec(text) : null;
+  if (drf && /IsAuthenticated|IsAdminUser|DjangoModelPermissions|DjangoObjectPermissions|TokenHasScope/.test(drf[1])) facts.guards.drf = 'DEFAULT_PERMISSION_CLASSES';
+  if (!isWebModule(model)) return facts;
   for (const h of handlersOf(model)) {
     if (!h.auth || h.auth === INLINE_CHECK_LABEL) continue;
     const byLabel = facts.auth[h.framework] ?? {};
     byLabel[h.auth] = (byLabel[h.auth] ?? 0) + 1;
     facts.auth[h.framework] = byLabel;
   }
-  for (const fn of model.functions) {
+  for (const fn of text.includes('before_') ? model.functions : []) {
     const guard = fn.decorators.find((d) => /\.\s*before_(?:app_)?request\b/.test(d.text));
     if (guard && GUARD_CHECK.test(fn.node.childForFieldName('body')?.text ?? '')) facts.guards.flask = 'a before_request guard';
   }
-  if (LOGIN_MIDDLEWARE.test(text)) {
-    facts.guards.django = 'LoginRequiredMiddleware';
-    facts.guards.drf = 'LoginRequiredMiddleware';
-  }
-  const drf = DRF_DEFAULT.exec(text);
-  if (drf && /IsAuthenticated|IsAdminUser|DjangoModelPermissions|DjangoObjectPermissions|TokenHasScope/.test(drf[1])) facts.guards.drf = 'DEFAULT_PERMISSION_CLASSES';
   if (/\bFastAPI\s*\([^)]*dependencies\s*=/.test(text)) facts.guards.fastapi = 'application dependencies';
-  for (const cls of classNodes(model)) {
+  // Model classes: where an ORM is imported, or a Flask-SQLAlchemy `db.Model` is subclassed.
+  const orm = text.includes('db.Model') || model.imports.some((i) => ORM_IMPORT.test(i.module));
+  for (const cls of orm ? classNodes(model) : []) {
     const fields = classFields(model, cls);
     const name = cls.childForFieldName('name')?.text;
     if (!fields || !name || (fields.privilege.length === 0 && fields.secret.length === 0)) continue;

@@ -29,8 +29,20 @@ export interface Handler {
   restricted: boolean;
 }
 
-/** Modules the access rules look at: they name a web framework. */
-export const WEB_MODULE_HINT = /flask|django|fastapi|rest_framework|starlette|quart/;
+/** Modules the access rules look at: they import a web framework, and are not test code. */
+const WEB_IMPORT = /^(?:flask|django|fastapi|rest_framework|starlette|quart)\b/;
+const ROUTE_DECORATOR = /@[ \t]*\w+[ \t]*\.[ \t]*(?:route|get|post|put|patch|delete|api_route)[ \t]*\(/;
+const webModules = new WeakMap<ModuleModel, boolean>();
+
+export function isWebModule(model: ModuleModel): boolean {
+  let web = webModules.get(model);
+  if (web === undefined) {
+    // Routes may sit in a module that imports only the project's own `app` (`from myapp import app`).
+    web = (model.imports.some((i) => WEB_IMPORT.test(i.module)) || ROUTE_DECORATOR.test(model.text)) && !isTestPath(model.relPath);
+    webModules.set(model, web);
+  }
+  return web;
+}
 
 /** Decorators that require a logged-in user, by last name. */
 const AUTH_DECORATORS = new Set([
@@ -73,6 +85,16 @@ const INLINE_CHECK =
 /** The label of a check written in the view: it protects that view, but says nothing of the application's mechanism. */
 export const INLINE_CHECK_LABEL = 'a check in the view';
 
+/** Where Django function views live: `views.py`, a `views/` package, `api.py`, `endpoints.py`. */
+const VIEWS_MODULE = /(?:^|\/)(?:\w*views?|api|endpoints)(?:\/|\.pyw?$)/;
+
+const DJANGO_VIEW_IMPORTS = /^(?:django\.(?:views|http|shortcuts|contrib\.auth|template\.response)|rest_framework)\b/;
+
+/** A module of views: named so, or importing Django's responses or shortcuts. */
+function viewsModule(model: ModuleModel): boolean {
+  return VIEWS_MODULE.test(model.relPath) || model.imports.some((i) => /^django\.(?:http|shortcuts)\b/.test(i.module));
+}
+
 const cache = new WeakMap<ModuleModel, Handler[]>();
 
 /** The request handlers of a module; none in test code or in modules that name no web framework. */
@@ -80,12 +102,15 @@ export function handlersOf(model: ModuleModel): Handler[] {
   let out = cache.get(model);
   if (out) return out;
   out = [];
-  if (WEB_MODULE_HINT.test(model.text) && !isTestPath(model.relPath)) {
-    const djangoModule = /^\s*(?:from|import)\s+(?:django|rest_framework)\b/m.test(model.text);
-    const fastapiModule = /^\s*(?:from|import)\s+(?:fastapi|starlette)\b/m.test(model.text);
+  if (isWebModule(model)) {
+    // Django views import what views need (responses, shortcuts, view classes, auth decorators): the framework's
+    // other modules (models, forms, utilities) hold no views.
+    const djangoModule = model.imports.some((i) => DJANGO_VIEW_IMPORTS.test(i.module));
+    const fastapiModule = model.imports.some((i) => /^(?:fastapi|starlette)\b/.test(i.module));
+    const djangoViews = djangoModule && viewsModule(model);
     const classes = new Map<number, Handler | null>();
     for (const fn of model.functions) {
-      const h = functionHandler(model, fn, djangoModule, fastapiModule);
+      const h = functionHandler(model, fn, djangoModule, djangoViews, fastapiModule);
       if (h) {
         out.push(h);
         continue;
@@ -174,7 +199,7 @@ function authDependency(node: Node | null | undefined): string | undefined {
   return dep && AUTH_DEPENDENCY.test(dep.text) && !/RequestForm/.test(dep.text) ? `${fn.slice(fn.lastIndexOf('.') + 1)}(${dep.text.slice(0, 40)})` : undefined;
 }
 
-function functionHandler(model: ModuleModel, fn: FunctionInfo, djangoModule: boolean, fastapiModule: boolean): Handler | undefined {
+function functionHandler(model: ModuleModel, fn: FunctionInfo, djangoModule: boolean, djangoViews: boolean, fastapiModule: boolean): Handler | undefined {
   let framework: Framework | undefined;
   let methods: string[] = [];
   let url = '';
@@ -224,7 +249,8 @@ function functionHandler(model: ModuleModel, fn: FunctionInfo, djangoModule: boo
     const deps = keywordOf(call, 'dependencies');
     for (const d of deps?.namedChildren ?? []) auth ??= authDependency(d);
   }
-  if (!framework && djangoModule && fn.scope.parent?.kind === 'module') {
+  // A Django function view: first parameter `request`, in a views module (helpers elsewhere take a request too).
+  if (!framework && djangoModule && fn.scope.parent?.kind === 'module' && (auth || djangoViews)) {
     const params = parameterParts(fn.node);
     if (params[0]?.name.text === 'request') framework = 'django';
   }
@@ -258,6 +284,8 @@ export function classAttribute(cls: Node, name: string): Node | undefined {
 }
 
 function classView(model: ModuleModel, cls: Node): Handler | null {
+  // Most classes are no views: their bases' text says so before any name is resolved.
+  if (!/View|Mixin/.test(cls.childForFieldName('superclasses')?.text ?? '')) return null;
   const bases = classBases(model, cls);
   const last = bases.map((b) => b.slice(b.lastIndexOf('.') + 1));
   if (!bases.some((b) => VIEW_BASE.test(b))) return null;

@@ -12,19 +12,36 @@ export function isAccessRule(rule: Rule): boolean {
 }
 
 interface AppFacts {
-  auth: Map<Framework, Map<string, number>>;
+  /** Authentication on routes, by the folder of the module the routes are in. */
+  auth: Map<string, Map<Framework, Map<string, number>>>;
   guards: Map<Framework, string>;
   limiters: Set<string>;
   models: Map<string, { privilege: Set<string>; secret: Set<string> }>;
 }
 
-function appFacts(modules: readonly ModuleAppFacts[]): AppFacts {
+function folderOf(relPath: string): string {
+  return relPath.slice(0, Math.max(0, relPath.lastIndexOf('/')));
+}
+
+/**
+ * Whether two folders belong to one application as far as authentication goes: the same folder, or one inside the
+ * other (a Flask package and its blueprints, a Django project and its apps). Sibling folders are separate
+ * applications: the test apps of a framework's own test suite, the services of a monorepo.
+ */
+function sameApp(a: string, b: string): boolean {
+  return a === b || a === '' || b === '' || a.startsWith(`${b}/`) || b.startsWith(`${a}/`);
+}
+
+function appFacts(modules: readonly { relPath: string; app: ModuleAppFacts }[]): AppFacts {
   const app: AppFacts = { auth: new Map(), guards: new Map(), limiters: new Set(), models: new Map() };
-  for (const m of modules) {
+  for (const { relPath, app: m } of modules) {
+    const folder = folderOf(relPath);
+    const byFramework = app.auth.get(folder) ?? new Map<Framework, Map<string, number>>();
+    app.auth.set(folder, byFramework);
     for (const [fw, labels] of Object.entries(m.auth) as [Framework, Record<string, number>][]) {
-      const map = app.auth.get(fw) ?? new Map<string, number>();
+      const map = byFramework.get(fw) ?? new Map<string, number>();
       for (const [label, n] of Object.entries(labels)) map.set(label, (map.get(label) ?? 0) + n);
-      app.auth.set(fw, map);
+      byFramework.set(fw, map);
     }
     for (const [fw, label] of Object.entries(m.guards) as [Framework, string][]) app.guards.set(fw, label);
     for (const l of m.limiters) app.limiters.add(l);
@@ -39,11 +56,14 @@ function appFacts(modules: readonly ModuleAppFacts[]): AppFacts {
 }
 
 /** Authentication used by the application's routes, as a message names it: "@login_required (4 routes)". */
-function authSummary(app: AppFacts, fw: Framework): string | undefined {
+function authSummary(app: AppFacts, fw: Framework, folder: string): string | undefined {
   // Django function views and DRF views share the project's authentication.
   const related: Framework[] = fw === 'django' || fw === 'drf' ? ['django', 'drf'] : [fw];
   const all = new Map<string, number>();
-  for (const f of related) for (const [label, n] of app.auth.get(f) ?? []) all.set(label, (all.get(label) ?? 0) + n);
+  for (const [where, byFramework] of app.auth) {
+    if (!sameApp(where, folder)) continue;
+    for (const f of related) for (const [label, n] of byFramework.get(f) ?? []) all.set(label, (all.get(label) ?? 0) + n);
+  }
   if (all.size === 0) return undefined;
   return [...all]
     .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
@@ -53,11 +73,11 @@ function authSummary(app: AppFacts, fw: Framework): string | undefined {
 }
 
 /** The message a finding keeps, or undefined when the application says it does not stand. */
-function resolve(req: AppRequirement, message: string, app: AppFacts, seenLimiter: { done: boolean }): string | undefined {
+function resolve(req: AppRequirement, message: string, folder: string, app: AppFacts, seenLimiter: { done: boolean }): string | undefined {
   switch (req.kind) {
     case 'auth-elsewhere': {
       if (app.guards.has(req.framework)) return undefined;
-      const summary = authSummary(app, req.framework);
+      const summary = authSummary(app, req.framework, folder);
       return summary ? message.replace(AUTH_PLACEHOLDER, summary) : undefined;
     }
     case 'no-limiter':
@@ -73,8 +93,8 @@ function resolve(req: AppRequirement, message: string, app: AppFacts, seenLimite
 }
 
 /** Resolves the findings of every file that depend on application facts; files are in path order. */
-export function mergeApp(files: { findings: Finding[]; app?: ModuleAppFacts }[]): void {
-  const modules = files.flatMap((f) => (f.app ? [f.app] : []));
+export function mergeApp(files: { relPath: string; findings: Finding[]; app?: ModuleAppFacts }[]): void {
+  const modules = files.flatMap((f) => (f.app ? [{ relPath: f.relPath, app: f.app }] : []));
   if (modules.length === 0) return;
   const app = appFacts(modules);
   const seenLimiter = { done: false };
@@ -84,7 +104,7 @@ export function mergeApp(files: { findings: Finding[]; app?: ModuleAppFacts }[])
     if (!findings.some((f) => f.requires)) continue;
     file.findings = findings.filter((f) => {
       if (!f.requires) return true;
-      const message = resolve(f.requires, f.message, app, seenLimiter);
+      const message = resolve(f.requires, f.message, folderOf(file.relPath), app, seenLimiter);
       delete f.requires;
       if (message === undefined) return false;
       f.message = message;

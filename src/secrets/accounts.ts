@@ -10,6 +10,7 @@ import type { Confidence } from '../findings/types.js';
 import type { CallSite } from '../semantics/model.js';
 import type { ModuleModel } from '../semantics/module.js';
 import { unparen } from '../syntax/nodes.js';
+import { isTestPath as isTestCode } from '../rules/auth/test-code.js';
 import { isTestPath, type TextSpan } from './detect.js';
 import { isPasswordHash } from './placeholders.js';
 import { contentSpan } from './python.js';
@@ -57,6 +58,9 @@ function accountCall(c: CallSite): { where: string; arg: Node | undefined } | un
     return { where: `${c.name}()`, arg: c.keywords.get('password') ?? (pos !== undefined ? c.args[pos] : undefined) };
   }
   // `User(email=..., password=...)`, `Customer.objects.create(..., password=...)`: a constructor or a create call.
+  // Arguments are read only for calls that can make an account (reading every call's arguments is not free).
+  const maker = /^[A-Z]/.test(c.name) || ACCOUNT_FUNCTION.test(c.name) || c.name === 'create';
+  if (!maker) return undefined;
   // A hash made here from a literal carries the password too: `password_hash=generate_password_hash("...")`.
   const pw = c.keywords.get('password') ?? [...c.keywords].find(([k, v]) => /^(?:password_hash|hashed_password|pw_hash|password_digest)$/.test(k) && v.type === 'call')?.[1];
   if (!pw) return undefined;
@@ -73,7 +77,7 @@ export function accountPasswords(model: ModuleModel): AccountPassword[] {
   let out = cache.get(model);
   if (out) return out;
   out = [];
-  const seedFile = isTestPath(model.relPath) || SEED_PATH.test(model.relPath);
+  const seedFile = isTestPath(model.relPath) || isTestCode(model.relPath) || /(?:^|\/)tests?\.pyw?$/.test(model.relPath) || SEED_PATH.test(model.relPath);
   for (const c of model.calls) {
     const found = accountCall(c);
     const literal = found?.arg ? literalPassword(found.arg, model) : undefined;

@@ -1,12 +1,13 @@
 import type { Node } from 'web-tree-sitter';
-import { isRequestData, REQUEST_DATA, requestNames } from '../../access/behaviour.js';
-import { KNOWN_MODELS } from '../../access/facts.js';
+import { REQUEST_DATA } from '../../access/behaviour.js';
 import { handlerAt } from '../../access/handlers.js';
-import { FIELDS_PLACEHOLDER } from '../../access/types.js';
 import { unparen } from '../../syntax/nodes.js';
+import type { ModuleModel } from '../../semantics/module.js';
 import type { Rule, RuleContext } from '../types.js';
-import { allFieldsForm } from './shared.js';
+import { reportAllFieldsForms } from './shared.js';
 
+/** Classes that take keyword arguments but hold no record: responses, errors, forms (which validate). */
+const NOT_A_RECORD = /(?:Response|Error|Exception|Form|Serializer|Schema)$/;
 /** Calls that build or write a record from keyword arguments. */
 const WRITER = /^(?:create|update|get_or_create|update_or_create|insert|values|filter_by)$/;
 
@@ -19,19 +20,34 @@ function splatted(call: Node): Node[] {
   return out;
 }
 
-function requestValued(node: Node, names: ReadonlySet<string>): boolean {
-  return isRequestData(unparen(node), names) && !/\bsecure_filename|\bvalidated_data\b|\bcleaned_data\b/.test(node.text);
+/**
+ * The request's data as a whole, whose keys the client chooses: `request.json`, `request.get_json()`,
+ * `request.form`, `request.POST.dict()`, `json.loads(request.body)`, `await request.json()`. A dict built in the
+ * view from request values (`{"content_type": ct}`) has keys the code chose: not mass assignment.
+ */
+const WHOLE_REQUEST =
+  /^(?:await\s+)?(?:json\.loads\(\s*)?request\s*\.\s*(?:json|get_json\([^)]*\)|form|values|data|body|POST|query_params|json\(\)|form\(\))(?:\s*\.\s*(?:dict|to_dict|copy)\(\))?\s*\)?$/;
+
+function wholeRequest(node: Node, model: ModuleModel): boolean {
+  const n = unparen(node);
+  const text = n.text.replace(/\s*\.\s*(?:items|keys)\(\)$/, '');
+  if (WHOLE_REQUEST.test(text)) return !/\bvalidated_data\b|\bcleaned_data\b/.test(text);
+  const name = /^[A-Za-z_]\w*$/.test(text) ? text : undefined;
+  if (!name) return false;
+  const value = model.lookup(name, n.startIndex)?.value;
+  return value !== undefined && WHOLE_REQUEST.test(unparen(value).text);
 }
 
 function checkCalls(ctx: RuleContext): void {
   const model = ctx.model;
   for (const c of model.calls) {
+    // The callee's name first: arguments and the enclosing handler are read only for the calls that can matter.
+    const splatTarget = (/^[A-Z]/.test(c.name) && !NOT_A_RECORD.test(c.name)) || WRITER.test(c.name);
+    if (!splatTarget && c.name !== 'update' && c.name !== 'setattr') continue;
     const h = handlerAt(model, c.node);
     if (!h) continue;
-    let names: Set<string> | undefined;
-    const nm = () => (names ??= requestNames(model, h));
-    if (c.hasStarKwargs && (/^[A-Z]/.test(c.name) || WRITER.test(c.name))) {
-      const src = splatted(c.node).find((e) => requestValued(e, nm()));
+    if (splatTarget && c.hasStarKwargs) {
+      const src = splatted(c.node).find((e) => wholeRequest(e, model));
       if (src) {
         ctx.report({ node: c.node, message: `request data (\`${src.text.slice(0, 40)}\`) is spread into \`${c.calleeNode.text.slice(0, 40)}(...)\`: a client can set any field it names, privileges and balances included; copy the fields the form allows one by one, or validate with a schema that lists them` });
         continue;
@@ -40,7 +56,7 @@ function checkCalls(ctx: RuleContext): void {
     // `obj.__dict__.update(request.json)`, `vars(obj).update(...)`
     if (c.name === 'update' && c.calleeNode.type === 'attribute' && /(?:__dict__|^vars\s*\(.*\))$/.test(c.calleeNode.childForFieldName('object')?.text ?? '')) {
       const arg = c.args[0];
-      if (arg && requestValued(arg, nm())) ctx.report({ node: c.node, message: `request data is copied into an object's attributes: a client can set any of them, privileges included; copy the allowed fields one by one` });
+      if (arg && wholeRequest(arg, model)) ctx.report({ node: c.node, message: `request data is copied into an object's attributes: a client can set any of them, privileges included; copy the allowed fields one by one` });
       continue;
     }
     // `for key, value in request.json.items(): setattr(obj, key, value)`
@@ -51,7 +67,7 @@ function checkCalls(ctx: RuleContext): void {
       const left = loop.childForFieldName('left');
       const right = loop.childForFieldName('right');
       if (!left || !right || !new RegExp(`\\b${c.args[1].text}\\b`).test(left.text)) continue;
-      if (!requestValued(right, nm())) continue;
+      if (!wholeRequest(right, model)) continue;
       if (/\bif\b[^\n]*\b(?:in|not in)\b/.test(loop.childForFieldName('body')?.text ?? '')) continue;
       ctx.report({ node: c.node, message: `attributes named by the request are set in a loop: a client can set any attribute, privileges included; loop over an allow-list of fields instead` });
     }
@@ -79,8 +95,11 @@ export const massAssignment: Rule = {
       'its keys. Also reports a DRF `ModelSerializer` or a Django `ModelForm` with `fields = "__all__"` on a model ' +
       'that has privilege fields (`is_admin`, `is_staff`, `is_superuser`, `role`, `permissions`, `balance`, ' +
       '`credits`…), found in the project\'s model classes or Django\'s `User`; fields listed in `read_only_fields` ' +
-      'do not count.\n\n' +
-      '**Not reported:** validated data (`serializer.validated_data`, `form.cleaned_data`), pydantic or marshmallow ' +
+      'do not count. A `ModelForm` is reported at low confidence (model forms serve admin and staff pages as often ' +
+      'as the public), a serializer at medium.\n\n' +
+      '**Not reported:** dicts the view builds itself from request values (`{"name": request.form["name"]}`: ' +
+      'the code chose the keys); responses, errors and forms built with `**` (forms validate); ' +
+      'validated data (`serializer.validated_data`, `form.cleaned_data`), pydantic or marshmallow ' +
       'schemas, which list their fields; `setattr` loops that check the key against an allow-list; `"__all__"` ' +
       'forms on models without privilege fields; code outside request handlers.',
     why:
@@ -99,27 +118,16 @@ export const massAssignment: Rule = {
     ],
   },
   app: true,
-  textHint: /flask|django|fastapi|rest_framework|starlette|quart/,
+  textHint: /flask|django|fastapi|rest_framework|starlette|quart|route/,
   module(ctx) {
     const model = ctx.model;
-    if (REQUEST_DATA.test(model.text)) checkCalls(ctx);
-    if (!/__all__/.test(model.text)) return;
-    for (const scope of model.moduleScope.children) {
-      if (scope.kind !== 'class' || !scope.node) continue;
-      const form = allFieldsForm(model, scope.node);
-      if (!form) continue;
-      const known = form.qualified ? KNOWN_MODELS[form.qualified] : undefined;
-      const what = form.kind === 'form' ? 'ModelForm' : 'serializer';
-      if (known) {
-        const fields = known.privilege.filter((f) => !form.readOnly.includes(f));
-        if (fields.length > 0) ctx.report({ node: form.fieldsNode, message: `this ${what} accepts every field of \`${form.model}\`, ${fields.map((f) => `\`${f}\``).join(', ')} included: list the fields a client may set` });
-        continue;
-      }
-      ctx.report({
-        node: form.fieldsNode,
-        message: `this ${what} accepts every field of \`${form.model}\`, ${FIELDS_PLACEHOLDER} included: list the fields a client may set`,
-        requires: { kind: 'model-fields', model: form.model, fields: 'privilege', except: form.readOnly },
-      });
-    }
+    if (model.text.includes('request') && REQUEST_DATA.test(model.text)) checkCalls(ctx);
+    reportAllFieldsForms(
+      ctx,
+      'privilege',
+      // Model forms serve the admin and staff pages as often as the public: one step less certain than an API serializer.
+      (form) => (form.kind === 'form' ? 'low' : 'medium'),
+      (form, fields) => `this ${form.kind === 'form' ? 'ModelForm' : 'serializer'} accepts every field of \`${form.model}\`, ${fields} included: list the fields a client may set`,
+    );
   },
 };

@@ -80,7 +80,7 @@ export const objectAccessWithoutOwnership: Rule = {
       'https://cheatsheetseries.owasp.org/cheatsheets/Insecure_Direct_Object_Reference_Prevention_Cheat_Sheet.html',
     ],
   },
-  textHint: /flask|django|fastapi|rest_framework|starlette|quart/,
+  textHint: /flask|django|fastapi|rest_framework|starlette|quart|route/,
   module(ctx) {
     const model = ctx.model;
     for (const h of handlersOf(model)) {

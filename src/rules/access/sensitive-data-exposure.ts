@@ -5,7 +5,7 @@ import { FIELDS_PLACEHOLDER } from '../../access/types.js';
 import type { ModuleModel } from '../../semantics/module.js';
 import { unparen } from '../../syntax/nodes.js';
 import type { Rule, RuleContext } from '../types.js';
-import { allFieldsForm } from './shared.js';
+import { reportAllFieldsForms } from './shared.js';
 
 /** Calls that send their argument to the client. */
 const RESPONDERS = new Set(['jsonify', 'JsonResponse', 'Response', 'JSONResponse', 'make_response', 'dumps', 'ORJSONResponse']);
@@ -60,11 +60,26 @@ function checkResponses(ctx: RuleContext): void {
       if (obj) report(c.node, obj);
     }
   }
-  for (const ret of model.nodesOfType.get('return_statement') ?? []) {
+  for (const ret of returnsIn(model, 0, model.text.length, /\breturn\s+(?:vars\s*\(|model_to_dict|[\w.]+\.__dict__)/g)) {
     const value = ret.namedChildren[0];
     const obj = value ? wholeObject(value) : undefined;
     if (obj && handlerAt(model, ret)) report(ret, obj);
   }
+}
+
+/**
+ * Return statements in a range whose text matches `pattern` (a global regex starting at `return`), found from the
+ * text: no rule needs every return statement of every file, so none is asked of the engine's query.
+ */
+function returnsIn(model: ModuleModel, start: number, end: number, pattern: RegExp): Node[] {
+  const out: Node[] = [];
+  pattern.lastIndex = start;
+  for (let m = pattern.exec(model.text); m !== null && m.index < end; m = pattern.exec(model.text)) {
+    let n: Node | null = model.tree.rootNode.descendantForIndex(m.index, m.index + 6);
+    while (n && n.type !== 'return_statement' && n.startIndex === m.index) n = n.parent;
+    if (n?.type === 'return_statement') out.push(n);
+  }
+  return out;
 }
 
 /** `def to_dict(self): return {"password": self.password, ...}` in a class: the serialised form carries a secret. */
@@ -72,8 +87,7 @@ function checkSerialisers(ctx: RuleContext): void {
   const model = ctx.model;
   for (const fn of model.functions) {
     if (!SERIALISER_METHOD.test(fn.name) || fn.scope.parent?.kind !== 'class') continue;
-    for (const ret of model.nodesOfType.get('return_statement') ?? []) {
-      if (ret.startIndex < fn.node.startIndex || ret.endIndex > fn.node.endIndex) continue;
+    for (const ret of returnsIn(model, fn.node.startIndex, fn.node.endIndex, /\breturn\s*\{/g)) {
       const dict = ret.namedChildren[0];
       if (dict?.type !== 'dictionary') continue;
       for (const pair of dict.namedChildren) {
@@ -129,27 +143,16 @@ export const sensitiveDataExposure: Rule = {
     references: ['https://cwe.mitre.org/data/definitions/200.html', 'https://owasp.org/API-Security/editions/2023/en/0xa3-broken-object-property-level-authorization/'],
   },
   app: true,
-  nodeTypes: ['return_statement'],
-  textHint: /flask|django|fastapi|rest_framework|starlette|quart|to_dict|as_dict|seriali[sz]e|to_json/,
+  textHint: /flask|django|fastapi|rest_framework|starlette|quart|route|to_dict|as_dict|seriali[sz]e|to_json/,
   module(ctx) {
     const model = ctx.model;
     if (/__dict__|vars\s*\(|model_to_dict/.test(model.text)) checkResponses(ctx);
     if (/def\s+(?:to_dict|as_dict|to_json|seriali[sz]e|dict|to_api|as_json)\s*\(/.test(model.text)) checkSerialisers(ctx);
-    if (!/__all__/.test(model.text)) return;
-    for (const scope of model.moduleScope.children) {
-      if (scope.kind !== 'class' || !scope.node) continue;
-      const form = allFieldsForm(model, scope.node);
-      if (form?.kind !== 'serializer') continue;
-      const known = form.qualified ? KNOWN_MODELS[form.qualified] : undefined;
-      if (known) {
-        ctx.report({ node: form.fieldsNode, message: `this serializer sends every field of \`${form.model}\` to clients, ${known.secret.map((f) => `\`${f}\``).join(', ')} included: list the fields to return` });
-        continue;
-      }
-      ctx.report({
-        node: form.fieldsNode,
-        message: `this serializer sends every field of \`${form.model}\` to clients, ${FIELDS_PLACEHOLDER} included: list the fields to return`,
-        requires: { kind: 'model-fields', model: form.model, fields: 'secret' },
-      });
-    }
+    reportAllFieldsForms(
+      ctx,
+      'secret',
+      (form) => (form.kind === 'serializer' ? 'medium' : undefined),
+      (form, fields) => `this serializer sends every field of \`${form.model}\` to clients, ${fields} included: list the fields to return`,
+    );
   },
 };

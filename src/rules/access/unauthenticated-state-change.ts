@@ -36,7 +36,14 @@ export const unauthenticatedStateChange: Rule = {
       'registration, password reset, activation, OAuth callbacks, webhooks, health checks); read-only routes; ' +
       'routes behind an application-wide guard (a Flask `before_request` function that checks the user, Django\'s ' +
       '`LoginRequiredMiddleware`, DRF `DEFAULT_PERMISSION_CLASSES` requiring authentication, FastAPI application ' +
-      'dependencies); routes whose only writes are in helpers krait cannot see; test code.',
+      'dependencies); routes whose only writes are in helpers krait cannot see; class-based views whose only ' +
+      'hint is a `put` or `delete` method (it may just redirect); test code.\n\n' +
+      'What counts as the application: modules in the same folder as the route, or in a folder above or below it ' +
+      '(a Flask package and its blueprints, a Django project and its apps). Sibling folders are separate ' +
+      'applications, so the test apps of a framework\'s own test suite or the services of a monorepo do not ' +
+      'lend each other their authentication. Django function views are recognised in views modules (`views.py`, ' +
+      'a `views/` package, `api.py`, modules importing `django.http` or `django.shortcuts`) and wherever a view ' +
+      'decorator marks them.',
     why:
       'When most routes require a login, the one that does not is usually an oversight, and it is often the ' +
       'one that deletes, pays or changes a setting. Anyone who finds the URL can call it. Protect it like its ' +
@@ -58,13 +65,14 @@ export const unauthenticatedStateChange: Rule = {
     ],
   },
   app: true,
-  textHint: /flask|django|fastapi|rest_framework|starlette|quart/,
+  textHint: /flask|django|fastapi|rest_framework|starlette|quart|route/,
   module(ctx) {
     const model = ctx.model;
     for (const h of handlersOf(model)) {
       if (h.auth || PUBLIC_ROUTE.test(h.name) || PUBLIC_ROUTE.test(h.url)) continue;
       const write = firstWrite(model, h);
-      const method = h.methods.find((m) => UNSAFE_METHODS.has(m));
+      // A method alone counts where the route declares it (a decorator); a class view's `delete` may only redirect.
+      const method = h.node.type === 'class_definition' ? undefined : h.methods.find((m) => UNSAFE_METHODS.has(m));
       if (!write && !method) continue;
       const what = write ? `writes (${write})` : `answers ${method}`;
       const node = h.node.childForFieldName('name') ?? h.node;

@@ -123,7 +123,7 @@ export const hardcodedSecretKey: Rule = {
   meta: {
     id: 'K502',
     name: 'hardcoded-secret-key',
-    summary: 'A Django or Flask `SECRET_KEY` written in the source',
+    summary: 'A framework secret written in the source: `SECRET_KEY`, JWT and CSRF keys, signing salts, cipher keys',
     severity: 'high',
     confidence: 'high',
     cwe: [798],
@@ -146,9 +146,19 @@ export const hardcodedSecretKey: Rule = {
       'django-environ\'s `env(..., default="...")`. Those are reported at medium confidence when the ' +
       'fallback looks like a real key (16 characters or more, not a placeholder) and at low confidence ' +
       'otherwise: a forgotten environment variable then silently runs production with that key.\n\n' +
-      'Placeholders such as `"changeme"` assigned directly are reported: they are keys too, and known ones. ' +
+      'The same forms are reported for the other framework secrets: any `*SECRET_KEY` setting (`JWT_SECRET_KEY` of ' +
+      'Flask-JWT-Extended, `WTF_CSRF_SECRET_KEY` of Flask-WTF), `JWT_SECRET`, and salts of the signing helpers ' +
+      '(`SECURITY_PASSWORD_SALT`, any `*_SALT` setting, one confidence step lower: a salt strengthens a key rather ' +
+      'than being one). Cipher and MAC keys written as module or class constants are reported at medium ' +
+      'confidence: a bytes literal of eight bytes or more bound to `KEY` or `*_KEY` named for its use (`AES_KEY`, ' +
+      '`ENCRYPTION_KEY`, `FERNET_KEY`, `HMAC_KEY`, `SIGNING_KEY`, `SESSION_KEY`…), and a text literal bound to a ' +
+      'cipher key name (`AES_KEY`, `ENCRYPTION_KEY`, `FERNET_KEY`, `HMAC_KEY`, `SIGNING_KEY`, `MASTER_KEY`).\n\n' +
+      'Placeholders such as `"changeme"` assigned directly are reported: they are keys too, and known ones; a ' +
+      'short, sequential or dictionary value is a weaker key, not a stand-in. ' +
       'Not reported: an empty string, substitution templates (`"$SECRET_KEY"`, `"{{ secret_key }}"` and the braced shell form), ' +
-      '`os.environ["SECRET_KEY"]`, and generated keys (`secrets.token_hex()`, `get_random_secret_key()`). ' +
+      '`os.environ["SECRET_KEY"]`, and generated keys (`secrets.token_hex()`, `get_random_secret_key()`, ' +
+      '`Fernet.generate_key()`); text bound to `KEY`, `SESSION_KEY`, `TOKEN_KEY`, `CACHE_KEY` and other lookup-key ' +
+      'names (`SESSION_KEY = "_auth_user_id"` names a session entry); cipher keys inside functions. ' +
       'Messages never repeat the value, and the key is masked in every output (its first characters and length ' +
       'are kept).\n\n' +
       'The secret rules see these keys too; one secret gets one finding: this rule reports a framework key, ' +
@@ -201,13 +211,16 @@ export const hardcodedSecretKey: Rule = {
     const settingsScope = assignment.scope.kind === 'module' || assignment.scope.kind === 'class';
     // The setting a target names and how sure that is: 'sure' for a settings name or a Flask application's
     // config, 'unsure' for the config of an unresolved object.
+    // The name is read first (a string, no resolution); the owner is resolved only for a setting's name.
     const kindOf = (t: Node): { name: string; sure: boolean } | undefined => {
       if (t.type === 'identifier') return settingsScope && settingKind(t.text) ? { name: t.text, sure: true } : undefined;
-      if (attributeName(t, (obj) => isFlaskApp(obj, model)) === 'secret_key') return { name: NAME, sure: true };
-      const key = subscriptKey(t, model, (obj) => isFlaskConfig(obj, model));
-      if (key !== undefined && settingKind(key)) return { name: key, sure: true };
-      const loose = subscriptKey(t, model, (obj) => isUnresolvedConfig(obj, model));
-      return loose !== undefined && settingKind(loose) ? { name: loose, sure: false } : undefined;
+      if (t.type === 'attribute') {
+        return t.childForFieldName('attribute')?.text === 'secret_key' && attributeName(t, (obj) => isFlaskApp(obj, model)) ? { name: NAME, sure: true } : undefined;
+      }
+      const key = subscriptKey(t, model, () => true);
+      if (key === undefined || !settingKind(key)) return undefined;
+      if (subscriptKey(t, model, (obj) => isFlaskConfig(obj, model)) !== undefined) return { name: key, sure: true };
+      return subscriptKey(t, model, (obj) => isUnresolvedConfig(obj, model)) !== undefined ? { name: key, sure: false } : undefined;
     };
     const target = assignment.targets.find((t) => kindOf(t)?.sure) ?? assignment.targets.find((t) => kindOf(t));
     const found = target ? kindOf(target) : undefined;
