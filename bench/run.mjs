@@ -4,7 +4,7 @@
 //
 // Usage: node bench/run.mjs [--corpus stdlib|django|all] [--runs N] [--bandit-runs N] [--jobs N]
 //                           [--no-bandit] [--extra-args "..."] [--json FILE] [--no-build]
-//                           [--timeout SECONDS] [--keep-tmp]
+//                           [--timeout SECONDS] [--keep-tmp] [--taint-pairs N]
 
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -24,6 +24,8 @@ const SKIP_DIRS = new Set(['site-packages', 'dist-packages']);
 const TARGET_SPEEDUP = 15; // krait at least this many times faster than bandit on stdlib
 const TARGET_PEAK_MB = 400; // krait peak RSS below this on every corpus
 const TARGET_WARM = 0.1; // a second scan with nothing changed costs at most this share of the first (cache)
+// The taint rules' cost: krait with them at most this many times krait without them (`--ignore K7`).
+const TARGET_TAINT_RATIO = { django: 1.3, stdlib: 1.1 };
 
 // ---------------------------------------------------------------------------------------------
 // The two tool invocations. Adapt these when the CLIs change.
@@ -96,7 +98,9 @@ const USAGE = `usage: node bench/run.mjs [options]   (or: npm run bench -- [opti
   --json FILE                 also write the raw numbers as JSON
   --no-build                  do not (re)build krait before running it
   --timeout SECONDS           kill a run after this long (default 3600)
-  --keep-tmp                  keep the temporary directory with the raw tool outputs`;
+  --keep-tmp                  keep the temporary directory with the raw tool outputs
+  --taint-pairs N             alternated krait runs with and without the taint rules per corpus, for the
+                              taint-cost ratio (default 3; 0 skips it)`;
 
 function usageError(msg) {
   console.error(`bench: ${msg}\n${USAGE}`);
@@ -149,6 +153,7 @@ function parseOptions(argv) {
     timeout: 3600,
     keepTmp: false,
     pathological: true,
+    taintPairs: 3,
   };
   for (let i = 0; i < argv.length; i++) {
     let name = argv[i];
@@ -205,6 +210,11 @@ function parseOptions(argv) {
       case '--keep-tmp':
         o.keepTmp = true;
         break;
+      case '--taint-pairs': {
+        const v = value();
+        o.taintPairs = v === '0' ? 0 : positiveInt(name, v);
+        break;
+      }
       case '-h':
       case '--help':
         console.log(USAGE);
@@ -509,6 +519,40 @@ async function runKraitCache(corpus, opts, env) {
   return [summarise(cold), summarise(warm)];
 }
 
+/**
+ * The taint rules' cost on a corpus: krait with every default rule and krait with `--ignore K7`, run in
+ * alternated pairs (with/without, then without/with, ...) so that a change in machine load hits both sides.
+ * The ratio reported is the median of the per-pair ratios.
+ */
+async function runTaintPairs(corpus, opts, env) {
+  const row = { corpus: corpus.name, pairs: [] };
+  if (env.kraitError) return { ...row, failed: env.kraitError.reason };
+  const once = async (withTaint, i) => {
+    const outFile = path.join(tmpDir, `krait-taint-${corpus.name}-${i}-${withTaint ? 'with' : 'without'}.json`);
+    const base = kraitCommand({ corpus, outFile, opts });
+    const args = withTaint ? base.args : [...base.args, '--ignore', 'K7'];
+    if (i === 1) log(`$ ${[base.cmd, ...args].map(shellQuote).join(' ')}`);
+    const r = await measure(base.cmd, args, { timeout: opts.timeout, haveTime: env.haveTime });
+    const failure = describeFailure(r, r.code !== 0 ? `exit code ${r.code}` : undefined);
+    return failure ? { failure } : { wall: r.wall };
+  };
+  for (let i = 1; i <= opts.taintPairs; i++) {
+    const order = i % 2 === 1 ? [true, false] : [false, true];
+    const got = {};
+    for (const withTaint of order) got[withTaint] = await once(withTaint, i);
+    const failure = got[true].failure ?? got[false].failure;
+    if (failure) return { ...row, failed: failure };
+    row.pairs.push({ with: got[true].wall, without: got[false].wall, ratio: got[true].wall / got[false].wall });
+    log(`  taint cost ${corpus.name} pair ${i}/${opts.taintPairs}: ${fmtWall(got[true].wall)} s with, ${fmtWall(got[false].wall)} s without`);
+  }
+  return {
+    ...row,
+    with: median(row.pairs.map((p) => p.with)),
+    without: median(row.pairs.map((p) => p.without)),
+    ratio: median(row.pairs.map((p) => p.ratio)),
+  };
+}
+
 async function runBandit(corpus, opts, env) {
   const row = { corpus: corpus.name, tool: 'bandit', runs: [] };
   for (let i = 1; i <= opts.banditRuns; i++) {
@@ -681,6 +725,15 @@ function verdicts(ratioList, rows) {
   ];
 }
 
+function taintVerdicts(taintRows) {
+  return taintRows.map((t) => {
+    const target = TARGET_TAINT_RATIO[t.corpus];
+    const label = `krait with taint <= ${target}x krait without taint on ${t.corpus}`;
+    if (t.failed) return { target: label, status: 'N/A', detail: `failed: ${t.failed}` };
+    return { target: label, status: t.ratio <= target ? 'PASS' : 'FAIL', detail: `${fmtRatio(t.ratio)}x` };
+  });
+}
+
 // ---------------------------------------------------------------------------------------------
 // Main
 
@@ -735,6 +788,7 @@ async function main() {
 
   const env = { found, haveTime, kraitError };
   const rows = [];
+  const taintRows = [];
   for (const c of corpora) {
     if (c.skip) continue;
     const cacheDirs = [path.join(c.path, '.krait-cache'), path.join(tmpDir, '.krait-cache')];
@@ -744,6 +798,7 @@ async function main() {
     cacheDirs.forEach((d, i) => {
       if (!hadCache[i] && fs.existsSync(d)) log(`warning: krait created ${d}; later runs may be measuring a warm cache`);
     });
+    if (opts.taintPairs > 0) taintRows.push(await runTaintPairs(c, opts, env));
     if (!opts.bandit) continue;
     if (!found.bandit) rows.push({ corpus: c.name, tool: 'bandit', skipped: 'bandit not installed', runs: [] });
     else rows.push({ ...(await runBandit(c, opts, env)), corpusFiles: c.files });
@@ -765,7 +820,14 @@ async function main() {
   for (const c of corpora) if (c.skip) out.push(`| ${c.name} | — | — | — | — | — | — | skipped: ${c.skip} |`);
   const ratioList = [...ratios(corpora, rows), ...warmRatios(corpora, rows)];
   if (ratioList.length > 0) out.push('', ...ratioList.map((r) => r.text));
-  const verdictList = verdicts(ratioList, rows);
+  if (taintRows.length > 0) {
+    out.push('', '| corpus | with taint s | without taint s (--ignore K7) | ratio (median of pairs) | pairs |');
+    out.push('|---|--:|--:|--:|--:|');
+    for (const t of taintRows) {
+      out.push(t.failed ? `| ${t.corpus} | — | — | — | failed: ${t.failed} |` : `| ${t.corpus} | ${fmtWall(t.with)} | ${fmtWall(t.without)} | ${fmtRatio(t.ratio)}x | ${t.pairs.length} |`);
+    }
+  }
+  const verdictList = [...verdicts(ratioList, rows), ...taintVerdicts(taintRows)];
   out.push('', ...verdictList.map((v) => `${v.status}: ${v.target} (${v.detail})`));
   const failed = rows.filter((r) => r.failed);
   const shown = new Set();
@@ -789,6 +851,7 @@ async function main() {
       corpora: corpora.map(({ excludeDirs, ...c }) => c),
       results: rows.map(({ stderrTail, ...r }) => r),
       ratios: ratioList.map(({ text, ...r }) => r),
+      taint: taintRows,
       verdicts: verdictList,
     };
     fs.mkdirSync(path.dirname(opts.json), { recursive: true });
