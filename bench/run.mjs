@@ -644,7 +644,7 @@ function notes(row) {
   if (row.skipped) return `skipped: ${row.skipped}`;
   if (row.failed) return `FAILED: ${row.failed}`;
   const out = [];
-  if (row.tool === 'krait') {
+  if (row.tool.startsWith('krait')) {
     const reasons = Object.entries(row.skippedByReason ?? {})
       .filter(([, n]) => n > 0)
       .map(([kind, n]) => `${fmtInt(n)} ${kind}`);

@@ -80,7 +80,7 @@ function buildProgram(setExit: (code: number) => void): Command {
     .option('--online', 'let the dependency audit ask the OSV API (scan uses only local advisory data by default)')
     .option('--offline', 'dependency audit: use only the cache and the local database')
     .option('--osv-db <path>', 'dependency audit: an OSV export (zip or folder of <ID>.json records)')
-    .option('--cache-dir <dir>', 'cache folder for per-file results (default: .krait-cache in the scan root) and the dependency audit (default: $XDG_CACHE_HOME/krait or the user cache folder)')
+    .option('--cache-dir <dir>', 'cache folder for per-file results (default: .krait-cache in the current folder) and the dependency audit (default: $XDG_CACHE_HOME/krait or the user cache folder)')
     .option('--no-cache', 'analyse every file, neither reading nor writing the result cache')
     .option('--write-baseline <file>', 'record the reported findings as accepted in this file (exit status 0)')
     .option('--baseline <file>', 'findings recorded in this baseline are flagged and do not count for the exit status')

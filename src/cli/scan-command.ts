@@ -153,7 +153,8 @@ export async function runScanCommand(givenPaths: string[], flags: ScanFlags): Pr
     ignoreSuppressions: flags.ignoreSuppressions === true,
     ...(config.taint ? { taint: config.taint } : {}),
     ...(config.sourceRoots ? { sourceRoots: config.sourceRoots } : {}),
-    ...(flags.cache === false ? {} : { cacheDir: path.resolve(cwd, flags.cacheDir ?? path.join(root, DEFAULT_CACHE_DIR)) }),
+    // In the folder krait runs from (the project), never inside a scanned tree elsewhere; one store per scan root.
+    ...(flags.cache === false ? {} : { cacheDir: path.resolve(cwd, flags.cacheDir ?? DEFAULT_CACHE_DIR) }),
     ...(progress ? { onProgress: (p: ScanProgress) => progress.update(p) } : {}),
   }).finally(() => progress?.end());
   if (flags.deps !== false && config.deps?.enabled !== false) {

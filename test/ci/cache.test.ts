@@ -68,20 +68,19 @@ describe('result cache (engine)', () => {
 });
 
 describe('result cache (CLI)', () => {
-  it('gives byte-identical SARIF, JUnit and Code Climate output warm and cold, and writes .krait-cache with a .gitignore', () => {
+  // One format per test: each runs the CLI three times, synchronously.
+  it.each(['sarif', 'junit', 'codeclimate'])('gives byte-identical %s output warm and cold, and writes .krait-cache with a .gitignore', (format) => {
     const dir = makeTree({ 'views.py': VIEWS, 'helpers.py': HELPERS, 'other.py': OTHER });
-    for (const format of ['sarif', 'junit', 'codeclimate']) {
-      const cold = runCli(['scan', '.', '--no-deps', '--format', format, '--no-cache'], { cwd: dir });
-      const first = runCli(['scan', '.', '--no-deps', '--format', format], { cwd: dir });
-      const warm = runCli(['scan', '.', '--no-deps', '--format', format], { cwd: dir });
-      expect(cold.stdout.length).toBeGreaterThan(100);
-      expect(first.stdout).toBe(cold.stdout);
-      expect(warm.stdout).toBe(cold.stdout);
-    }
+    const cold = runCli(['scan', '.', '--no-deps', '--format', format, '--no-cache'], { cwd: dir });
+    const first = runCli(['scan', '.', '--no-deps', '--format', format], { cwd: dir });
+    const warm = runCli(['scan', '.', '--no-deps', '--format', format], { cwd: dir });
+    expect(cold.stdout.length).toBeGreaterThan(100);
+    expect(first.stdout).toBe(cold.stdout);
+    expect(warm.stdout).toBe(cold.stdout);
     expect(fs.readFileSync(path.join(dir, '.krait-cache/.gitignore'), 'utf8')).toMatch(/^\*$/m);
   });
 
-  it('ignores a damaged or foreign cache with a notice and reports the same findings', () => {
+  it('ignores a damaged cache with a notice, reports the same findings, and repairs it', () => {
     const dir = makeTree({ 'views.py': VIEWS, 'helpers.py': HELPERS });
     const base = JSON.parse(runCli(['scan', '.', '--no-deps', '--format', 'json', '--cache-dir', 'cc'], { cwd: dir }).stdout);
     const [file] = fs.readdirSync(path.join(dir, 'cc')).filter((n) => n.endsWith('.bin'));
@@ -94,7 +93,13 @@ describe('result cache (CLI)', () => {
     expect(damaged.findings).toEqual(base.findings);
     // The damaged store was replaced by a good one.
     expect(JSON.parse(runCli(['scan', '.', '--no-deps', '--format', 'json', '--cache-dir', 'cc'], { cwd: dir }).stdout).notices).toEqual([]);
+  });
 
+  it('ignores a foreign file in place of the cache with a notice', () => {
+    const dir = makeTree({ 'views.py': VIEWS, 'helpers.py': HELPERS });
+    const base = JSON.parse(runCli(['scan', '.', '--no-deps', '--format', 'json', '--cache-dir', 'cc'], { cwd: dir }).stdout);
+    const [file] = fs.readdirSync(path.join(dir, 'cc')).filter((n) => n.endsWith('.bin'));
+    const abs = path.join(dir, 'cc', file);
     fs.writeFileSync(abs, 'PK\u0003\u0004 something else entirely');
     const foreign = JSON.parse(runCli(['scan', '.', '--no-deps', '--format', 'json', '--cache-dir', 'cc'], { cwd: dir }).stdout);
     expect(foreign.notices.map((n: { message: string }) => n.message)).toEqual(['not a krait result cache; ignored, every file analysed']);
