@@ -1,5 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import type { Fix } from '../findings/types.js';
+import type { CallSite } from '../semantics/model.js';
 import type { ModuleModel } from '../semantics/module.js';
 import { toFixEdits } from './positions.js';
 import { defusedXml } from './rules/defusedxml.js';
@@ -30,6 +31,18 @@ export const ALL_FIXES: readonly FixProvider[] = [
   tempfileMkstemp,
 ];
 
+const callIndexes = new WeakMap<ModuleModel, Map<number, CallSite>>();
+
+/** The model's call sites by node id, built once per module the first time a fix needs one. */
+function callIndex(model: ModuleModel): Map<number, CallSite> {
+  let index = callIndexes.get(model);
+  if (!index) {
+    index = new Map(model.calls.map((c) => [c.node.id, c]));
+    callIndexes.set(model, index);
+  }
+  return index;
+}
+
 const BY_RULE: ReadonlyMap<string, FixProvider> = new Map(ALL_FIXES.map((f) => [f.ruleId, f]));
 
 export function fixProviderFor(ruleId: string): FixProvider | undefined {
@@ -44,7 +57,7 @@ export function fixFor(ruleId: string, node: Node, model: ModuleModel): Fix | un
   const provider = BY_RULE.get(ruleId);
   if (!provider) return undefined;
   try {
-    const call = node.type === 'call' ? model.calls.find((c) => c.node.id === node.id) : undefined;
+    const call = node.type === 'call' ? callIndex(model).get(node.id) : undefined;
     const made = provider.create({ model, node, ...(call ? { call } : {}) });
     if (!made || made.changes.length === 0) return undefined;
     return { description: made.description, applicability: provider.applicability, edits: toFixEdits(model.text, made.changes) };
