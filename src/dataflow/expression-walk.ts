@@ -272,7 +272,8 @@ export abstract class ExpressionAnalysis extends GuardAnalysis {
       // An object of a project class built here: a class without `__init__` (a dataclass or a model from another
       // module) holds the arguments it was built from; with an `__init__`, its fields decide.
       const local = obj.type === 'identifier' ? this.state.get(obj.text) : undefined;
-      if (local && local.length > 0 && local.every((a) => a.k === 'call' && this.calls[a.c]?.through)) return union(own, local);
+      // Tagged as a field read all the same, so that a data model's typed fields stay clean.
+      if (local && local.length > 0 && local.every((a) => a.k === 'call' && this.calls[a.c]?.through)) return union(own, this.modelRead(local, cls, attr, false));
       // A form or serializer built from request data (`SignupForm(request.form).name`) holds it field by field;
       // the solver keeps this only for data-model classes.
       const built = this.expr(obj);
