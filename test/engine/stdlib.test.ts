@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli.js';
+import { runCliAsync } from '../helpers/cli.js';
 
 /** The machine's CPython standard library: real code, and a test suite full of deliberately broken files. */
 function stdlibPath(): string | undefined {
@@ -14,9 +14,9 @@ function stdlibPath(): string | undefined {
 const stdlib = stdlibPath();
 
 describe('the CPython test suite (broken files on purpose)', () => {
-  it.skipIf(!stdlib)('is scanned without a crash, and every notice is reported and counted', () => {
+  it.skipIf(!stdlib)('is scanned without a crash, and every notice is reported and counted', async () => {
     const target = path.join(stdlib as string, 'test');
-    const r = runCli(['scan', target, '--format', 'json', '--select', 'ALL']);
+    const r = await runCliAsync(['scan', target, '--format', 'json', '--select', 'ALL']);
     expect(r.stderr).toBe('');
     expect([0, 1]).toContain(r.status);
     const report = JSON.parse(r.stdout) as {
