@@ -97,9 +97,9 @@ def create_customer(db, email: str, password: str) -> None:
 
 def create_operator(db):
     """Vulnerable: the operator account of every installation has the same, published password."""
-    create_customer(db, email="ops@invoices.test", password="Winter2025")  # expect: K607
+    create_customer(db, email="ops@invoices.test", password="Winter2025")  # expect: K608
 
 
 def create_operator_safe(db, password: str):
     """Safe: the installer passes the password it generated (and showed once)."""
-    create_customer(db, email="ops@invoices.test", password=password)  # ok: K607
+    create_customer(db, email="ops@invoices.test", password=password)  # ok: K608

@@ -53,9 +53,9 @@ export function redactMessage(message: string, secrets: readonly string[]): stri
 /**
  * When several rules report the same secret (a GitHub token assigned to `SECRET_KEY` is a provider token, a
  * framework key and a random value bound to a secret name), the most specific finding stands: the provider
- * format, then the framework key (K502), then an account's password (K607), then the name-based rules. Rules not listed are never dropped.
+ * format, then the framework key (K502), then an account's password (K608), then the name-based rules. Rules not listed are never dropped.
  */
-const PRECEDENCE = ['K601', 'K602', 'K606', 'K603', 'K502', 'K607', 'K604', 'K605'];
+const PRECEDENCE = ['K601', 'K602', 'K606', 'K603', 'K502', 'K608', 'K604', 'K605'];
 
 function overlaps(a: readonly TextSpan[], b: readonly TextSpan[]): boolean {
   return a.some((x) => b.some((y) => x.start < y.end && y.start < x.end));

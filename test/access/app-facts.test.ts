@@ -121,14 +121,14 @@ describe('model fields from another module (K963, K964)', () => {
 });
 
 describe('confidence', () => {
-  const rules = ALL_RULES.filter((r) => r.meta.id === 'K607' || r.meta.id === 'K963');
+  const rules = ALL_RULES.filter((r) => r.meta.id === 'K608' || r.meta.id === 'K963');
 
   it('reports account passwords at medium in application code and low in seed data and tests', async () => {
     const text = 'from django.contrib.auth.models import User\n\nUser.objects.create_user("ops", "ops@shop.test", "Winter2025")\n';
     const conf = async (relPath: string) => (await analyze(text, { relPath, rules })).findings.map((f) => `${f.ruleId}:${f.confidence}`);
-    expect(await conf('shop/setup.py')).toEqual(['K607:medium']);
-    expect(await conf('shop/seeds/users.py')).toEqual(['K607:low']);
-    expect(await conf('shop/tests.py')).toEqual(['K607:low']);
+    expect(await conf('shop/setup.py')).toEqual(['K608:medium']);
+    expect(await conf('shop/seeds/users.py')).toEqual(['K608:low']);
+    expect(await conf('shop/tests.py')).toEqual(['K608:low']);
   });
 
   it('reports "__all__" model forms one step below serializers', async () => {

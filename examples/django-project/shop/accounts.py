@@ -82,4 +82,4 @@ def api_profile_safe(request, pk):
 def ensure_support_account():
     """Vulnerable: every installation has a support login with the same password."""
     if not User.objects.filter(username="support").exists():
-        User.objects.create_user("support", "support@shop.test", "Support2024!")  # expect: K607
+        User.objects.create_user("support", "support@shop.test", "Support2024!")  # expect: K608

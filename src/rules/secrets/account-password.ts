@@ -4,7 +4,7 @@ import type { Rule } from '../types.js';
 
 export const accountPassword: Rule = {
   meta: {
-    id: 'K607',
+    id: 'K608',
     name: 'hardcoded-account-password',
     summary: 'A user account created or changed with a password written in the source (`create_user(...)`, `User(password=...)`, `set_password(...)`)',
     severity: 'high',
