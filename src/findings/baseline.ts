@@ -7,6 +7,7 @@
  * line, so a finding that moved is still the same one. A finding whose fingerprint changed only because an
  * identical line appeared above it (the occurrence index shifted) is matched on rule, path and line text.
  */
+import { maskSecrets } from '../secrets/redact.js';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { UsageError } from '../errors.js';
 import type { Finding } from './types.js';
@@ -34,11 +35,11 @@ export interface BaselineOutcome {
 }
 
 /**
- * The one place a baseline takes a finding's text. The engine has already masked every secret a rule found in
- * the snippet (src/secrets/redact.ts); when masking becomes a single report-layer pass, it is applied here.
+ * The one place a baseline takes a finding's text. The engine has already masked every secret it saw in the
+ * snippet; the report layer's text pass runs again here, so that a baseline on disk holds no more than a report.
  */
 function maskedCode(f: Finding): string {
-  return (f.snippet.split(/\r\n|\r|\n/)[0] ?? '').trim();
+  return maskSecrets((f.snippet.split(/\r\n|\r|\n/)[0] ?? '').trim());
 }
 
 function normalise(code: string): string {

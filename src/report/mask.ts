@@ -13,16 +13,9 @@
  */
 import type { ScanResult } from '../engine/types.js';
 import type { Finding, Notice } from '../findings/types.js';
-import { awsSecretKeys, findTokens } from '../secrets/detect.js';
-import { maskSpans } from '../secrets/redact.js';
+import { maskSecrets } from '../secrets/redact.js';
 
-/** `text` with every secret recognisable from the text alone masked (preview and length kept). */
-export function maskSecrets(text: string): string {
-  if (text.length < 8) return text;
-  const tokens = findTokens(text);
-  const spans = [...tokens, ...awsSecretKeys(text, tokens, [])].map((h) => h.secret);
-  return spans.length === 0 ? text : maskSpans(text, spans);
-}
+export { maskSecrets };
 
 /** A copy of the finding in which every string an output can show is masked. */
 export function maskFinding(f: Finding): Finding {

@@ -4,7 +4,7 @@
  * the same line cannot show the secret either), in the line the fingerprint hashes, and in messages. Masking
  * keeps the first few characters and the length, one `*` per character, so columns and carets stay right.
  */
-import type { TextSpan } from './detect.js';
+import { awsSecretKeys, findTokens, type TextSpan } from './detect.js';
 
 /** Characters shown: at most four, and never more than a quarter of the secret (a short password stays hidden). */
 export function previewLength(length: number): number {
@@ -72,4 +72,16 @@ export function dropShadowedSecrets<T>(items: readonly T[], ruleOf: (item: T) =>
     if (ranked.some((other) => other !== item && PRECEDENCE.indexOf(ruleOf(other)) < rank && overlaps(spans, secretsOf(other) ?? []))) dropped.add(item);
   }
   return items.filter((i) => !dropped.has(i));
+}
+
+/**
+ * `text` with every secret recognisable from the text alone masked (preview and length kept): provider tokens,
+ * private keys, JWTs, credential URLs, an AWS secret key beside its key id. Every output passes its strings
+ * through this (src/report/mask.ts), and so does anything else written to disk, such as a baseline.
+ */
+export function maskSecrets(text: string): string {
+  if (text.length < 8) return text;
+  const tokens = findTokens(text);
+  const spans = [...tokens, ...awsSecretKeys(text, tokens, [])].map((h) => h.secret);
+  return spans.length === 0 ? text : maskSpans(text, spans);
 }
