@@ -42,4 +42,6 @@ export interface ModuleAppFacts {
  */
 export interface PendingFinding extends Finding {
   requires?: AppRequirement;
+  /** See ReportInput.sinkLines: read and removed by the taint merge. */
+  sinkLines?: number[];
 }

@@ -1,3 +1,4 @@
+import type { PendingFinding } from '../access/types.js';
 import type { Node } from 'web-tree-sitter';
 import { findSuppression, type SuppressionMap } from '../findings/suppressions.js';
 import type { Finding, Location, Notice } from '../findings/types.js';
@@ -147,14 +148,25 @@ export function moduleTaintFacts(
 }
 
 /**
+ * Whether a set of `line:rule` keys holds for a pattern finding: at its own line, or (`every`/`some`) at the
+ * sink calls it names (ReportInput.sinkLines: a parser made on one line and used on others).
+ */
+function holdsAt(f: PendingFinding, rule: string, keys: Set<string> | undefined, quantifier: 'every' | 'some'): boolean {
+  if (!keys) return false;
+  if (keys.has(`${f.location.startLine}:${rule}`)) return true;
+  const lines = f.sinkLines;
+  if (!lines || lines.length === 0) return false;
+  return quantifier === 'every' ? lines.every((l) => keys.has(`${l}:${rule}`)) : lines.some((l) => keys.has(`${l}:${rule}`));
+}
+
+/**
  * A pattern finding on a sink call the taint analysis followed and found no untrusted input in: not constant, but
  * not from a request either, so low confidence, and the message says why.
  */
-function provedClean(findings: Finding[], checked: Set<string>, covered: Set<string> | undefined): void {
+function provedClean(findings: PendingFinding[], checked: Set<string>, covered: Set<string> | undefined): void {
   for (const f of findings) {
     const over = PATTERN_OVERLAP[f.ruleId];
-    const key = `${f.location.startLine}:${over}`;
-    if (!over || !checked.has(key) || covered?.has(key)) continue;
+    if (!over || !holdsAt(f, over, checked, 'every') || holdsAt(f, over, covered, 'some')) continue;
     f.confidence = 'low';
     f.message += ` (low confidence: the taint analysis followed this call in code that web requests reach and found no untrusted input in it)`;
   }
@@ -170,7 +182,10 @@ export function mergeTaint(
 ): Notice[] {
   const metas = new Map<string, RuleMeta>();
   for (const r of rules) if (isTaintRule(r)) metas.set(r.meta.id, r.meta);
-  if (metas.size === 0) return [];
+  if (metas.size === 0) {
+    for (const file of files) for (const f of file.findings as PendingFinding[]) delete f.sinkLines;
+    return [];
+  }
   const facts = files.flatMap((f) => (f.taint ? [f.taint] : []));
   const { findings, notices } = solveTaint(facts, { rules: metas });
   const byPath = new Map<string, Finding[]>();
@@ -199,18 +214,22 @@ export function mergeTaint(
     const checked = file.taint?.checked;
     const constant = file.taint?.constantSinks;
     delete file.taint;
+    const pending = file.findings as PendingFinding[];
     if (constant) {
       // A pattern rule's "not constant" argument that the dataflow proves constant is no finding.
       const keys = new Set(constant);
-      file.findings = file.findings.filter((f) => !(PATTERN_OVERLAP[f.ruleId] && keys.has(`${f.location.startLine}:${PATTERN_OVERLAP[f.ruleId]}`)));
+      file.findings = pending.filter((f) => !(PATTERN_OVERLAP[f.ruleId] && holdsAt(f, PATTERN_OVERLAP[f.ruleId], keys, 'every')));
     }
     if (checked) provedClean(file.findings, new Set(checked), covered.get(file.relPath));
     const lines = covered.get(file.relPath);
+    if (lines) {
+      file.findings = (file.findings as PendingFinding[]).filter((f) => {
+        const over = PATTERN_OVERLAP[f.ruleId];
+        return !(over && holdsAt(f, over, lines, 'some'));
+      });
+    }
+    for (const f of file.findings as PendingFinding[]) delete f.sinkLines;
     if (!lines) continue;
-    file.findings = file.findings.filter((f) => {
-      const over = PATTERN_OVERLAP[f.ruleId];
-      return !(over && lines.has(`${f.location.startLine}:${over}`));
-    });
     file.findings.push(...(byPath.get(file.relPath) ?? []));
     file.findings.sort((a, b) => a.location.startLine - b.location.startLine || a.location.startColumn - b.location.startColumn || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0));
   }

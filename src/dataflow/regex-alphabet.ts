@@ -119,6 +119,9 @@ const DANGEROUS: Readonly<Record<string, string>> = {
   K710: '*()\\\0|&=!<>~',
   K711: '\'"[]()/@=<>*|',
   K712: '$.{}[]\'"\\',
+  // XML: entities are declared in markup (`<!DOCTYPE`, `<!ENTITY`) and used as references (`&name;`).
+  K713: '<&',
+  K714: '<&',
   K716: '\r\n',
   K717: '\r\n',
   K718: '.^$*+?{}[]\\|()',

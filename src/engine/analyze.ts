@@ -166,6 +166,7 @@ export function toFindings(reports: RawFinding[], src: FindingSource): Finding[]
     );
     if (suppression) finding.suppression = suppression;
     if (input.requires) finding.requires = input.requires;
+    if (input.sinkLines) finding.sinkLines = input.sinkLines;
     const fix = input.secrets ? undefined : src.fix?.(rule, input);
     if (fix) finding.fix = fix;
     return finding;

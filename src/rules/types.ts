@@ -79,6 +79,11 @@ export interface ReportInput {
   confidence?: Confidence;
   /** What must hold of the whole application for the finding to stand (access-control rules; see src/access). */
   requires?: AppRequirement;
+  /**
+   * Lines of the sink calls where what the finding points at is used (a parser made here, parsed with there):
+   * the taint analysis's verdict on those calls applies to the finding (see mergeTaint in src/dataflow/engine.ts).
+   */
+  sinkLines?: number[];
 }
 
 export interface RuleContext {

@@ -135,3 +135,64 @@ def x():
     expect(r.findings.map((f) => f.ruleId)).toEqual([]);
   });
 });
+
+describe('a parser made on one line and used on another (K212 and the taint verdict on its parse calls)', () => {
+  const XML = 'from lxml import etree\nfrom flask import Flask, request\napp = Flask(__name__)\nALLOWED = {"a", "b"}\n';
+
+  it('gives way to the taint finding when request data reaches the parse call', async () => {
+    const src = `${XML}
+@app.route("/x", methods=["POST"])
+def x():
+    parser = etree.XMLParser(resolve_entities=True)
+    doc = etree.fromstring(request.get_data(), parser=parser)
+    return str(len(doc))
+`;
+    const r = await analyze(src, { rules: DEFAULT });
+    expect(summary(r.findings).filter((k) => /K21\d|K71\d/.test(k))).toEqual(['9:K713:high']);
+  });
+
+  it('is no finding when the parse call only ever sees constant XML', async () => {
+    const src = `${XML}
+@app.route("/y")
+def y():
+    body = b"<config><mode>fast</mode></config>"
+    parser = etree.XMLParser(resolve_entities=True)
+    doc = etree.fromstring(body, parser)
+    return str(len(doc))
+`;
+    const r = await analyze(src, { rules: DEFAULT });
+    expect(summary(r.findings).filter((k) => /K21\d|K71\d/.test(k))).toEqual([]);
+  });
+
+  it('drops to low confidence where the taint analysis followed the parse call and found no input', async () => {
+    const src = `${XML}
+@app.route("/z", methods=["POST"])
+def z():
+    body = request.get_data(as_text=True)
+    if body not in ALLOWED:
+        return "no"
+    parser = etree.XMLParser(resolve_entities=True)
+    doc = etree.fromstring(body.encode(), parser)
+    return str(len(doc))
+`;
+    const r = await analyze(src, { rules: DEFAULT });
+    expect(summary(r.findings).filter((k) => /K21\d|K71\d/.test(k))).toEqual(['11:K212:low']);
+  });
+
+  it('keeps its own verdict when the parser also goes elsewhere (the near miss)', async () => {
+    const src = `${XML}
+PARSERS = []
+
+
+@app.route("/w")
+def w():
+    body = "<config/>"
+    parser = etree.XMLParser(resolve_entities=True)
+    PARSERS.append(parser)
+    doc = etree.fromstring(body.encode(), parser)
+    return str(len(doc))
+`;
+    const r = await analyze(src, { rules: DEFAULT });
+    expect(summary(r.findings).filter((k) => /K21\d|K71\d/.test(k))).toEqual(['12:K212:medium']);
+  });
+});

@@ -1,4 +1,5 @@
 import type { Node } from 'web-tree-sitter';
+import type { CallSite } from '../../semantics/model.js';
 import type { ModuleModel } from '../../semantics/module.js';
 import { argumentOf, dataOrigin, isNone, keywordArgument } from '../deserialization/shared.js';
 import { boundValue, calleeOf, constantTruth } from '../helpers.js';
@@ -92,8 +93,36 @@ function moduleDefault(model: ModuleModel): Verdict {
 
 const SAFE_PARSER = 'etree.XMLParser(resolve_entities=False, no_network=True)';
 
+/**
+ * The lines of the parse calls that a parser made here is given to, when that is all its function does with it
+ * (`parser = etree.XMLParser(...)`, then `etree.fromstring(data, parser)`): what the taint analysis proves of
+ * the XML at those calls (untrusted, constant, or followed and clean) is then the verdict on the parser too.
+ * Undefined when the parser may go anywhere else (returned, stored, passed on, used by `feed`).
+ */
+function parseLinesOf(call: CallSite, model: ModuleModel): number[] | undefined {
+  const assignment = call.node.parent;
+  const target = assignment?.type === 'assignment' ? assignment.childForFieldName('left') : null;
+  const fn = call.scope.kind === 'function' ? call.scope.node : null;
+  if (target?.type !== 'identifier' || !fn) return undefined;
+  const name = target.text;
+  const lines: number[] = [];
+  for (const [callee, spec] of PARSE_FUNCTIONS) {
+    if (spec.parser === 'object') continue;
+    for (const use of model.callsTo(callee)) {
+      if (use.scope !== call.scope) continue;
+      const parser = argumentOf(use, spec.parser[0], spec.parser[1]);
+      if (parser?.type === 'identifier' && parser.text === name) lines.push(use.node.startPosition.row + 1);
+    }
+  }
+  if (lines.length === 0) return undefined;
+  // Every mention of the name but the binding and a keyword's name must be one of those parse calls.
+  const mention = new RegExp(`(?<![\\w.])${name}(?!\\w)(?!\\s*=[^=])`, 'g');
+  const mentions = model.text.slice(fn.startIndex, fn.endIndex).match(mention)?.length ?? 0;
+  return mentions === lines.length ? lines : undefined;
+}
+
 /** Reports a parser made with dangerous settings; true when it did. */
-function reportSettings(node: Node, s: Settings, what: string, ctx: RuleContext): boolean {
+function reportSettings(node: Node, s: Settings, what: string, ctx: RuleContext, sinkLines?: number[]): boolean {
   if (s.html) return false;
   const problems: string[] = [];
   if (s.resolve === 'on') problems.push('resolve_entities=True makes it replace external entities with the files or URLs they name');
@@ -105,6 +134,7 @@ function reportSettings(node: Node, s: Settings, what: string, ctx: RuleContext)
     node,
     message: `${what}: ${problems.join('; ')}; on untrusted XML use ${SAFE_PARSER}`,
     severity: xxe ? 'high' : 'medium',
+    ...(sinkLines ? { sinkLines } : {}),
   });
   return true;
 }
@@ -145,7 +175,11 @@ export const lxmlExternalEntities: Rule = {
       'Not reported: a parser built with `resolve_entities=False` or `"internal"` (also when installed with ' +
       '`etree.set_default_parser()`), `HTMLParser` and `lxml.html` (HTML has no entity declarations), ' +
       'defusedxml parsers, a parser the scanner cannot resolve (a parameter), and constant XML or files ' +
-      'at paths fixed by the source. `no_network=True` is lxml\'s default and is assumed unless turned off.',
+      'at paths fixed by the source. `no_network=True` is lxml\'s default and is assumed unless turned off. ' +
+      'A parser made in a function that only hands it to parse calls there is judged by what reaches those ' +
+      'calls: untrusted XML gives the taint finding (K713) instead, XML proven constant gives nothing, and XML ' +
+      'the taint analysis followed from a request handler and found clean (an allow-list, a validator) gives ' +
+      'this finding at low confidence.',
     why:
       'libxml2 can replace `&x;` with the content of `<!ENTITY x SYSTEM "file:///etc/shadow">`; the ' +
       'document\'s author then reads that file through whatever the application shows or stores, or, with ' +
@@ -178,7 +212,7 @@ export const lxmlExternalEntities: Rule = {
     const callee = call.callee ?? '';
     const short = `${callee.replace(/^lxml\./, '')}()`;
     if (CONSTRUCTORS.has(callee)) {
-      reportSettings(call.node, settingsOf(call.node, model), `${short} makes a parser that is unsafe on untrusted XML`, ctx);
+      reportSettings(call.node, settingsOf(call.node, model), `${short} makes a parser that is unsafe on untrusted XML`, ctx, parseLinesOf(call, model));
       return;
     }
     if (callee === ITERPARSE) {
