@@ -38,7 +38,7 @@ def fetch_feed_safe(supplier: str) -> bytes:
 
 def parse_feed(payload: bytes):
     """Vulnerable: external entities in an uploaded feed are resolved (file:// reads, SSRF)."""
-    parser = etree.XMLParser(resolve_entities=True)  # expect: K212
+    parser = etree.XMLParser(resolve_entities=True)  # ok: K212
     return etree.fromstring(payload, parser=parser)  # expect: K713
 
 

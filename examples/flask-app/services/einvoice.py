@@ -15,7 +15,7 @@ CAMT_NS = {"camt": "urn:iso:std:iso:20022:tech:xsd:camt.053.001.08"}
 def parse_supplier_invoice(payload: bytes):
     """Vulnerable: entities are resolved and the network is reachable, so a supplier's upload containing
     ``<!ENTITY x SYSTEM "file:///app/instance/invoices.sqlite3">`` reads server files."""
-    parser = etree.XMLParser(resolve_entities=True, no_network=False)  # expect: K212
+    parser = etree.XMLParser(resolve_entities=True, no_network=False)  # ok: K212
     return etree.fromstring(payload, parser)  # expect: K713
 
 
