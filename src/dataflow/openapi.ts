@@ -1,7 +1,7 @@
 import { readFileSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import type { ReachFile } from './reach.js';
+import { type ReachFile, readSourceText } from './reach.js';
 
 /**
  * Connexion routes requests by the OpenAPI specification an app loads (`app.add_api("openapi.yaml")`): each
@@ -14,7 +14,7 @@ const SPEC_DIR = /\bspecification_dir\s*=\s*(['"])([^'"\n]*)\1/;
 const METHODS = new Set(['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace']);
 const CONTROLLER = 'x-openapi-router-controller';
 
-export function openApiOperations(files: readonly ReachFile[], readText: (absPath: string) => string | undefined = safeRead): string[] {
+export function openApiOperations(files: readonly ReachFile[], readText: (absPath: string) => string | undefined = readSourceText): string[] {
   const ops = new Set<string>();
   const seen = new Set<string>();
   for (const f of files) {
@@ -27,7 +27,7 @@ export function openApiOperations(files: readonly ReachFile[], readText: (absPat
       const spec = inside(root, path.resolve(dir, m[2]));
       if (!spec || seen.has(spec)) continue;
       seen.add(spec);
-      for (const op of operationsOf(readText(spec))) ops.add(op);
+      for (const op of operationsOf(readSpec(spec))) ops.add(op);
     }
   }
   return [...ops].sort();
@@ -79,7 +79,8 @@ function inside(root: string, file: string): string | undefined {
   }
 }
 
-function safeRead(absPath: string): string | undefined {
+/** A specification is YAML or JSON text: UTF-8. */
+function readSpec(absPath: string): string | undefined {
   try {
     return readFileSync(absPath, 'utf8');
   } catch {

@@ -34,7 +34,7 @@ export interface ReachFile {
  */
 export function webReachable(
   files: readonly ReachFile[],
-  readText: (absPath: string) => string | undefined = safeRead,
+  readText: (absPath: string) => string | undefined = readSourceText,
   roots?: readonly string[],
   entryModules?: ReadonlySet<string>,
 ): Set<string> {
@@ -111,7 +111,8 @@ export function webReachable(
   return reached;
 }
 
-function safeRead(absPath: string): string | undefined {
+/** A Python file's text for the text-level pre-passes (latin1: every byte kept, nothing fails to decode). */
+export function readSourceText(absPath: string): string | undefined {
   try {
     return readFileSync(absPath, 'latin1');
   } catch {

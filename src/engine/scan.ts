@@ -16,7 +16,7 @@ import type { ScanResult, ScanStats } from './types.js';
 import { VERSION } from '../version.js';
 import { isTaintRule, mergeTaint, type TaintSetup } from '../dataflow/engine.js';
 import { openApiOperations, operationModules } from '../dataflow/openapi.js';
-import { webReachable } from '../dataflow/reach.js';
+import { readSourceText, webReachable } from '../dataflow/reach.js';
 import { mergeApp } from '../access/merge.js';
 import type { TaintConfig } from '../dataflow/spec.js';
 import { moduleNameFor } from '../semantics/module.js';
@@ -216,12 +216,27 @@ export async function scan(req: ScanRequest): Promise<ScanResult> {
     if (hasTaint) {
       const files = discovered.files;
       taint = { projectModules: files.map((f) => moduleNameFor(f.relPath)), moduleRoots: roots.map(rootPrefix) };
-      // User-declared sources can be anywhere: then every file is analysed in full.
-      // Connexion handlers named by `operationId` in the OpenAPI specifications the project loads.
-      const operations = openApiOperations(files);
-      if (operations.length > 0) taint.operations = operations;
-      if (!req.taint?.sources?.length) {
-        taint.webFiles = [...webReachable(files, read, taint.moduleRoots, operationModules(operations, taint.projectModules))];
+      const readPython = read ?? readSourceText;
+      if (req.taint?.sources?.length) {
+        // User-declared sources can be anywhere: then every file is analysed in full.
+        const operations = openApiOperations(files, readPython);
+        if (operations.length > 0) taint.operations = operations;
+      } else {
+        // The reach pre-pass reads every file once; the few that load an OpenAPI specification are noted on the way.
+        const loadsSpec = new Set<string>();
+        const noting = (absPath: string) => {
+          const text = readPython(absPath);
+          if (text?.includes('add_api')) loadsSpec.add(absPath);
+          return text;
+        };
+        let web = webReachable(files, noting, taint.moduleRoots);
+        // Connexion handlers named by `operationId` are entry points too: only then is reach computed again.
+        const operations = openApiOperations(files.filter((f) => loadsSpec.has(f.absPath)), readPython);
+        if (operations.length > 0) {
+          taint.operations = operations;
+          web = webReachable(files, readPython, taint.moduleRoots, operationModules(operations, taint.projectModules));
+        }
+        taint.webFiles = [...web];
       }
       if (req.taint) taint.config = req.taint;
     }
