@@ -1,5 +1,6 @@
 import type { ScanResult } from '../engine/types.js';
 import { planFixes, unifiedDiff, writePatches } from '../fixes/files.js';
+import { maskSecrets } from '../secrets/redact.js';
 import type { ScanFlags } from './scan-command.js';
 
 function plural(n: number, word: string): string {
@@ -21,7 +22,9 @@ export function runFixes(result: ScanResult, flags: Pick<ScanFlags, 'fix' | 'dif
   if (plan.unreadable.length > 0) notes.push(`not rewritten (not UTF-8 or unreadable): ${plan.unreadable.join(', ')}`);
   const tail = notes.length > 0 ? ` (${notes.join('; ')})` : '';
   if (flags.diff) {
-    process.stdout.write(unifiedDiff(plan.patches));
+    // The diff shows lines of the user's code: like every output, it never shows a secret in full (a masked line
+    // no longer applies with `patch`, which is the price of that rule; `--fix` writes the real edit).
+    process.stdout.write(maskSecrets(unifiedDiff(plan.patches)));
     process.stderr.write(`krait: ${plural(applied, 'fix')} in ${plural(plan.patches.length, 'file')} would be applied${tail}\n`);
     return applied > 0 && !flags.exitZero ? 1 : 0;
   }

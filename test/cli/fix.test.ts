@@ -22,6 +22,16 @@ describe('krait scan --fix, --unsafe-fixes, --diff', () => {
     expect(fs.readFileSync(path.join(dir, 'app.py'), 'utf8')).toBe(SOURCE);
   });
 
+  it('--diff masks a secret on a line it shows, as every output does', () => {
+    // A fake GitHub token assembled at run time, so that no scanner reads a token in this test file.
+    const token = ['ghp', 'aB3dE5fG7hJ9kL2mN4pQ6rS8tU1vW0xY2zC4'].join('_');
+    const dir = makeTree({ 'app.py': `import yaml\n\n\ndef load(stream):\n    return yaml.load(stream)  # read with ${token}\n` });
+    const r = runCli(['scan', '.', '--diff', '--no-deps', '--select', 'K201'], { cwd: dir });
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain('+    return yaml.safe_load(stream)  # read with ghp_');
+    expect(r.stdout).not.toContain(token);
+  });
+
   it('--fix applies safe fixes, then reports what is left; --unsafe-fixes applies the rest', () => {
     const dir = project();
     const r = runCli(['scan', '.', '--fix', '--no-deps'], { cwd: dir });
