@@ -5,6 +5,7 @@ import { PROCESS_INPUT_RULES, RANDOMNESS_RULE, ruleBit } from './models/rules.js
 import { AMBIGUOUS } from '../workspace/modules.js';
 import { MODEL_BASES, REQUEST_BOUND_FORMS } from './models/forms.js';
 import type { Atom, CallFacts, FunctionFacts, ModuleFacts, SinkFacts, SourceDesc, Step, Taint } from './types.js';
+import { functionsToSolve } from './prune.js';
 
 /**
  * The cross-module solve (main thread): function summaries (which parameters reach the return value, a sink
@@ -185,8 +186,20 @@ export class TaintSolver {
     return out;
   }
 
+  /** The functions evaluated, in the project's order (prune.ts); the others keep an empty summary. */
+  private active: Fn[] = [];
+
   solve(): SolveResult {
     const maxRounds = this.opts.maxRounds ?? 12;
+    const all = [...this.fns.values()];
+    const kept = functionsToSolve(all, {
+      facts: (fn) => fn.facts,
+      target: (fn, callee) => this.lookup(callee, fn.module.root)?.fn,
+      hasSourceParams: (fn) => (fn.facts.sourceParams?.length ?? 0) > 0 || fn.routeParams !== undefined,
+      readsRequest: (callee) => REQUEST_BOUND_FORMS.has(this.modelBase(callee) ?? ''),
+      module: (fn) => fn.module.module,
+    });
+    this.active = all.filter((fn) => kept.has(fn));
     try {
       let round = 0;
       for (;;) {
@@ -575,7 +588,7 @@ export class TaintSolver {
     let changed = false;
     const changedNow = new Set<Fn>();
     const before = this.sharedCounts();
-    for (const fn of this.fns.values()) {
+    for (const fn of this.active) {
       if (!this.dirty(fn)) {
         next.set(fn, this.summary(fn));
         continue;
@@ -673,7 +686,7 @@ export class TaintSolver {
       }
     };
     try {
-      for (const fn of this.fns.values()) {
+      for (const fn of this.active) {
         for (const ref of fn.sinkRefs) {
           const r = this.resolve(fn, ref.sink.taint);
           for (const h of r.srcs) consider(ref, h, [], 0);
