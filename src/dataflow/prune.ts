@@ -52,8 +52,7 @@ function lastPart(name: string): string {
 }
 
 export function functionsToSolve<F>(fns: readonly F[], graph: PruneGraph<F>): Set<F> {
-  const index = new Map<F, number>();
-  fns.forEach((fn, i) => index.set(fn, i));
+  const index = new Map<F, number>(fns.map((fn, i) => [fn, i]));
   const nodes: Node<F>[] = fns.map((fn) => describe(fn, graph, index));
   const n = nodes.length;
 

@@ -91,8 +91,14 @@ export function mayMatter(model: ModuleModel, ctx: LocalContext, plan: FunctionP
   // Closures and lambdas run with this function's variables.
   if (/\n\s+(?:async\s+)?def\s|\blambda\b/.test(text)) return true;
   const spec = ctx.spec;
+  const callLasts = sourceCallLastNames(spec);
+  const aliased = aliasCallSet(model);
   for (const c of calls) {
-    if (spec.sourceMethods.has(c.name) || (c.callee && spec.sourceCalls.has(c.callee))) return true;
+    if (spec.sourceMethods.has(c.name)) return true;
+    // A callee ends with the name it is called by unless the name is an alias (the rules' dispatch relies on
+    // the same): resolving every other call of every function only to find it is no source call cost more
+    // than the rest of this test.
+    if ((callLasts.has(c.name) || aliased.has(c)) && c.callee && spec.sourceCalls.has(c.callee)) return true;
     if (sinkRowsFor(model, spec, c).length > 0) return true;
   }
   const params = plan.params.map((p) => p.replace(/^\*+/, '')).filter((p, i) => !(i === 0 && plan.cls && (p === 'self' || p === 'cls')));
@@ -108,10 +114,33 @@ export function mayMatter(model: ModuleModel, ctx: LocalContext, plan: FunctionP
   if (passesThrough(text, mention)) return true;
   // A parameter handed to project code, which may have a sink.
   for (const c of calls) {
+    if (!mention.test(c.node.text)) continue;
     const callee = c.callee;
-    if (callee && ctx.isProject(callee) && mention.test(c.node.text)) return true;
+    if (callee && ctx.isProject(callee)) return true;
   }
   return false;
+}
+
+const callLastNames = new WeakMap<TaintSpec, Set<string>>();
+
+function sourceCallLastNames(spec: TaintSpec): Set<string> {
+  let set = callLastNames.get(spec);
+  if (!set) {
+    set = new Set([...spec.sourceCalls.keys()].map((q) => q.slice(q.lastIndexOf('.') + 1)));
+    callLastNames.set(spec, set);
+  }
+  return set;
+}
+
+const aliasSets = new WeakMap<ModuleModel, Set<CallSite>>();
+
+function aliasCallSet(model: ModuleModel): Set<CallSite> {
+  let set = aliasSets.get(model);
+  if (!set) {
+    set = new Set(model.aliasCalls());
+    aliasSets.set(model, set);
+  }
+  return set;
 }
 
 const WORD = /\w/;
