@@ -20,6 +20,8 @@ export interface SolveOptions {
   maxRounds?: number;
   /** Atom resolutions allowed for the whole project before the solve stops with a notice. */
   budget?: number;
+  /** Evaluate only the functions that can matter to a finding (prune.ts); default true. */
+  prune?: boolean;
 }
 
 export interface SolveResult {
@@ -192,7 +194,7 @@ export class TaintSolver {
   solve(): SolveResult {
     const maxRounds = this.opts.maxRounds ?? 12;
     const all = [...this.fns.values()];
-    const kept = functionsToSolve(all, {
+    const kept = this.opts.prune === false ? new Set(all) : functionsToSolve(all, {
       facts: (fn) => fn.facts,
       target: (fn, callee) => this.lookup(callee, fn.module.root)?.fn,
       hasSourceParams: (fn) => (fn.facts.sourceParams?.length ?? 0) > 0 || fn.routeParams !== undefined,
