@@ -11,7 +11,16 @@ export function canonicalizeFacts(facts: ModuleFacts, fullModule: string, index:
   const root = index.rootOf(fullModule) ?? '';
   facts.root = root;
   facts.module = fullModule;
-  const name = (q: string) => index.canonical(q, root);
+  // A module names the same few callees and attributes over and over: asked of the index once each.
+  const names = new Map<string, string>();
+  const name = (q: string) => {
+    let full = names.get(q);
+    if (full === undefined) {
+      full = index.canonical(q, root);
+      names.set(q, full);
+    }
+    return full;
+  };
   const seen = new Set<object>();
   const taint = (t: Taint) => {
     for (const a of t) {
