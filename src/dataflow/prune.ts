@@ -159,7 +159,7 @@ function describe<F>(fn: F, graph: PruneGraph<F>, index: Map<F, number>): Node<F
     if (!call) continue;
     const t = targets[c];
     if (t >= 0) node.valueCallees.push(t);
-    else if (call.through && graph.readsRequest(call.callee)) node.seesSource = true;
+    else if (!node.seesSource && call.through && graph.readsRequest(call.callee)) node.seesSource = true;
   }
   for (const p of facts.sourceParams ?? []) {
     if (p.dep === undefined) continue;

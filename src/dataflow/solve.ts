@@ -474,6 +474,22 @@ export class TaintSolver {
     return found;
   }
 
+  private classLast: Map<string, string[]> | undefined;
+
+  /** Class names by their last dotted part, in the order classes were met: suffix matches look up, not scan. */
+  private classesByLast(): Map<string, string[]> {
+    if (!this.classLast) {
+      this.classLast = new Map();
+      for (const k of this.classes.keys()) {
+        const last = k.slice(k.lastIndexOf('.') + 1);
+        const list = this.classLast.get(last);
+        if (list) list.push(k);
+        else this.classLast.set(last, [k]);
+      }
+    }
+    return this.classLast;
+  }
+
   /** A class as the project names it: `forms.SignupForm` imported from another root is `app.forms.SignupForm`. */
   private classKey(cls: string): string {
     if (this.classes.has(cls)) return cls;
@@ -481,7 +497,7 @@ export class TaintSolver {
     if (cached !== undefined) return cached;
     const suffix = `.${cls}`;
     let found: string | undefined;
-    for (const k of this.classes.keys()) {
+    for (const k of this.classesByLast().get(cls.slice(cls.lastIndexOf('.') + 1)) ?? []) {
       if (!k.endsWith(suffix)) continue;
       found = found === undefined ? k : cls;
       if (found === cls) break;
