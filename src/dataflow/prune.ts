@@ -47,6 +47,20 @@ interface Node<F> {
   deps: number[];
 }
 
+/** Every taint a function's facts hold: its return value, sinks, stores, call arguments and receivers, globals. */
+export function forEachTaint(facts: FunctionFacts, visit: (t: Taint) => void): void {
+  visit(facts.ret);
+  for (const s of facts.sinks) visit(s.taint);
+  for (const s of facts.fields) visit(s.taint);
+  for (const c of facts.calls) {
+    for (const t of c.args) visit(t);
+    for (const t of Object.values(c.kw)) visit(t);
+    visit(c.star);
+    if (c.recv) visit(c.recv);
+  }
+  if (facts.globals) for (const t of Object.values(facts.globals)) visit(t);
+}
+
 function lastPart(name: string): string {
   return name.slice(name.lastIndexOf('.') + 1);
 }
@@ -144,16 +158,7 @@ function describe<F>(fn: F, graph: PruneGraph<F>, index: Map<F, number>): Node<F
       else if (a.k === 'global') node.globalReads.push(lastPart(a.g));
     }
   };
-  scan(facts.ret);
-  for (const s of facts.sinks) scan(s.taint);
-  for (const s of facts.fields) scan(s.taint);
-  for (const c of facts.calls) {
-    for (const t of c.args) scan(t);
-    for (const t of Object.values(c.kw)) scan(t);
-    scan(c.star);
-    if (c.recv) scan(c.recv);
-  }
-  if (facts.globals) for (const t of Object.values(facts.globals)) scan(t);
+  forEachTaint(facts, scan);
   for (const c of valueCalls) {
     const call = facts.calls[c];
     if (!call) continue;

@@ -5,7 +5,7 @@ import { PROCESS_INPUT_RULES, RANDOMNESS_RULE, ruleBit } from './models/rules.js
 import { AMBIGUOUS } from '../workspace/modules.js';
 import { MODEL_BASES, REQUEST_BOUND_FORMS } from './models/forms.js';
 import type { Atom, CallFacts, FunctionFacts, ModuleFacts, SinkFacts, SourceDesc, Step, Taint } from './types.js';
-import { functionsToSolve } from './prune.js';
+import { forEachTaint, functionsToSolve } from './prune.js';
 
 /**
  * The cross-module solve (main thread): function summaries (which parameters reach the return value, a sink
@@ -561,15 +561,8 @@ export class TaintSolver {
         }
       };
       const f = fn.facts;
-      scan(f.ret);
-      for (const x of f.sinks) scan(x.taint);
-      for (const x of f.fields) scan(x.taint);
-      for (const c of f.calls) {
-        for (const t of c.args) scan(t);
-        for (const t of Object.values(c.kw)) scan(t);
-        scan(c.star);
-        if (c.recv !== undefined) scan(c.recv);
-      }
+      // Module code's globals make it read everything shared (`all`); their own keys change nothing.
+      forEachTaint(f, scan);
       reads = { keys, all: f.globals !== undefined };
       this.sharedReads.set(fn, reads);
     }
