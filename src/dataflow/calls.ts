@@ -164,7 +164,9 @@ export abstract class CallAnalysis extends ExpressionAnalysis {
       const facts: CallFacts = { callee, loc: this.loc(node), args: positional, kw: keywords, star };
       if (bound) facts.bound = true;
       if (/^_?[A-Z]\w*[a-z]\w*$/.test(callee.slice(callee.lastIndexOf('.') + 1))) facts.through = true;
-      if (receiver && recvTaint.length > 0 && !(receiver.type === 'identifier' && receiver.text === this.selfName)) facts.recv = recvTaint;
+      const onSelf = receiver?.type === 'identifier' && receiver.text === this.selfName;
+      if (onSelf) facts.onSelf = true;
+      else if (receiver && recvTaint.length > 0) facts.recv = recvTaint;
       // `self.items.append(x)` may be a list held in an attribute rather than a project method: store as well.
       if (receiver && STORE_METHODS.has(method) && all.length > 0 && receiver.type === 'attribute') {
         this.assign(receiver, union(recvTaint, withStep(all, { loc: this.loc(node), msg: `added to ${receiver.text}` })), null, node);

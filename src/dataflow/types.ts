@@ -69,8 +69,13 @@ export interface CallFacts {
   bound?: boolean;
   /** Without a summary for the callee (a class without `__init__`), whether the arguments flow into the result. */
   through?: boolean;
-  /** Taint of the receiver (`self.rfile` in `self.rfile.read()`), used when the callee has no summary. */
+  /**
+   * Taint of the receiver (`self.rfile` in `self.rfile.read()`), used when the callee has no summary, and to find
+   * the constructor call that built the instance a method returns a field of.
+   */
   recv?: Taint;
+  /** A method called on the caller's own `self`. */
+  onSelf?: boolean;
 }
 
 export interface SinkFacts {
