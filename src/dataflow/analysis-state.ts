@@ -32,7 +32,7 @@ export abstract class AnalysisState {
   protected ret: Taint = EMPTY;
   protected readonly sinks: SinkFacts[] = [];
   protected readonly calls: CallFacts[] = [];
-  protected readonly fields: { f: string; taint: Taint }[] = [];
+  protected readonly fields: FunctionFacts['fields'] = [];
   protected readonly localDefs = new Map<string, LocalDef>();
   protected readonly realpathVars = new Set<string>();
   protected readonly guardVars = new Map<string, Guards>();
@@ -42,6 +42,8 @@ export abstract class AnalysisState {
   constantSinks: Set<string> = new Set();
   /** Containers that got entries of constant keys in this walk (see fields.ts). */
   protected readonly containers = new Set<string>();
+  /** The constant-key entry a store into a container is for, while its root is reassigned (see storeEntry). */
+  protected entryStore: { key: string; t: Taint } | undefined;
   /** Taint of each constant-key value of the dict literals evaluated, by the literal's start. */
   protected readonly literalEntries = new Map<number, [string | number, Taint][]>();
   /** Field taints of the dataclasses of this module built here, by the constructor call's start. */

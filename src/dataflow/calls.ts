@@ -505,7 +505,14 @@ export abstract class CallAnalysis extends ExpressionAnalysis {
     const step = { loc: this.loc(at), msg: `stored in ${key.length > 60 ? `${key.slice(0, 57)}...` : key}` };
     if (t.length > 0) {
       const root = containerRoot(container);
-      if (root) this.assign(root, union(this.expr(root), withStep(t, step)), null, at, true);
+      if (root) {
+        this.entryStore = { key, t: withStep(t, step) };
+        try {
+          this.assign(root, union(this.expr(root), withStep(t, step)), null, at, true);
+        } finally {
+          this.entryStore = undefined;
+        }
+      }
       // Entries between the root and this key that this walk holds (`a["x"]` for `a["x"]["y"] = t`) gain it too.
       for (let k = entryBase(key); k !== undefined && k !== path && k.length > (root?.text.length ?? 0); k = entryBase(k)) {
         const own = this.state.get(k);

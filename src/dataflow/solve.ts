@@ -131,6 +131,9 @@ export class TaintSolver {
   private readonly instanceFieldSrcs = new Map<string, SrcHit[]>();
   /** Functions that stored into one of their own instances this round: they read it back next round. */
   private recheck = new Set<Fn>();
+  /** Fields some store gives entries by constant key, and fields some store fills without (see FunctionFacts.fields). */
+  private readonly keyedFields = new Set<string>();
+  private readonly unkeyedFields = new Set<string>();
   /** While a method's return value is resolved: its class and the fields of `self` kept symbolic. */
   private symbolic: { cls: string; out: FieldHit[] } | undefined;
   private readonly globalSrcs = new Map<string, SrcHit[]>();
@@ -152,6 +155,7 @@ export class TaintSolver {
       for (const [c, f] of Object.entries(m.modelFields ?? {})) this.modelFields.set(c, f);
       for (const [name, type] of Object.entries(m.instances)) this.instances.set(name, type);
       for (const f of m.functions) {
+        for (const s of f.fields) (s.key !== undefined || s.keyed ? this.keyedFields : this.unkeyedFields).add(s.f);
         const fn: Fn = { facts: f, module: m, sinkRefs: [] };
         fn.sinkRefs = f.sinks.map((sink) => ({ fn, sink, id: sinkId++ }));
         this.fns.set(f.q, fn);
@@ -306,6 +310,14 @@ export class TaintSolver {
       map.set(f, list);
     }
     return list;
+  }
+
+  /**
+   * The field an atom reads: one entry of the container held in it (`Cls.meta["label"]`) where every store of the
+   * field is by constant key, else the whole field.
+   */
+  private fieldName(a: { f: string; key?: string }): string {
+    return a.key !== undefined && this.keyedFields.has(a.f) && !this.unkeyedFields.has(a.f) ? `${a.f}${a.key}` : a.f;
   }
 
   /** A hit stored in a field; `ctor`: by a constructor from its call's arguments, so only that instance holds it. */
@@ -493,10 +505,10 @@ export class TaintSolver {
         }
         case 'field':
           if (this.symbolic && a.f.startsWith(`${this.symbolic.cls}.`) && !a.f.includes('.', this.symbolic.cls.length + 1)) {
-            this.symbolic.out.push({ f: a.f, steps: a.steps, san: a.san });
+            this.symbolic.out.push({ f: this.fieldName(a), steps: a.steps, san: a.san });
             break;
           }
-          for (const h of this.fieldSrcs.get(a.f) ?? []) addHit(srcs, { src: h.src, trace: clip([...h.trace, ...a.steps]), san: h.san | a.san });
+          for (const h of this.fieldSrcs.get(this.fieldName(a)) ?? []) addHit(srcs, { src: h.src, trace: clip([...h.trace, ...a.steps]), san: h.san | a.san });
           break;
         case 'global': {
           const hits = this.globalSrcs.get(a.g) ?? this.globalBySuffix(a.g);
@@ -616,7 +628,7 @@ export class TaintSolver {
       const keys = new Set<string>();
       const scan = (t: Taint) => {
         for (const a of t) {
-          if (a.k === 'field') keys.add(`f:${a.f}`);
+          if (a.k === 'field') keys.add(`f:${this.fieldName(a)}`);
           else if (a.k === 'global') keys.add(`g:${a.g.slice(a.g.lastIndexOf('.') + 1)}`);
         }
       };
@@ -705,8 +717,9 @@ export class TaintSolver {
       }
       for (const store of f.fields) {
         const r = this.resolve(fn, store.taint);
-        for (const h of r.srcs) this.addFieldHit(store.f, h, false);
-        for (const p of r.params) if (!s.fieldParams.some((x) => x.i === p.i && x.f === store.f)) s.fieldParams.push({ i: p.i, f: store.f, steps: p.steps, san: p.san });
+        const name = store.key === undefined ? store.f : `${store.f}${store.key}`;
+        for (const h of r.srcs) this.addFieldHit(name, h, false);
+        for (const p of r.params) if (!s.fieldParams.some((x) => x.i === p.i && x.f === name)) s.fieldParams.push({ i: p.i, f: name, steps: p.steps, san: p.san });
       }
       for (const call of f.calls) {
         const target = this.lookup(call.callee, fn.module.root);

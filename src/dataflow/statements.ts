@@ -232,7 +232,7 @@ export class FunctionAnalysis extends CallAnalysis {
         }
         if (obj && attr && t.length > 0) {
           const cls = this.classOf(obj);
-          if (cls) this.fields.push({ f: `${cls}.${attr}`, taint: withStep(t, { loc: this.loc(at), msg: `stored in ${key}` }) });
+          if (cls) this.storeField(`${cls}.${attr}`, key, withStep(t, { loc: this.loc(at), msg: `stored in ${key}` }), value, at);
         }
         return;
       }
@@ -254,6 +254,28 @@ export class FunctionAnalysis extends CallAnalysis {
       default:
         return;
     }
+  }
+
+  /**
+   * An attribute store, with the constant-key entries it gives the container held there: a dict literal of
+   * constant keys (all of its entries), or one entry stored by key (`self.meta["label"] = v`).
+   */
+  private storeField(f: string, path: string, t: Taint, value: Node | null, at: Node): void {
+    const byKey = this.entryStore?.key.startsWith(`${path}[`) ? this.entryStore : undefined;
+    if (byKey) {
+      const end = byKey.key.indexOf(']', path.length);
+      this.fields.push({ f, taint: t, keyed: true });
+      this.fields.push({ f, key: byKey.key.slice(path.length, end + 1), taint: byKey.t });
+      return;
+    }
+    const literal = value && unparen(value).type === 'dictionary' ? this.literalEntries.get(unparen(value).startIndex) : undefined;
+    const entries = literal?.map(([k, x]) => [entryKey('', k), x] as const);
+    if (!entries || entries.some(([k]) => k === undefined)) {
+      this.fields.push({ f, taint: t });
+      return;
+    }
+    this.fields.push({ f, taint: t, keyed: true });
+    for (const [k, x] of entries) if (k !== undefined && x.length > 0) this.fields.push({ f, key: k, taint: withStep(x, { loc: this.loc(at), msg: `stored in ${path}${k}` }) });
   }
 
   /**

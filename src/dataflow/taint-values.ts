@@ -41,7 +41,7 @@ export function sameAtom(x: Atom, y: Atom): boolean {
     case 'call':
       return y.k === 'call' && x.c === y.c;
     case 'field':
-      return y.k === 'field' && x.f === y.f;
+      return y.k === 'field' && x.f === y.f && x.key === y.key;
     case 'global':
       return y.k === 'global' && x.g === y.g;
   }
