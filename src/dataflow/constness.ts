@@ -176,6 +176,11 @@ export function walkConstant(model: ModuleModel, node: Node, lookup: ConstLookup
       const args = n.childForFieldName('arguments');
       const argList = args ? named(args) : [];
       if (!fn || args?.type !== 'argument_list') return undefined;
+      // Which calls can give a constant at all is decided first: most calls are none of these.
+      const method = fn.type === 'attribute' ? (fn.childForFieldName('attribute')?.text ?? '') : '';
+      const q = model.qualifiedName(fn) ?? fn.text;
+      const builtin = IMMUTABLE_BUILTINS.has(q) ? 'imm' : CONTAINER_BUILTINS.has(q) ? 'mut' : undefined;
+      if (!builtin && !STRING_RESULTS.has(method) && !LIST_RESULTS.has(method)) return undefined;
       const argsConst = argList.every((a) => {
         if (a.type === 'keyword_argument') {
           const v = a.childForFieldName('value');
@@ -184,18 +189,10 @@ export function walkConstant(model: ModuleModel, node: Node, lookup: ConstLookup
         return a.type !== 'list_splat' && a.type !== 'dictionary_splat' && sub(a, true) !== undefined;
       });
       if (!argsConst) return undefined;
-      if (fn.type === 'attribute') {
-        const method = fn.childForFieldName('attribute')?.text ?? '';
-        const recv = fn.childForFieldName('object');
-        const q = model.qualifiedName(fn);
-        if (q && IMMUTABLE_BUILTINS.has(q)) return 'imm';
-        if (!recv || (!STRING_RESULTS.has(method) && !LIST_RESULTS.has(method)) || sub(recv, true) === undefined) return undefined;
-        return LIST_RESULTS.has(method) ? 'mut' : 'imm';
-      }
-      const q = model.qualifiedName(fn) ?? fn.text;
-      if (IMMUTABLE_BUILTINS.has(q)) return 'imm';
-      if (CONTAINER_BUILTINS.has(q)) return 'mut';
-      return undefined;
+      if (builtin) return builtin;
+      const recv = fn.type === 'attribute' ? fn.childForFieldName('object') : null;
+      if (!recv || sub(recv, true) === undefined) return undefined;
+      return LIST_RESULTS.has(method) ? 'mut' : 'imm';
     }
     default:
       return undefined;

@@ -26,7 +26,7 @@ const PROTOCOLS: readonly Protocol[] = [
   { name: 'WS-Security UsernameToken (PasswordDigest)', markers: [/PasswordDigest|X-WSSE/] },
   { name: 'the WebSocket handshake (RFC 6455)', markers: [/^258EAFA5-E914-47DA-95CA-C5AB0DC85B11$/] },
   { name: 'POP3 APOP (RFC 1939)', markers: [/\bAPOP\b/] },
-  { name: 'SASL CRAM-MD5 (RFC 2195)', markers: [/\bCRAM-MD5\b/] },
+  { name: 'SASL CRAM-MD5 (RFC 2195)', markers: [/\bCRAM-?MD5\b/i] },
 ];
 
 /** Methods that read the digest out of a hash object (`finalize` for `cryptography`'s `hashes.Hash`). */
