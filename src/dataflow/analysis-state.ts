@@ -45,7 +45,7 @@ export abstract class AnalysisState {
   /** Sink keys some visit found not constant (a loop's second pass): they leave constantSinks at the end. */
   notConstant: Set<string> = new Set();
   /** First names of the state keys ever proved constant: `unfix` has nothing to do for others. */
-  private readonly constRoots = new Set<string>();
+  protected readonly constRoots = new Set<string>();
   /** Containers that got entries of constant keys in this walk (see fields.ts). */
   protected readonly containers = new Set<string>();
   /** The constant-key entry a store into a container is for, while its root is reassigned (see storeEntry). */

@@ -494,10 +494,12 @@ export abstract class CallAnalysis extends ExpressionAnalysis {
    * method runs, a container or object passed to a function (which may fill it).
    */
   private settleConstants(receiver: Node | null, method: string, callee: string | undefined, positional: Node[], keywords: Map<string, Node>, args: Node | null): void {
+    // Most walks prove nothing constant: nothing to settle.
+    if (this.constRoots.size === 0) return;
     if (receiver && (receiver.type === 'identifier' || receiver.type === 'attribute')) {
       const kind = this.constLookup(receiver.text);
-      const argNodes = args ? named(args) : [];
       if (kind === 'mut') {
+        const argNodes = args ? named(args) : [];
         const fills = STORE_METHODS.has(method) || method === '__setitem__';
         const keeps = CONST_KEEPING_METHODS.has(method) || (fills && argNodes.every((a) => a.type !== 'list_splat' && a.type !== 'dictionary_splat' && this.constKind(a.type === 'keyword_argument' ? (a.childForFieldName('value') ?? a) : a) !== undefined));
         if (!keeps) this.unfix(receiver.text);
