@@ -10,9 +10,11 @@ import type { ModuleModel } from '../semantics/module.js';
 import type { FunctionPlan, LocalContext } from './context.js';
 import type { TaintSpec } from './spec.js';
 import type { CallFacts, FunctionFacts, SinkFacts, Taint } from './types.js';
-import { EMPTY, OutOfTime, OverBudget, type State } from './taint-values.js';
+import { CONST, CONST_MUT, EMPTY, OutOfTime, OverBudget, type State } from './taint-values.js';
+import { type ConstKind, walkConstant } from './constness.js';
+import { unparen } from '../syntax/nodes.js';
 import type { Guards } from './guards.js';
-import { ALL_KEYS, entryBase } from './fields.js';
+import { ALL_KEYS, entryBase, subscriptKey } from './fields.js';
 
 export interface LocalDef {
   params: string[];
@@ -32,7 +34,7 @@ export abstract class AnalysisState {
   protected ret: Taint = EMPTY;
   protected readonly sinks: SinkFacts[] = [];
   protected readonly calls: CallFacts[] = [];
-  protected readonly fields: { f: string; taint: Taint }[] = [];
+  protected readonly fields: FunctionFacts['fields'] = [];
   protected readonly localDefs = new Map<string, LocalDef>();
   protected readonly realpathVars = new Set<string>();
   protected readonly guardVars = new Map<string, Guards>();
@@ -40,8 +42,14 @@ export abstract class AnalysisState {
   /** See ModuleFacts.checked; shared by the module's walks. */
   checked: Set<string> = new Set();
   constantSinks: Set<string> = new Set();
+  /** Sink keys some visit found not constant (a loop's second pass): they leave constantSinks at the end. */
+  notConstant: Set<string> = new Set();
+  /** First names of the state keys ever proved constant: `unfix` has nothing to do for others. */
+  protected readonly constRoots = new Set<string>();
   /** Containers that got entries of constant keys in this walk (see fields.ts). */
   protected readonly containers = new Set<string>();
+  /** The constant-key entry a store into a container is for, while its root is reassigned (see storeEntry). */
+  protected entryStore: { key: string; t: Taint } | undefined;
   /** Taint of each constant-key value of the dict literals evaluated, by the literal's start. */
   protected readonly literalEntries = new Map<number, [string | number, Taint][]>();
   /** Field taints of the dataclasses of this module built here, by the constructor call's start. */
@@ -87,6 +95,48 @@ export abstract class AnalysisState {
     return out;
   }
 
+  /** What this walk proved of a state key (see walkConstant). */
+  protected readonly constLookup = (key: string): ConstKind | 'no' | undefined => {
+    const v = this.state.get(key);
+    return v === undefined ? undefined : v === CONST ? 'imm' : v === CONST_MUT ? 'mut' : 'no';
+  };
+
+  /** The kind of constant an expression is in this walk's state, or undefined. */
+  protected constKind(node: Node, aliasOk = false): ConstKind | undefined {
+    const k = walkConstant(this.model, node, this.constLookup, (n) => subscriptKey(this.model, n));
+    const n = unparen(node);
+    return k === 'mut' && !aliasOk && (n.type === 'identifier' || n.type === 'attribute') ? undefined : k;
+  }
+
+  /**
+   * The state value of a key bound (without taint) to `value`: CONST or CONST_MUT when proved constant. A constant
+   * container bound to a second name is an alias either name may change: neither stays constant.
+   */
+  protected constValue(key: string, value: Node | null): Taint {
+    if (!value) return EMPTY;
+    const n = unparen(value);
+    if ((n.type === 'identifier' || n.type === 'attribute') && this.constLookup(n.text) === 'mut') {
+      this.unfix(n.text);
+      return EMPTY;
+    }
+    return this.constTaint(key, this.constKind(value));
+  }
+
+  protected constTaint(key: string, kind: ConstKind | undefined): Taint {
+    if (!kind) return EMPTY;
+    this.constRoots.add(rootName(key));
+    return kind === 'mut' ? CONST_MUT : CONST;
+  }
+
+  /** A container or object a call or an alias may change: it and its entries and attributes are constants no more. */
+  protected unfix(path: string): void {
+    if (!this.constRoots.has(rootName(path))) return;
+    for (const [k, v] of this.state) {
+      if (v !== CONST && v !== CONST_MUT) continue;
+      if (k === path ? v === CONST_MUT : k.startsWith(`${path}.`) || k.startsWith(`${path}[`)) this.state.set(k, EMPTY);
+    }
+  }
+
   /** The taint of a constant-key entry when this walk knows it (stored, or absent from a fully known container). */
   protected entryTaint(key: string): Taint | undefined {
     const own = this.state.get(key);
@@ -115,4 +165,10 @@ export abstract class AnalysisState {
 
 export function isStatic(fn: FunctionInfo | null): boolean {
   return fn?.decorators.some((d) => /^@\s*staticmethod\b/.test(d.text)) ?? false;
+}
+
+/** `a` for `a`, `a.b.c` and `a["k"]`. */
+function rootName(path: string): string {
+  const m = /^[^.[]*/.exec(path);
+  return m ? m[0] : path;
 }

@@ -25,10 +25,17 @@ const WSGI_ENVIRON_KEY = /["']wsgi\.input["']/;
 /** Methods that read or write a container's constant key. */
 const KEYED_METHODS = new Set(['get', 'pop', 'setdefault', 'set', 'getint', 'getfloat', 'getboolean']);
 
+/** Methods that read a container or shrink it: what stays in a constant container is constant. */
+const CONST_KEEPING_METHODS = new Set(['get', 'copy', 'items', 'values', 'keys', 'count', 'index', 'pop', 'popitem', 'remove', 'discard', 'clear', 'sort', 'reverse', '__getitem__', '__contains__']);
+/** String methods: strings are immutable, and these read their arguments. */
+const STRING_METHODS_PURE = new Set(['encode', 'decode', 'lower', 'upper', 'strip', 'lstrip', 'rstrip', 'format', 'replace', 'split', 'rsplit', 'splitlines', 'startswith', 'endswith', 'join', 'title', 'find', 'rfind', 'partition', 'rpartition']);
+/** Functions that read their arguments without changing them. */
+const PURE_CALLEES = new Set(['len', 'str', 'repr', 'list', 'tuple', 'sorted', 'set', 'frozenset', 'dict', 'isinstance', 'print', 'any', 'all', 'min', 'max', 'sum', 'enumerate', 'zip', 'iter', 'bool', 'int', 'float', 'hash', 'id', 'type', 'reversed', 'shlex.join', 'shlex.quote', 'os.path.join']);
+
 const CONFIG_PARSER = /^configparser\.(Raw|Safe)?ConfigParser$/;
 
 /** The name or attribute a chain of subscripts starts from (`a` for `a["x"]["y"]`). */
-function containerRoot(node: Node): Node | undefined {
+export function containerRoot(node: Node): Node | undefined {
   let n = unparen(node);
   for (let i = 0; i < 10 && n.type === 'subscript'; i++) {
     const v = n.childForFieldName('value');
@@ -100,7 +107,10 @@ export abstract class CallAnalysis extends ExpressionAnalysis {
     // Closures and lambdas defined in this function: run their body with these arguments.
     if (fn.type === 'identifier' && !this.state.get(fn.text)?.length) {
       const def = this.localDefs.get(fn.text);
-      if (def && this.inline < MAX_INLINE) return this.inlineCall(def, positional, keywords);
+      if (def && this.inline < MAX_INLINE) {
+        this.settleConstants(null, '', undefined, positionalNodes, keywordNodes, argsNode);
+        return this.inlineCall(def, positional, keywords);
+      }
     }
 
     const callee = this.model.qualifiedName(fn);
@@ -110,6 +120,8 @@ export abstract class CallAnalysis extends ExpressionAnalysis {
     if (spec.sinkLastNames.has(method) || (fn.type === 'attribute' && (method === 'write' || method === 'add' || method === 'set' || method === 'update' || method === 'redirect'))) {
       this.callSinks(node, fn, callee, method, receiver, recvTaint, positional, positionalNodes, keywords, keywordNodes, star);
     }
+
+    this.settleConstants(receiver, method, callee, positionalNodes, keywordNodes, argsNode);
 
     // Sanitizers.
     if (callee) {
@@ -164,7 +176,9 @@ export abstract class CallAnalysis extends ExpressionAnalysis {
       const facts: CallFacts = { callee, loc: this.loc(node), args: positional, kw: keywords, star };
       if (bound) facts.bound = true;
       if (/^_?[A-Z]\w*[a-z]\w*$/.test(callee.slice(callee.lastIndexOf('.') + 1))) facts.through = true;
-      if (receiver && recvTaint.length > 0 && !(receiver.type === 'identifier' && receiver.text === this.selfName)) facts.recv = recvTaint;
+      const onSelf = receiver?.type === 'identifier' && receiver.text === this.selfName;
+      if (onSelf) facts.onSelf = true;
+      else if (receiver && recvTaint.length > 0) facts.recv = recvTaint;
       // `self.items.append(x)` may be a list held in an attribute rather than a project method: store as well.
       if (receiver && STORE_METHODS.has(method) && all.length > 0 && receiver.type === 'attribute') {
         this.assign(receiver, union(recvTaint, withStep(all, { loc: this.loc(node), msg: `added to ${receiver.text}` })), null, node);
@@ -275,7 +289,9 @@ export abstract class CallAnalysis extends ExpressionAnalysis {
         if (row.args.length > 0 && star.length > 0) t = union(t, star);
       }
       if (t.length > 0) this.addSink(row, label, node, t);
-      if (PATTERN_COVERED.has(row.rule) && this.sinkArgsConstant(row, positionalNodes, keywordNodes)) this.mark(this.constantSinks, node, row.rule);
+      const constant = PATTERN_COVERED.has(row.rule) && this.sinkArgsConstant(row, positionalNodes, keywordNodes);
+      if (PATTERN_COVERED.has(row.rule) && !constant) this.mark(this.notConstant, node, row.rule);
+      if (constant) this.mark(this.constantSinks, node, row.rule);
       else if (this.ctx.mode === 'full' && PATTERN_COVERED.has(row.rule) && t.every((a) => a.k === 'src')) this.mark(this.checked, node, row.rule);
     }
     // Response writers and header setters that are methods of framework objects.
@@ -468,7 +484,35 @@ export abstract class CallAnalysis extends ExpressionAnalysis {
         if (n) nodes.push(n);
       }
     }
-    return nodes.length > 0 && nodes.every((n) => n.type !== 'list_splat' && n.type !== 'dictionary_splat' && provenConstant(this.model, n));
+    // Inner loops get one pass (see forStatement): a value a later iteration changes is not seen there.
+    const proved = (n: Node) => (this.loopDepth > 1 ? provenConstant(this.model, n) : this.constKind(n, true) !== undefined);
+    return nodes.length > 0 && nodes.every((n) => n.type !== 'list_splat' && n.type !== 'dictionary_splat' && proved(n));
+  }
+
+  /**
+   * Constants a call may change: a constant container filled with anything but constants, an object whose
+   * method runs, a container or object passed to a function (which may fill it).
+   */
+  private settleConstants(receiver: Node | null, method: string, callee: string | undefined, positional: Node[], keywords: Map<string, Node>, args: Node | null): void {
+    // Most walks prove nothing constant: nothing to settle.
+    if (this.constRoots.size === 0) return;
+    if (receiver && (receiver.type === 'identifier' || receiver.type === 'attribute')) {
+      const kind = this.constLookup(receiver.text);
+      if (kind === 'mut') {
+        const argNodes = args ? named(args) : [];
+        const fills = STORE_METHODS.has(method) || method === '__setitem__';
+        const keeps = CONST_KEEPING_METHODS.has(method) || (fills && argNodes.every((a) => a.type !== 'list_splat' && a.type !== 'dictionary_splat' && this.constKind(a.type === 'keyword_argument' ? (a.childForFieldName('value') ?? a) : a) !== undefined));
+        if (!keeps) this.unfix(receiver.text);
+      } else if (!CONST_KEEPING_METHODS.has(method) && !STRING_METHODS_PURE.has(method)) this.unfix(receiver.text);
+    }
+    if (callee && PURE_CALLEES.has(callee)) return;
+    if (receiver && (method === 'join' || method === 'format' || CONST_KEEPING_METHODS.has(method))) return;
+    const passed = [...positional, ...keywords.values()];
+    for (const a of args ? named(args) : []) if (a.type === 'list_splat' || a.type === 'dictionary_splat') passed.push(named(a)[0] ?? a);
+    for (const a of passed) {
+      const n = unparen(a);
+      if (n.type === 'identifier' || n.type === 'attribute') this.unfix(n.text);
+    }
   }
 
   /**
@@ -503,7 +547,14 @@ export abstract class CallAnalysis extends ExpressionAnalysis {
     const step = { loc: this.loc(at), msg: `stored in ${key.length > 60 ? `${key.slice(0, 57)}...` : key}` };
     if (t.length > 0) {
       const root = containerRoot(container);
-      if (root) this.assign(root, union(this.expr(root), withStep(t, step)), null, at, true);
+      if (root) {
+        this.entryStore = { key, t: withStep(t, step) };
+        try {
+          this.assign(root, union(this.expr(root), withStep(t, step)), null, at, true);
+        } finally {
+          this.entryStore = undefined;
+        }
+      }
       // Entries between the root and this key that this walk holds (`a["x"]` for `a["x"]["y"] = t`) gain it too.
       for (let k = entryBase(key); k !== undefined && k !== path && k.length > (root?.text.length ?? 0); k = entryBase(k)) {
         const own = this.state.get(k);

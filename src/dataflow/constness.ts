@@ -89,3 +89,112 @@ function ownerBindings(model: ModuleModel, id: Node) {
   }
   return undefined;
 }
+
+/**
+ * Constness the walk proves (the statement walk keeps it in its state, next to taint): a name or attribute bound to
+ * a value built only from constants on every path the folder leaves alive, and containers whose every store put a
+ * constant under a constant key. `CONST` is an immutable value, `CONST_MUT` a list, dict or set: a call it is
+ * passed to may fill it, and an alias may change it, so both end its constness (see FunctionAnalysis).
+ */
+export type ConstKind = 'imm' | 'mut';
+
+/** What the walk knows of a state key: its kind when proved constant, 'no' when it may vary, undefined when unbound. */
+export type ConstLookup = (key: string) => ConstKind | 'no' | undefined;
+
+/** String methods whose result is a constant when the receiver and the arguments are. */
+const STRING_RESULTS = new Set([
+  'encode', 'decode', 'lower', 'upper', 'strip', 'lstrip', 'rstrip', 'format', 'replace', 'title', 'capitalize', 'casefold',
+  'zfill', 'ljust', 'rjust', 'center', 'removeprefix', 'removesuffix', 'join', 'get',
+]);
+const LIST_RESULTS = new Set(['split', 'rsplit', 'splitlines', 'copy', 'keys', 'values', 'items']);
+const IMMUTABLE_BUILTINS = new Set(['str', 'int', 'float', 'bool', 'len', 'repr', 'tuple', 'bytes', 'frozenset', 'shlex.join', 'shlex.quote', 'os.path.join', 'posixpath.join']);
+const CONTAINER_BUILTINS = new Set(['list', 'sorted', 'dict', 'set']);
+
+/**
+ * The kind of constant an expression is, reading names from the walk (`lookup`), else from the syntax
+ * (`provenConstant`); undefined when it may vary. A mutable container named bare inside another value is no
+ * constant: the new value would alias it.
+ */
+export function walkConstant(model: ModuleModel, node: Node, lookup: ConstLookup, entry: (n: Node) => string | undefined, depth = 0): ConstKind | undefined {
+  if (depth > 12) return undefined;
+  const n = unparen(node);
+  const sub = (x: Node, aliasOk = false): ConstKind | undefined => {
+    const k = walkConstant(model, x, lookup, entry, depth + 1);
+    const bare = unparen(x).type === 'identifier' || unparen(x).type === 'attribute';
+    return k === 'mut' && bare && !aliasOk ? undefined : k;
+  };
+  const all = (xs: Node[]) => xs.every((x) => sub(x) !== undefined);
+  switch (n.type) {
+    case 'integer':
+    case 'float':
+    case 'true':
+    case 'false':
+    case 'none':
+      return 'imm';
+    case 'identifier':
+    case 'attribute': {
+      // Names the walk never bound here (module constants) are judged from the syntax.
+      const k = lookup(n.text);
+      if (k !== undefined) return k === 'no' ? undefined : k;
+      return n.type === 'identifier' && provenConstant(model, n, depth + 1) ? 'imm' : undefined;
+    }
+    case 'string':
+    case 'concatenated_string':
+      return provenConstant(model, n) || named(n).every((p) => p.type !== 'interpolation' || named(p).every((e) => e.type === 'format_specifier' || sub(e) !== undefined)) ? 'imm' : undefined;
+    case 'binary_operator': {
+      const l = n.childForFieldName('left');
+      const r = n.childForFieldName('right');
+      const kl = l ? sub(l, true) : undefined;
+      const kr = r ? sub(r, true) : undefined;
+      if (!kl || !kr) return undefined;
+      return kl === 'mut' || kr === 'mut' ? 'mut' : 'imm';
+    }
+    case 'tuple':
+    case 'expression_list':
+      return named(n).every((x) => x.type !== 'list_splat' && sub(x) !== undefined) ? 'imm' : undefined;
+    case 'list':
+    case 'set':
+      return named(n).every((x) => x.type !== 'list_splat' && sub(x) !== undefined) ? 'mut' : undefined;
+    case 'dictionary':
+      return named(n).every((p) => p.type === 'pair' && all([p.childForFieldName('key'), p.childForFieldName('value')].filter((x): x is Node => x !== null))) ? 'mut' : undefined;
+    case 'subscript': {
+      const key = entry(n);
+      const own = key !== undefined ? lookup(key) : undefined;
+      if (own !== undefined) return own === 'no' ? undefined : own;
+      const value = n.childForFieldName('value');
+      if (value && (value.type === 'identifier' || value.type === 'attribute') && lookup(value.text) === undefined) return provenConstant(model, n, depth + 1) ? 'imm' : undefined;
+      const subs = n.childrenForFieldName('subscript');
+      if (!value || subs.length !== 1 || !subs[0]) return undefined;
+      const index = subs[0];
+      const indexConst = index.type === 'slice' ? named(index).every((x) => sub(x) !== undefined) : sub(index) !== undefined;
+      return indexConst ? sub(value, true) : undefined;
+    }
+    case 'conditional_expression':
+      return named(n).every((x, i) => i === 1 || sub(x) !== undefined) ? (named(n).some((x, i) => i !== 1 && sub(x, true) === 'mut') ? 'mut' : 'imm') : undefined;
+    case 'call': {
+      const fn = n.childForFieldName('function');
+      const args = n.childForFieldName('arguments');
+      const argList = args ? named(args) : [];
+      if (!fn || args?.type !== 'argument_list') return undefined;
+      // Which calls can give a constant at all is decided first: most calls are none of these.
+      const method = fn.type === 'attribute' ? (fn.childForFieldName('attribute')?.text ?? '') : '';
+      const q = model.qualifiedName(fn) ?? fn.text;
+      const builtin = IMMUTABLE_BUILTINS.has(q) ? 'imm' : CONTAINER_BUILTINS.has(q) ? 'mut' : undefined;
+      if (!builtin && !STRING_RESULTS.has(method) && !LIST_RESULTS.has(method)) return undefined;
+      const argsConst = argList.every((a) => {
+        if (a.type === 'keyword_argument') {
+          const v = a.childForFieldName('value');
+          return v !== null && sub(v) !== undefined;
+        }
+        return a.type !== 'list_splat' && a.type !== 'dictionary_splat' && sub(a, true) !== undefined;
+      });
+      if (!argsConst) return undefined;
+      if (builtin) return builtin;
+      const recv = fn.type === 'attribute' ? fn.childForFieldName('object') : null;
+      if (!recv || sub(recv, true) === undefined) return undefined;
+      return LIST_RESULTS.has(method) ? 'mut' : 'imm';
+    }
+    default:
+      return undefined;
+  }
+}

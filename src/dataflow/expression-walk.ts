@@ -5,7 +5,7 @@ import type { Binding, Scope } from '../semantics/model.js';
 import { unparen } from '../syntax/nodes.js';
 import type { TaintSpec } from './spec.js';
 import { named } from './expressions.js';
-import { literalEntries, subscriptKey } from './fields.js';
+import { constantKey, entryKey, literalEntries, subscriptKey } from './fields.js';
 import { ALL_RULE_BITS, ruleBit } from './models/rules.js';
 import { FIELD_CONTAINERS } from './models/forms.js';
 import { CLIENT_ENVIRON_KEY, CONFIG_SOURCES, ENVIRON_ATTRS, REQUEST_PARAM_NAMES, REQUEST_TYPES } from './models/sources.js';
@@ -92,7 +92,7 @@ export abstract class ExpressionAnalysis extends GuardAnalysis {
         const entry = key ? this.entryTaint(key) : undefined;
         if (entry) return entry;
         if (!value) return EMPTY;
-        const t = this.expr(value);
+        const t = subs.length === 1 && subs[0] ? this.fieldEntry(value, subs[0], this.expr(value)) : this.expr(value);
         return subs.length === 1 && subs[0] && t.length > 0 ? this.fieldByKey(subs[0], t) : t;
       }
       case 'dictionary': {
@@ -300,6 +300,18 @@ export abstract class ExpressionAnalysis extends GuardAnalysis {
    * `form.cleaned_data["age"]`, `data["age"]` after `data = serializer.validated_data`: the read becomes one
    * of field `age`.
    */
+  /** `self.meta["label"]` read from an attribute's container: the field atom names the entry (see FunctionFacts.fields). */
+  private fieldEntry(value: Node, sub: Node, t: Taint): Taint {
+    if (value.type !== 'attribute' || !t.some((a) => a.k === 'field' && a.key === undefined)) return t;
+    const k = constantKey(this.model, sub);
+    const key = k === undefined ? undefined : entryKey('', k);
+    const obj = value.childForFieldName('object');
+    const cls = key && obj ? this.classOf(obj) : undefined;
+    if (!cls) return t;
+    const f = `${cls}.${value.childForFieldName('attribute')?.text ?? ''}`;
+    return t.map((a) => (a.k === 'field' && a.f === f && a.key === undefined ? { ...a, key } : a));
+  }
+
   protected fieldByKey(key: Node, t: Taint): Taint {
     if (!t.some((a) => a.mf !== undefined && FIELD_CONTAINERS.has(a.mf.slice(a.mf.lastIndexOf('.') + 1)))) return t;
     const name = this.model.constantString(key);

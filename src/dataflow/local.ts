@@ -69,11 +69,13 @@ export function extractTaintFacts(model: ModuleModel, ctx: LocalContext): Module
 
   const checked = new Set<string>();
   const constantSinks = new Set<string>();
+  const notConstant = new Set<string>();
   for (const plan of plans) {
     if (ctx.expired?.()) break;
     const analysis = new FunctionAnalysis(model, ctx, plan, facts.instances);
     analysis.checked = checked;
     analysis.constantSinks = constantSinks;
+    analysis.notConstant = notConstant;
     try {
       facts.functions.push(analysis.run());
     } catch (err) {
@@ -89,6 +91,8 @@ export function extractTaintFacts(model: ModuleModel, ctx: LocalContext): Module
     }
   }
   if (checked.size > 0) facts.checked = [...checked];
+  // A sink is constant only if every visit proved it (a loop's second pass may not).
+  for (const k of notConstant) constantSinks.delete(k);
   if (constantSinks.size > 0) facts.constantSinks = [...constantSinks];
   return facts;
 }

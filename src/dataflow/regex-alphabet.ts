@@ -125,6 +125,8 @@ const DANGEROUS: Readonly<Record<string, string>> = {
   K716: '\r\n',
   K717: '\r\n',
   K718: '.^$*+?{}[]\\|()',
+  // A session value is validated when a full match admits no markup, quoting, escapes or line structure.
+  K719: '<>&"\'`\\\r\n\0;{}$%',
 };
 
 /** The taint rules a value is safe for once it fully matched a pattern with this alphabet. */

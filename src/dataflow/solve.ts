@@ -47,11 +47,31 @@ interface SinkRef {
   id: number;
 }
 
+/** A field of the method's own instance (`self.text`) reaching its return value, resolved at each call site. */
+interface FieldHit {
+  f: string;
+  steps: Step[];
+  san: number;
+}
+
 interface Summary {
   retSrcs: SrcHit[];
   retParams: ParamHit[];
+  /**
+   * Fields of `self` returned, kept symbolic: at a call on an instance built by a known constructor call they
+   * resolve to that call's arguments (plus what other code stores there), elsewhere to every store of the field.
+   */
+  retFields: FieldHit[];
   sinkParams: { i: number; sink: SinkRef; steps: Step[]; san: number }[];
   fieldParams: { i: number; f: string; steps: Step[]; san: number }[];
+}
+
+/** A constructor call building a method call's receiver; `site` names it in its function. */
+interface Ctor {
+  call: CallFacts;
+  site: string;
+  init: { fn: Fn; shift: number };
+  steps: Step[];
 }
 
 interface Fn {
@@ -64,7 +84,7 @@ interface Fn {
 const MAX_HITS = 6;
 const MAX_TRACE = 24;
 const MAX_SINK_PARAMS = 48;
-const EMPTY_SUMMARY: Summary = { retSrcs: [], retParams: [], sinkParams: [], fieldParams: [] };
+const EMPTY_SUMMARY: Summary = { retSrcs: [], retParams: [], retFields: [], sinkParams: [], fieldParams: [] };
 
 class BudgetExceeded extends Error {}
 
@@ -105,6 +125,20 @@ export class TaintSolver {
   private readonly instances = new Map<string, string>();
   private summaries = new Map<Fn, Summary>();
   private readonly fieldSrcs = new Map<string, SrcHit[]>();
+  /** The hits of each field except those its class's constructor stored from the arguments of one call. */
+  private readonly sharedFieldSrcs = new Map<string, SrcHit[]>();
+  /**
+   * Hits stored by methods called on an instance whose constructor call is known (`label.rename(x)` after
+   * `label = Labels(…)`), by that call (`function\0call index\0field`): only that instance holds them.
+   */
+  private readonly instanceFieldSrcs = new Map<string, SrcHit[]>();
+  /** Functions that stored into one of their own instances this round: they read it back next round. */
+  private recheck = new Set<Fn>();
+  /** Fields some store gives entries by constant key, and fields some store fills without (see FunctionFacts.fields). */
+  private readonly keyedFields = new Set<string>();
+  private readonly unkeyedFields = new Set<string>();
+  /** While a method's return value is resolved: its class and the fields of `self` kept symbolic. */
+  private symbolic: { cls: string; out: FieldHit[] } | undefined;
   private readonly globalSrcs = new Map<string, SrcHit[]>();
   /** Keys of globalSrcs by their last dotted part, in insertion order: suffix matches are looked up, not scanned. */
   private readonly globalsByLast = new Map<string, string[]>();
@@ -124,6 +158,7 @@ export class TaintSolver {
       for (const [c, f] of Object.entries(m.modelFields ?? {})) this.modelFields.set(c, f);
       for (const [name, type] of Object.entries(m.instances)) this.instances.set(name, type);
       for (const f of m.functions) {
+        for (const s of f.fields) (s.key !== undefined || s.keyed ? this.keyedFields : this.unkeyedFields).add(s.f);
         const fn: Fn = { facts: f, module: m, sinkRefs: [] };
         fn.sinkRefs = f.sinks.map((sink) => ({ fn, sink, id: sinkId++ }));
         this.fns.set(f.q, fn);
@@ -283,13 +318,76 @@ export class TaintSolver {
     return undefined;
   }
 
-  private fieldList(f: string): SrcHit[] {
-    let list = this.fieldSrcs.get(f);
+  private fieldList(f: string, map = this.fieldSrcs): SrcHit[] {
+    let list = map.get(f);
     if (!list) {
       list = [];
-      this.fieldSrcs.set(f, list);
+      map.set(f, list);
     }
     return list;
+  }
+
+  /**
+   * The field an atom reads: one entry of the container held in it (`Cls.meta["label"]`) where every store of the
+   * field is by constant key, else the whole field.
+   */
+  private fieldName(a: { f: string; key?: string }): string {
+    return a.key !== undefined && this.keyedFields.has(a.f) && !this.unkeyedFields.has(a.f) ? `${a.f}${a.key}` : a.f;
+  }
+
+  /** A hit stored in a field; `ctor`: by a constructor from its call's arguments, so only that instance holds it. */
+  private addFieldHit(f: string, hit: SrcHit, ctor: boolean): void {
+    addHit(this.fieldList(f), hit);
+    if (!ctor) addHit(this.fieldList(f, this.sharedFieldSrcs), hit);
+  }
+
+  /** A call building a new instance (`Labels(x)`), not `super().__init__(x)` on an existing one. */
+  private isCtorCall(call: CallFacts, target: { fn: Fn; shift: number }): boolean {
+    return target.fn.facts.q.endsWith('.__init__') && !call.callee.endsWith('.__init__') && !call.bound;
+  }
+
+  /**
+   * The constructor calls a method call's receiver is built by (`Labels("x").title()`, `label = Labels(x);
+   * label.title()`), when every value the receiver can hold is one of class `cls`; undefined otherwise.
+   */
+  private receiverCtors(fn: Fn, call: CallFacts, cls: string): Ctor[] | undefined {
+    if (!call.recv || call.recv.length === 0) return undefined;
+    const out: Ctor[] = [];
+    for (const a of call.recv) {
+      const c = a.k === 'call' ? fn.facts.calls[a.c] : undefined;
+      const init = c ? this.lookup(c.callee, fn.module.root) : undefined;
+      if (a.k !== 'call' || !c || !init || !this.isCtorCall(c, init) || init.fn.facts.q !== `${cls}.__init__`) return undefined;
+      out.push({ call: c, site: `${fn.facts.q}\0${a.c}`, init, steps: a.steps });
+    }
+    return out;
+  }
+
+  /** The fields of `self` a callee returns, resolved for this call's receiver. */
+  private resolveRetFields(fn: Fn, call: CallFacts, target: Fn, fields: FieldHit[], tail: Step[], san: number, visiting: Set<number>, srcs: SrcHit[], params: ParamHit[]): void {
+    const cls = target.facts.q.slice(0, target.facts.q.lastIndexOf('.'));
+    const ctors = this.receiverCtors(fn, call, cls);
+    for (const rf of fields) {
+      const after = [...rf.steps, ...tail];
+      // `self.title()` inside another method of the class: still the caller's own instance.
+      if (call.onSelf && this.symbolic && this.symbolic.cls === cls) {
+        this.symbolic.out.push({ f: rf.f, steps: after.slice(-MAX_TRACE), san: rf.san | san });
+        continue;
+      }
+      for (const h of (ctors ? this.sharedFieldSrcs : this.fieldSrcs).get(rf.f) ?? []) addHit(srcs, { src: h.src, trace: clip([...h.trace, ...after]), san: h.san | rf.san | san });
+      for (const c of ctors ?? []) {
+        for (const h of this.instanceFieldSrcs.get(`${c.site}\0${rf.f}`) ?? []) addHit(srcs, { src: h.src, trace: clip([...h.trace, ...after]), san: h.san | rf.san | san });
+        for (const fp of this.summary(c.init.fn).fieldParams) {
+          if (fp.f !== rf.f) continue;
+          const arg = this.argFor(c.call, c.init.fn, c.init.shift, fp.i);
+          if (arg.length === 0) continue;
+          const r = this.resolve(fn, arg, visiting);
+          const into: Step = { loc: c.call.loc, msg: `passed to ${shortName(c.init.fn.facts.q)}(${c.init.fn.facts.params[fp.i] ?? '…'})` };
+          const via = [into, ...fp.steps, ...c.steps, ...after];
+          for (const h of r.srcs) addHit(srcs, { src: h.src, trace: clip([...h.trace, ...via]), san: h.san | fp.san | rf.san | san });
+          for (const p of r.params) addParam(params, { i: p.i, steps: [...p.steps, ...via].slice(-MAX_TRACE), san: p.san | fp.san | rf.san | san });
+        }
+      }
+    }
   }
 
   private initsByClassLast: Map<string, Fn[]> | undefined;
@@ -415,12 +513,17 @@ export class TaintSolver {
               for (const h of r.srcs) addHit(srcs, { src: h.src, trace: clip([...h.trace, into, ...rp.steps, step, ...a.steps]), san: h.san | rp.san | a.san });
               for (const p of r.params) addParam(params, { i: p.i, steps: [...p.steps, into, ...rp.steps, step, ...a.steps].slice(-MAX_TRACE), san: p.san | rp.san | a.san });
             }
+            if (s.retFields.length > 0) this.resolveRetFields(fn, call, target.fn, s.retFields, [step, ...a.steps], a.san, visiting, srcs, params);
           }
           visiting.delete(a.c);
           break;
         }
         case 'field':
-          for (const h of this.fieldSrcs.get(a.f) ?? []) addHit(srcs, { src: h.src, trace: clip([...h.trace, ...a.steps]), san: h.san | a.san });
+          if (this.symbolic && a.f.startsWith(`${this.symbolic.cls}.`) && !a.f.includes('.', this.symbolic.cls.length + 1)) {
+            this.symbolic.out.push({ f: this.fieldName(a), steps: a.steps, san: a.san });
+            break;
+          }
+          for (const h of this.fieldSrcs.get(this.fieldName(a)) ?? []) addHit(srcs, { src: h.src, trace: clip([...h.trace, ...a.steps]), san: h.san | a.san });
           break;
         case 'global': {
           const hits = this.globalSrcs.get(a.g) ?? this.globalBySuffix(a.g);
@@ -534,7 +637,7 @@ export class TaintSolver {
     const target = this.lookup(dep, root);
     if (!target) return false;
     const s = this.summary(target.fn);
-    return s.retSrcs.length > 0 || s.retParams.length > 0;
+    return s.retSrcs.length > 0 || s.retParams.length > 0 || s.retFields.some((rf) => (this.fieldSrcs.get(rf.f)?.length ?? 0) > 0);
   }
 
   /** One refinement of every summary from the previous round's; true when anything grew. */
@@ -556,7 +659,7 @@ export class TaintSolver {
       const keys = new Set<string>();
       const scan = (t: Taint) => {
         for (const a of t) {
-          if (a.k === 'field') keys.add(`f:${a.f}`);
+          if (a.k === 'field') keys.add(`f:${this.fieldName(a)}`);
           else if (a.k === 'global') keys.add(`g:${a.g.slice(a.g.lastIndexOf('.') + 1)}`);
         }
       };
@@ -579,14 +682,18 @@ export class TaintSolver {
       }
       this.targetsOf.set(fn, targets);
     }
-    for (const t of targets) if (this.changedLast.has(t)) return true;
+    for (const t of targets) {
+      if (this.changedLast.has(t)) return true;
+      // A callee returning a field of its instance: the field's hits are read here, at the call.
+      if (this.sharedChangedLast.size > 0) for (const rf of this.summary(t).retFields) if (this.sharedChangedLast.has(`f:${rf.f}`)) return true;
+    }
     return false;
   }
 
   /** Hits per field and per global last part, to tell which of them a round changed. */
   private sharedCounts(): Map<string, number> {
     const out = new Map<string, number>();
-    for (const [f, hits] of this.fieldSrcs) out.set(`f:${f}`, hits.length);
+    for (const [f, hits] of this.fieldSrcs) out.set(`f:${f}`, hits.length + (this.sharedFieldSrcs.get(f)?.length ?? 0));
     for (const [g, hits] of this.globalSrcs) {
       const k = `g:${g.slice(g.lastIndexOf('.') + 1)}`;
       out.set(k, (out.get(k) ?? 0) + hits.length);
@@ -596,20 +703,29 @@ export class TaintSolver {
 
   private round(): boolean {
     const next = new Map<Fn, Summary>();
+    const recheck = this.recheck;
+    this.recheck = new Set();
     let changed = false;
     const changedNow = new Set<Fn>();
     const before = this.sharedCounts();
     for (const fn of this.active) {
-      if (!this.dirty(fn)) {
+      if (!this.dirty(fn) && !recheck.has(fn)) {
         next.set(fn, this.summary(fn));
         continue;
       }
       const f = fn.facts;
-      const s: Summary = { retSrcs: [], retParams: [], sinkParams: [], fieldParams: [] };
+      const s: Summary = { retSrcs: [], retParams: [], retFields: [], sinkParams: [], fieldParams: [] };
       if (f.ret.length > 0) {
-        const r = this.resolve(fn, f.ret);
-        s.retSrcs = r.srcs;
-        s.retParams = r.params;
+        const cls = f.params.length > 0 && this.classes.has(f.q.slice(0, f.q.lastIndexOf('.'))) ? f.q.slice(0, f.q.lastIndexOf('.')) : undefined;
+        this.symbolic = cls ? { cls, out: s.retFields } : undefined;
+        try {
+          const r = this.resolve(fn, f.ret);
+          s.retSrcs = r.srcs;
+          s.retParams = r.params;
+        } finally {
+          this.symbolic = undefined;
+        }
+        s.retFields = dedupeFields(s.retFields);
       }
       const sinkKeys = new Set<string>();
       const addSinkParam = (entry: Summary['sinkParams'][number]) => {
@@ -625,9 +741,9 @@ export class TaintSolver {
       }
       for (const store of f.fields) {
         const r = this.resolve(fn, store.taint);
-        const list = this.fieldList(store.f);
-        for (const h of r.srcs) addHit(list, h);
-        for (const p of r.params) if (!s.fieldParams.some((x) => x.i === p.i && x.f === store.f)) s.fieldParams.push({ i: p.i, f: store.f, steps: p.steps, san: p.san });
+        const name = store.key === undefined ? store.f : `${store.f}${store.key}`;
+        for (const h of r.srcs) this.addFieldHit(name, h, false);
+        for (const p of r.params) if (!s.fieldParams.some((x) => x.i === p.i && x.f === name)) s.fieldParams.push({ i: p.i, f: name, steps: p.steps, san: p.san });
       }
       for (const call of f.calls) {
         const target = this.lookup(call.callee, fn.module.root);
@@ -645,8 +761,18 @@ export class TaintSolver {
           const arg = this.argFor(call, target.fn, target.shift, fp.i);
           if (arg.length === 0) continue;
           const r = this.resolve(fn, arg);
-          const list = this.fieldList(fp.f);
-          for (const h of r.srcs) addHit(list, { src: h.src, trace: clip([...h.trace, into(fp.i), ...fp.steps]), san: h.san | fp.san });
+          const ctor = this.isCtorCall(call, target);
+          // A method storing into an instance this function built: that instance's own hits.
+          const owner = ctor || r.srcs.length === 0 ? undefined : this.receiverCtors(fn, call, target.fn.facts.q.slice(0, target.fn.facts.q.lastIndexOf('.')));
+          for (const h of r.srcs) {
+            const hit = { src: h.src, trace: clip([...h.trace, into(fp.i), ...fp.steps]), san: h.san | fp.san };
+            this.addFieldHit(fp.f, hit, ctor || owner !== undefined);
+            for (const c of owner ?? []) {
+              const key = `${c.site}\0${fp.f}`;
+              const list = this.fieldList(key, this.instanceFieldSrcs);
+              if (addHit(list, hit)) this.recheck.add(fn);
+            }
+          }
           for (const p of r.params) if (!s.fieldParams.some((x) => x.i === p.i && x.f === fp.f)) s.fieldParams.push({ i: p.i, f: fp.f, steps: p.steps, san: p.san | fp.san });
         }
       }
@@ -660,6 +786,7 @@ export class TaintSolver {
       if (
         old.retSrcs.length !== s.retSrcs.length ||
         old.retParams.length !== s.retParams.length ||
+        old.retFields.length !== s.retFields.length ||
         old.sinkParams.length !== s.sinkParams.length ||
         old.fieldParams.length !== s.fieldParams.length
       ) {
@@ -672,7 +799,7 @@ export class TaintSolver {
     this.changedLast = changedNow;
     const after = this.sharedCounts();
     this.sharedChangedLast = new Set([...after].filter(([k, n]) => before.get(k) !== n).map(([k]) => k));
-    return changed || this.sharedChangedLast.size > 0;
+    return changed || this.sharedChangedLast.size > 0 || this.recheck.size > 0;
   }
 
   // ---- findings --------------------------------------------------------------------------------------
@@ -769,6 +896,18 @@ function confidenceOf(src: SourceDesc, bit: number): Confidence {
   const base: Confidence = src.kind === 'process' ? 'medium' : 'high';
   if (src.weak && src.weak.bits & bit && confidenceRank(src.weak.confidence) < confidenceRank(base)) return src.weak.confidence;
   return base;
+}
+
+function dedupeFields(list: FieldHit[]): FieldHit[] {
+  const seen = new Set<string>();
+  const out: FieldHit[] = [];
+  for (const h of list) {
+    const key = `${h.f}\0${h.san}`;
+    if (seen.has(key) || out.length >= MAX_HITS * 2) continue;
+    seen.add(key);
+    out.push(h);
+  }
+  return out;
 }
 
 function dedupeSteps(steps: Step[]): Step[] {

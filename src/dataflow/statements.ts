@@ -4,13 +4,13 @@ import { unparen } from '../syntax/nodes.js';
 import { isRealpathCall, named, stringish, tupleLike } from './expressions.js';
 import { annotationVerdict, parameterDetails, parameterNames } from './route-detection.js';
 import type { FunctionFacts, Taint } from './types.js';
-import { EMPTY, MAX_INLINE, joinStates, mayBeRandom, union, withStep, type State } from './taint-values.js';
+import { CONST, CONST_MUT, EMPTY, MAX_INLINE, joinStates, mayBeRandom, union, withStep, type State } from './taint-values.js';
 import { harmlessContext, secretWord } from '../secrets/names.js';
 import type { LocalDef } from './analysis-state.js';
 import { MAY_GUARD } from './guards.js';
-import { ALL_KEYS, entryBase, entryKey, subscriptKey } from './fields.js';
+import { ALL_KEYS, entryBase, entryKey, literalEntries, subscriptKey } from './fields.js';
 import { caseCaptures, caseGuard, caseIrrefutable, caseMatches } from './match-patterns.js';
-import { CallAnalysis } from './calls.js';
+import { CallAnalysis, containerRoot } from './calls.js';
 
 const RESPONSE_TYPE = /^(django\.http\.(response\.)?\w*Response\w*|flask\.Response|werkzeug\.wrappers\.Response)$/;
 
@@ -143,7 +143,11 @@ export class FunctionAnalysis extends CallAnalysis {
         if (!left || !right) return;
         const t = this.expr(right);
         const old = this.read(left);
-        this.assign(left, union(old, t), null, node);
+        // `cmd += " -l"` of a constant stays one; `args += [user]` does not.
+        const l = unparen(left);
+        const was = l.type === 'identifier' || l.type === 'attribute' ? this.constLookup(l.text) : undefined;
+        const more = was === 'imm' || was === 'mut' ? this.constKind(right) : undefined;
+        this.assign(left, union(old, t), null, node, false, more ? (was === 'mut' ? CONST_MUT : CONST) : undefined);
         return;
       }
       default: {
@@ -177,7 +181,8 @@ export class FunctionAnalysis extends CallAnalysis {
   }
 
   /** Binds a target to a value's taint: a plain name is replaced (a constant kills taint), containers gain. */
-  protected assign(target: Node, t: Taint, value: Node | null, at: Node, keepEntries = false): void {
+  /** `konst`: the constant the target holds when `value` cannot tell (an augmented assignment). */
+  protected assign(target: Node, t: Taint, value: Node | null, at: Node, keepEntries = false, konst?: Taint): void {
     const n = unparen(target);
     if (!keepEntries && (n.type === 'identifier' || n.type === 'attribute')) this.wholeContainer(n.text, value, at);
     switch (n.type) {
@@ -195,7 +200,7 @@ export class FunctionAnalysis extends CallAnalysis {
           const def = value.type === 'lambda' ? this.lambdaDef(value) : this.localDefs.get(value.text);
           if (def) this.localDefs.set(name, def);
         } else this.localDefs.delete(name);
-        this.state.set(name, t.length > 0 ? withStep(t, { loc: this.loc(at), msg: `assigned to ${name}` }) : EMPTY);
+        this.state.set(name, t.length > 0 ? withStep(t, { loc: this.loc(at), msg: `assigned to ${name}` }) : (konst ?? this.constValue(name, value)));
         this.secretNamed(name, t, at);
         return;
       }
@@ -221,7 +226,7 @@ export class FunctionAnalysis extends CallAnalysis {
       }
       case 'attribute': {
         const key = n.text;
-        this.state.set(key, t.length > 0 ? withStep(t, { loc: this.loc(at), msg: `stored in ${key}` }) : EMPTY);
+        this.state.set(key, t.length > 0 ? withStep(t, { loc: this.loc(at), msg: `stored in ${key}` }) : keepEntries ? EMPTY : (konst ?? this.constValue(key, value)));
         this.secretNamed(n.childForFieldName('attribute')?.text ?? '', t, at);
         const obj = n.childForFieldName('object');
         const attr = n.childForFieldName('attribute')?.text;
@@ -232,7 +237,7 @@ export class FunctionAnalysis extends CallAnalysis {
         }
         if (obj && attr && t.length > 0) {
           const cls = this.classOf(obj);
-          if (cls) this.fields.push({ f: `${cls}.${attr}`, taint: withStep(t, { loc: this.loc(at), msg: `stored in ${key}` }) });
+          if (cls) this.storeField(`${cls}.${attr}`, key, withStep(t, { loc: this.loc(at), msg: `stored in ${key}` }), value, at);
         }
         return;
       }
@@ -244,8 +249,13 @@ export class FunctionAnalysis extends CallAnalysis {
         this.subscriptSinks(base, n, union(t, indexTaint), at);
         const key = subscriptKey(this.model, n);
         const path = key === undefined ? undefined : entryBase(key);
-        if (key !== undefined && path !== undefined) this.storeEntry(base, path, key, t, at);
-        else if (t.length > 0 && (base.type === 'identifier' || base.type === 'attribute')) {
+        // A constant container stays one while constants go under constant keys.
+        const kind = key !== undefined && path !== undefined && t.length === 0 && value && this.constLookup(path) === 'mut' ? this.constKind(value) : undefined;
+        if (!kind) this.unfix(containerRoot(base)?.text ?? base.text);
+        if (key !== undefined && path !== undefined) {
+          this.storeEntry(base, path, key, t, at);
+          if (kind) this.state.set(key, this.constTaint(key, kind));
+        } else if (t.length > 0 && (base.type === 'identifier' || base.type === 'attribute')) {
           const old = this.read(base);
           this.assign(base, union(old, withStep(t, { loc: this.loc(at), msg: `stored in ${base.text}[…]` })), null, at, true);
         }
@@ -254,6 +264,28 @@ export class FunctionAnalysis extends CallAnalysis {
       default:
         return;
     }
+  }
+
+  /**
+   * An attribute store, with the constant-key entries it gives the container held there: a dict literal of
+   * constant keys (all of its entries), or one entry stored by key (`self.meta["label"] = v`).
+   */
+  private storeField(f: string, path: string, t: Taint, value: Node | null, at: Node): void {
+    const byKey = this.entryStore?.key.startsWith(`${path}[`) ? this.entryStore : undefined;
+    if (byKey) {
+      const end = byKey.key.indexOf(']', path.length);
+      this.fields.push({ f, taint: t, keyed: true });
+      this.fields.push({ f, key: byKey.key.slice(path.length, end + 1), taint: byKey.t });
+      return;
+    }
+    const literal = value && unparen(value).type === 'dictionary' ? this.literalEntries.get(unparen(value).startIndex) : undefined;
+    const entries = literal?.map(([k, x]) => [entryKey('', k), x] as const);
+    if (!entries || entries.some(([k]) => k === undefined)) {
+      this.fields.push({ f, taint: t });
+      return;
+    }
+    this.fields.push({ f, taint: t, keyed: true });
+    for (const [k, x] of entries) if (k !== undefined && x.length > 0) this.fields.push({ f, key: k, taint: withStep(x, { loc: this.loc(at), msg: `stored in ${path}${k}` }) });
   }
 
   /**
@@ -268,10 +300,13 @@ export class FunctionAnalysis extends CallAnalysis {
     const entries = value ? this.literalEntries.get(unparen(value).startIndex) : undefined;
     if (!entries || unparen(value as Node).type !== 'dictionary') return;
     this.containers.add(path);
-    for (const [k, taint] of entries) {
+    const nodes = literalEntries(this.model, value as Node);
+    for (let i = 0; i < entries.length; i++) {
+      const [k, taint] = entries[i];
       const key = entryKey(path, k);
       if (key === undefined) return;
-      this.state.set(key, taint.length > 0 ? withStep(taint, { loc: this.loc(at), msg: `stored in ${key}` }) : EMPTY);
+      const node = nodes?.[i]?.[1];
+      this.state.set(key, taint.length > 0 ? withStep(taint, { loc: this.loc(at), msg: `stored in ${key}` }) : this.constTaint(key, node ? this.constKind(node) : undefined));
     }
     this.state.set(`${path}${ALL_KEYS}`, EMPTY);
   }

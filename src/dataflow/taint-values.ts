@@ -6,6 +6,13 @@ import type { Atom, Step, Taint } from './types.js';
 
 export const EMPTY: Taint = Object.freeze([]) as Taint;
 
+/**
+ * No taint, and proved constant (see walkConstant in constness.ts): told apart from EMPTY by identity. `CONST_MUT`
+ * is a constant list, dict or set, which a call or an alias may still change.
+ */
+export const CONST: Taint = Object.freeze([]) as Taint;
+export const CONST_MUT: Taint = Object.freeze([]) as Taint;
+
 export const MAX_ATOMS = 12;
 
 export const MAX_STEPS = 10;
@@ -41,7 +48,7 @@ export function sameAtom(x: Atom, y: Atom): boolean {
     case 'call':
       return y.k === 'call' && x.c === y.c;
     case 'field':
-      return y.k === 'field' && x.f === y.f;
+      return y.k === 'field' && x.f === y.f && x.key === y.key;
     case 'global':
       return y.k === 'global' && x.g === y.g;
   }
@@ -81,6 +88,11 @@ export function joinStates(states: State[]): State {
     }
   }
   if (entries) joinEntries(states, out);
+  // Constant after the join only where every path bound it to a constant (of the same kind).
+  for (const [k, v] of out) {
+    if (v !== CONST && v !== CONST_MUT) continue;
+    if (states.some((s) => s.get(k) !== v)) out.set(k, EMPTY);
+  }
   return out;
 }
 

@@ -48,7 +48,8 @@ export type Atom = (
   | { k: 'src'; src: SourceDesc; steps: Step[]; san: number }
   | { k: 'param'; i: number; steps: Step[]; san: number }
   | { k: 'call'; c: number; steps: Step[]; san: number }
-  | { k: 'field'; f: string; steps: Step[]; san: number }
+  /** `key`: a constant key read from the field's container (`self.meta["label"]` is `Cls.meta` + `["label"]`). */
+  | { k: 'field'; f: string; key?: string; steps: Step[]; san: number }
   | { k: 'global'; g: string; steps: Step[]; san: number }
 ) & ModelRead;
 
@@ -69,8 +70,13 @@ export interface CallFacts {
   bound?: boolean;
   /** Without a summary for the callee (a class without `__init__`), whether the arguments flow into the result. */
   through?: boolean;
-  /** Taint of the receiver (`self.rfile` in `self.rfile.read()`), used when the callee has no summary. */
+  /**
+   * Taint of the receiver (`self.rfile` in `self.rfile.read()`), used when the callee has no summary, and to find
+   * the constructor call that built the instance a method returns a field of.
+   */
   recv?: Taint;
+  /** A method called on the caller's own `self`. */
+  onSelf?: boolean;
 }
 
 export interface SinkFacts {
@@ -98,8 +104,13 @@ export interface FunctionFacts {
   ret: Taint;
   sinks: SinkFacts[];
   calls: CallFacts[];
-  /** Attributes of instances (`self.x = …`) written here: `Class.x`. */
-  fields: { f: string; taint: Taint }[];
+  /**
+   * Attributes of instances (`self.x = …`) written here: `Class.x`. `key`: what one constant key of the container
+   * held in the attribute gains (`self.meta["label"] = v`, or an entry of `self.meta = {…}`). `keyed`: a store of
+   * the whole attribute whose every entry is also stored by key; where every store of a field is keyed or by key,
+   * its entries are told apart across methods.
+   */
+  fields: { f: string; taint: Taint; key?: string; keyed?: boolean }[];
   /** Module-level code only: the taint of every module global at the end of the module. */
   globals?: Record<string, Taint>;
 }

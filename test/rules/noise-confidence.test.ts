@@ -39,6 +39,43 @@ describe('confidence of the noisy cases the noise benchmark measured', () => {
     expect(await confidences('K301', plain.join('\n'))).toEqual(['3:high']);
   });
 
+  it('K301: a token fed to a PyCryptodome or cryptography hash object protects something; other data leaves unseen', async () => {
+    const source = [
+      'from Crypto.Hash import MD5',
+      'from cryptography.hazmat.primitives import hashes',
+      'def a(token):',
+      '    h = MD5.new()',
+      '    h.update(token.encode())',
+      '    return h.hexdigest()',
+      'def b(reset_token):',
+      '    digest = hashes.Hash(hashes.MD5())',
+      '    digest.update(reset_token)',
+      '    return digest.finalize()',
+      'def c(body):',
+      '    digest = hashes.Hash(hashes.MD5())',
+      '    digest.update(body)',
+      '    return digest.finalize()',
+      'def d(token_count):',
+      '    return MD5.new(str(token_count).encode()).hexdigest()',
+    ].join('\n');
+    expect(await confidences('K301', source)).toEqual(['4:high', '8:high', '12:low', '16:low']);
+  });
+
+  it('K301: HMAC over MD5 is medium, HMAC-SHA1 is not reported, a mandated CRAM-MD5 is low', async () => {
+    const source = [
+      'import hashlib, hmac',
+      'def sign(key, payload):',
+      '    return hmac.new(key, payload, hashlib.md5).hexdigest()',
+      'def sign_sha1(key, payload):',
+      '    return hmac.new(key, payload, hashlib.sha1).hexdigest()',
+      'class Client:',
+      '    def login(self, password, challenge):',
+      '        self.send("AUTH CRAM-MD5")',
+      '        return hmac.HMAC(password, challenge, "md5").hexdigest()',
+    ].join('\n');
+    expect(await confidences('K301', source)).toEqual(['3:medium', '9:low']);
+  });
+
   it('K301: test code is low confidence', async () => {
     const source = 'import hashlib\ndef check(data, expected):\n    return hashlib.md5(data).hexdigest() == expected\n';
     expect(await confidences('K301', source, 'tests/test_x.py')).toEqual(['3:low']);

@@ -1,6 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { ModuleModel } from '../../semantics/module.js';
 import { unparen } from '../../syntax/nodes.js';
+import { secretWord } from '../../secrets/names.js';
 
 /**
  * What a weak digest is used for, read from where its value goes inside the function that makes it:
@@ -25,9 +26,13 @@ const PROTOCOLS: readonly Protocol[] = [
   { name: 'WS-Security UsernameToken (PasswordDigest)', markers: [/PasswordDigest|X-WSSE/] },
   { name: 'the WebSocket handshake (RFC 6455)', markers: [/^258EAFA5-E914-47DA-95CA-C5AB0DC85B11$/] },
   { name: 'POP3 APOP (RFC 1939)', markers: [/\bAPOP\b/] },
+  { name: 'SASL CRAM-MD5 (RFC 2195)', markers: [/\bCRAM-?MD5\b/i] },
 ];
 
-const DIGEST_METHODS = new Set(['digest', 'hexdigest']);
+/** Methods that read the digest out of a hash object (`finalize` for `cryptography`'s `hashes.Hash`). */
+const DIGEST_METHODS = new Set(['digest', 'hexdigest', 'finalize']);
+/** Hash objects built around an algorithm object (`hashes.Hash(hashes.MD5())`): the outer call is the hash. */
+const ALGORITHM_HOLDERS = /^cryptography\.hazmat\.primitives\.(hashes\.Hash|hmac\.HMAC)$/;
 /** Reads of a hash object that use no data. */
 const CONSTANT_ATTRIBUTES = new Set(['digest_size', 'block_size', 'name']);
 /** Calls that re-encode a digest without changing what it identifies. */
@@ -200,11 +205,16 @@ function hashedData(call: Node, name: string | undefined, scope: Node): Node[] {
   return data;
 }
 
+/** A name for a secret: a password, key or credential, or a token (`reset_token`, not `token_count`). */
+function secretData(name: string): boolean {
+  return SECRET_DATA.test(name) || secretWord(name) === 'token';
+}
+
 function mentionsSecret(node: Node): boolean {
-  if (node.type === 'identifier') return SECRET_DATA.test(node.text);
+  if (node.type === 'identifier') return secretData(node.text);
   if (node.type === 'attribute') {
     const object = node.childForFieldName('object');
-    return SECRET_DATA.test(node.childForFieldName('attribute')?.text ?? '') || (object !== null && mentionsSecret(object));
+    return secretData(node.childForFieldName('attribute')?.text ?? '') || (object !== null && mentionsSecret(object));
   }
   if (node.type === 'string') return false;
   return node.namedChildren.some((c) => c !== null && mentionsSecret(c));
@@ -216,6 +226,8 @@ export function digestUse(call: Node, model: ModuleModel): DigestUse {
   let hashName: string | undefined;
   const values: Node[] = [];
   const scope = enclosingScope(call);
+  const holder = parent?.type === 'argument_list' ? parent.parent : null;
+  if (holder?.type === 'call' && ALGORITHM_HOLDERS.test(model.qualifiedName(holder.childForFieldName('function') ?? holder) ?? '')) return digestUse(holder, model);
   if (parent?.type === 'attribute') {
     const attr = parent.childForFieldName('attribute')?.text ?? '';
     const hasArgs = (call.childForFieldName('arguments')?.namedChildren.length ?? 0) > 0;

@@ -45,6 +45,17 @@ const CONSTRUCTORS: ReadonlyMap<string, string> = new Map([
 ]);
 
 const HASHLIB_NEW = 'hashlib.new';
+/** HMAC constructors and one-shot functions, with where their digest argument sits. */
+const HMAC_CALLS: Readonly<Record<string, { pos: number; kw: string }>> = {
+  'hmac.new': { pos: 2, kw: 'digestmod' },
+  'hmac.HMAC': { pos: 2, kw: 'digestmod' },
+  'hmac.digest': { pos: 2, kw: 'digest' },
+};
+/**
+ * Digests whose HMAC is deprecated (RFC 6151 retires HMAC-MD5 for new designs). HMAC-SHA1 is not: HMAC needs
+ * no collision resistance, and SHA-1's weakness is collisions (TOTP, OAuth 1 and webhooks sign with it).
+ */
+const WEAK_HMAC = new Set(['md4', 'md5']);
 const FILE_DIGEST = 'hashlib.file_digest';
 
 const DISPLAY: Readonly<Record<string, string>> = { md4: 'MD4', md5: 'MD5', sha1: 'SHA-1', md5sha1: 'MD5-SHA1' };
@@ -76,12 +87,14 @@ export const weakHash: Rule = {
       'compared without case, dashes or underscores, so `"SHA-1"` counts), and `hashlib.file_digest(f, "md5")`;\n' +
       '- `cryptography`\'s `hashes.MD5()` and `hashes.SHA1()`;\n' +
       '- PyCryptodome and PyCrypto `Crypto.Hash.MD5.new()`, `MD4.new()`, `SHA.new()`, `SHA1.new()` (and ' +
-      '`Cryptodome.Hash`).\n\n' +
+      '`Cryptodome.Hash`);\n' +
+      '- HMAC over MD4 or MD5: `hmac.new(key, msg, hashlib.md5)`, `hmac.new(key, msg, "md5")`, `hmac.digest(...)`, ' +
+      'at medium confidence (RFC 6151 deprecates HMAC-MD5 for new designs; it is not broken like MD5 itself).\n\n' +
       'Not reported: `usedforsecurity=False` (Python 3.9+), which states that the digest is a checksum or ' +
       'cache key and also lets the code run on FIPS-mode systems; a hash name the scanner cannot read ' +
-      '(`hashlib.new(algorithm)`); a constructor passed without being called, as in ' +
-      '`hmac.new(key, msg, hashlib.md5)`: HMAC does not rely on collision resistance, so HMAC-MD5 and ' +
-      'HMAC-SHA1 are not broken the way the plain hashes are (prefer SHA-256 for new code all the same); and ' +
+      '(`hashlib.new(algorithm)`); a constructor passed without being called other than to HMAC ' +
+      '(`CHECKSUM = hashlib.md5`); HMAC-SHA1 (`hmac.new(key, msg, hashlib.sha1)`): HMAC does not rely on ' +
+      'collision resistance, which is what SHA-1 lost, and protocols such as TOTP and OAuth 1 mandate it; and ' +
       'a digest whose every use, followed through the function, only names or files something: a dictionary ' +
       'or cache key, an identifier cut short (`hexdigest()[:12]`), a file or folder name, an HTTP ETag, the ' +
       'result of a SQL function registered in SQLite (`create_function("MD5", 1, ...)`), or a hash object made ' +
@@ -115,7 +128,7 @@ export const weakHash: Rule = {
       description: 'Hash algorithms to report (case, dashes and underscores are ignored: "SHA-1" = "sha1").',
     },
   },
-  callees: [...CONSTRUCTORS.keys(), HASHLIB_NEW, FILE_DIGEST],
+  callees: [...CONSTRUCTORS.keys(), HASHLIB_NEW, FILE_DIGEST, ...Object.keys(HMAC_CALLS)],
   call(call, ctx) {
     const model = ctx.model;
     const callee = call.callee ?? '';
@@ -123,6 +136,11 @@ export const weakHash: Rule = {
     if (callee === HASHLIB_NEW) {
       const name = argument(call, 0, 'name');
       algorithm = name ? model.constantString(name) : undefined;
+    } else if (Object.hasOwn(HMAC_CALLS, callee)) {
+      const { pos, kw } = HMAC_CALLS[callee];
+      const digest = argument(call, pos, kw);
+      algorithm = digest ? digestName(digest, model) : undefined;
+      if (algorithm === undefined || !WEAK_HMAC.has(normalize(algorithm))) return;
     } else if (callee === FILE_DIGEST) {
       const digest = argument(call, 1, 'digest');
       algorithm = digest ? digestName(digest, model) : undefined;
@@ -145,6 +163,15 @@ export const weakHash: Rule = {
         node: call.node,
         message: `${shown} is mandated here by ${protocol}: the weakness is the protocol's, nothing to change in this code unless a stronger variant can be negotiated`,
         confidence: 'low',
+      });
+      return;
+    }
+    if (Object.hasOwn(HMAC_CALLS, callee)) {
+      // A MAC exists to authenticate, so where it goes does not lower this further; it is weaker than a broken hash.
+      ctx.report({
+        node: call.node,
+        message: `HMAC-${shown} is deprecated (RFC 6151): it is not broken the way ${shown} is, but use HMAC-SHA256 for anything new`,
+        confidence: isTestPath(model.relPath) ? 'low' : 'medium',
       });
       return;
     }

@@ -118,6 +118,14 @@ export const sqlFormattedQuery: Rule = {
         `(${excerpt(build.culprit, 30)}) reaches ${name}(); pass values as query parameters ` +
         '(execute(sql, params)) and pick table or column names from a fixed list',
       ...(weak ? { confidence: 'low' as const } : {}),
+      // Reported where the SQL is built; the dataflow judges the call that runs it (proved constant or clean there).
+      sinkLines: callLines(call.node),
     });
   },
 };
+
+function callLines(node: Node): number[] {
+  const out: number[] = [];
+  for (let row = node.startPosition.row; row <= node.endPosition.row && out.length < 50; row++) out.push(row + 1);
+  return out;
+}
