@@ -76,4 +76,19 @@ describe('credentials in URLs in documentation', () => {
     ].join('\n');
     expect(await confidences('K603', source)).toEqual(['2:low', '3:high']);
   });
+  it('K120: an administrative statement from configuration is low confidence, from a request or a view argument medium', async () => {
+    const source = [
+      'def create_db(cfg, conn, ident):',
+      '    conn.exec_driver_sql("CREATE DATABASE %s" % ident)',
+      '    conn.exec_driver_sql("pragma key=\'%s\'" % cfg.password)',
+      'def view(request, name):',
+      '    cursor.execute("CREATE USER %s" % request.POST["user"])',
+      '    cursor.execute("DROP DATABASE %s" % name)',
+      'def report(cursor, name):',
+      '    cursor.execute("SELECT * FROM %s" % name)',
+    ].join('\n');
+    expect(await confidences('K120', source)).toEqual(['2:low', '3:low', '5:medium', '6:medium', '8:medium']);
+    const result = await analyze(source, { relPath: 'app/module.py', rules: ALL_RULES.filter((r) => r.meta.id === 'K120') });
+    expect(result.findings[0]?.message).toMatch(/administrative statement \(CREATE DATABASE\)/);
+  });
 });

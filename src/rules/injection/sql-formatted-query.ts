@@ -2,7 +2,9 @@ import type { Node } from 'web-tree-sitter';
 import type { CallSite } from '../../semantics/model.js';
 import { excerpt } from '../helpers.js';
 import type { Rule } from '../types.js';
-import { sqlBuild } from './sql.js';
+import type { ModuleModel } from '../../semantics/module.js';
+import { boundValue } from '../helpers.js';
+import { administrativeStatement, sqlBuild } from './sql.js';
 
 /** Methods that run the SQL text they are given, whatever object they belong to (DB-API, SQLAlchemy, peewee, pandas). */
 const SQL_METHODS = new Set(['execute', 'executemany', 'executescript', 'exec_driver_sql', 'execute_sql', 'read_sql', 'read_sql_query']);
@@ -35,6 +37,18 @@ function sqlArgument(call: CallSite): Node | undefined {
     if (v) return v;
   }
   return undefined;
+}
+
+/**
+ * A value that visibly comes from a web request: read off a `request` object, or a parameter of a function that
+ * takes one (a view's URL arguments).
+ */
+function requestShaped(culprit: Node, model: ModuleModel): boolean {
+  const value = boundValue(culprit, model);
+  if (/\brequest\b/.test(value.text)) return true;
+  const scope = model.scopeAt(culprit.startIndex);
+  if (scope.kind !== 'function' || !scope.bindings.has('request')) return false;
+  return scope.bindings.get('request')?.some((b) => b.kind === 'param') ?? false;
 }
 
 export const sqlFormattedQuery: Rule = {
@@ -111,6 +125,18 @@ export const sqlFormattedQuery: Rule = {
     if (!build) return;
     const how = build.composed.how ?? 'formatting';
     const weak = build.safety === 'weak';
+    const admin = weak ? undefined : administrativeStatement(build.composed.text);
+    if (admin && !requestShaped(build.culprit, ctx.model)) {
+      ctx.report({
+        node: build.node,
+        message:
+          `SQL built with ${how} from a non-constant value (${excerpt(build.culprit, 30)}) reaches ${name}() in an administrative ` +
+          `statement (${admin}): such statements name databases, users and settings from configuration, not from requests ` +
+          '(low confidence); quote the name with the driver\'s identifier quoting or pick it from a fixed list',
+        confidence: 'low',
+      });
+      return;
+    }
     ctx.report({
       node: build.node,
       message:

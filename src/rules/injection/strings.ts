@@ -28,6 +28,9 @@ export interface Composed {
 }
 
 const MAX_DEPTH = 24;
+/** Bounds on judging a name by all its assignments, so nested branches cannot multiply the work. */
+const MAX_BRANCHES = 6;
+const MAX_BRANCH_DEPTH = 8;
 const NUMERIC_SPEC = /[bcdeEfFgGnoxX%]$/;
 const NUMERIC_PERCENT = new Set(['d', 'i', 'o', 'u', 'x', 'X', 'e', 'E', 'f', 'F', 'g', 'G']);
 const STRIP_METHODS = new Set(['strip', 'lstrip', 'rstrip', 'upper', 'lower', 'casefold']);
@@ -286,6 +289,15 @@ export interface Trust {
   weak?: ReadonlySet<string>;
   /** Method or function names (without module) that suggest the same (`_quote_name`, `escape_like`). */
   weakNames?: RegExp;
+  /**
+   * Functions that quote their first argument for the context (an SQL identifier quoter): the result is safe
+   * when the argument is, and only weak otherwise (quoting a name does not make any text a safe name).
+   */
+  quoting?: ReadonlySet<string>;
+  /** Functions whose result is as safe as their first argument (a case converter of identifiers). */
+  passThrough?: ReadonlySet<string>;
+  /** Values that are safe in the context by what they are, not by their text (model metadata, backend constants). */
+  safeValue?: (node: Node, model: ModuleModel) => boolean;
 }
 
 const NUMBER_CALLS = new Set(['int', 'float', 'len', 'bool', 'round', 'abs', 'math.floor', 'math.ceil', 'decimal.Decimal', 'uuid.UUID', 'uuid.uuid4', 'uuid.uuid1']);
@@ -325,6 +337,7 @@ export function safety(node: Node, model: ModuleModel, trust: Trust, depth = 0):
   if (model.isConstant(node)) return 'safe';
   const n = boundValue(node, model);
   const judge = (x: Node) => safety(x, model, trust, depth + 1);
+  if (trust.safeValue?.(n, model)) return 'safe';
   switch (n.type) {
     case 'conditional_expression': {
       const branches = n.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment');
@@ -347,6 +360,13 @@ export function safety(node: Node, model: ModuleModel, trust: Trust, depth = 0):
       // `["?"] * len(ids)`, `"%s, " * n`: a constant repeated; arithmetic of numbers.
       if (op === '*') return model.isConstant(left) || model.isConstant(right) ? 'safe' : worst(judge(left), judge(right));
       if (op === '+' || op === '-' || op === '//') return worst(judge(left), judge(right));
+      // `"%s.x" % quote(name)`: a string formatted in turn, as safe as what it formats in.
+      if (op === '%') {
+        // A format that is not visible text (`connection.ops.select % "point"`) is judged as a value too.
+        const composed = compose(n, model, depth + 1);
+        if (!composed) return worst(judge(left), judge(right));
+        return composed.holes.reduce<Safety>((acc, h) => worst(acc, h.numeric ? 'safe' : judge(h.node)), 'safe');
+      }
       return 'unsafe';
     }
     case 'string':
@@ -360,6 +380,14 @@ export function safety(node: Node, model: ModuleModel, trust: Trust, depth = 0):
       const { callee, method } = name;
       if (callee && NUMBER_CALLS.has(callee)) return 'safe';
       if (trusted(trust.safe, name)) return 'safe';
+      if (trusted(trust.quoting, name)) {
+        const quoted = positionalArgs(n)[0];
+        return quoted && judge(quoted) === 'safe' ? 'safe' : 'weak';
+      }
+      if (trusted(trust.passThrough, name)) {
+        const passed = positionalArgs(n)[0];
+        return passed ? judge(passed) : 'unsafe';
+      }
       if (trusted(trust.weak, name)) return 'weak';
       if (trust.weakNames && [method, name.alias].some((m) => m !== undefined && trust.weakNames?.test(m))) return 'weak';
       const args = positionalArgs(n);
@@ -399,11 +427,35 @@ export function safety(node: Node, model: ModuleModel, trust: Trust, depth = 0):
         if (type && NUMBER_TYPES.has(type)) return 'weak';
       }
       if (b?.kind === 'unknown' && loopsOverConstant(n, model)) return 'safe';
+      if (b?.kind === 'unknown') return branchesSafety(n, model, trust, depth);
       return 'unsafe';
     }
     default:
       return 'unsafe';
   }
+}
+
+/**
+ * A name assigned in branches (`if schema: master = "%s.x" % quote(schema)` / `else: master = "x"`): the value
+ * is one of those assigned before the use in the same scope, so the worst of them. Any other kind of binding
+ * (a parameter, a loop variable, `+=`, an import) leaves it unknown.
+ */
+function branchesSafety(name: Node, model: ModuleModel, trust: Trust, depth: number): Safety {
+  const scope = model.scopeAt(name.startIndex);
+  // Bindings before the use, and later ones inside a loop around the use (the loop carries them back to it).
+  const loops: Node[] = [];
+  for (let p = name.parent; p && p.type !== 'function_definition' && p.type !== 'lambda'; p = p.parent) {
+    if (p.type === 'for_statement' || p.type === 'while_statement') loops.push(p);
+  }
+  const list = (scope.bindings.get(name.text) ?? []).filter((b) => b.at <= name.startIndex || loops.some((l) => l.startIndex <= b.at && b.at <= l.endIndex));
+  if (list.length === 0 || list.length > MAX_BRANCHES || depth > MAX_BRANCH_DEPTH) return 'unsafe';
+  let result: Safety = 'safe';
+  for (const b of list) {
+    if (b.kind !== 'assign' || !b.value) return 'unsafe';
+    result = worst(result, safety(b.value, model, trust, depth + 1));
+    if (result === 'unsafe') return result;
+  }
+  return result;
 }
 
 /** `sep.join(items)` with a constant separator: as safe as the items it joins. */
