@@ -91,4 +91,16 @@ describe('credentials in URLs in documentation', () => {
     const result = await analyze(source, { relPath: 'app/module.py', rules: ALL_RULES.filter((r) => r.meta.id === 'K120') });
     expect(result.findings[0]?.message).toMatch(/administrative statement \(CREATE DATABASE\)/);
   });
+  it('K102: a template defining a function is low confidence, the same template filled from a request medium', async () => {
+    const source = [
+      'SETTER = "def set(obj, value):\\n    obj.%s = value\\n"',
+      'def attrsetter(attrname):',
+      '    exec(SETTER % attrname, {})',
+      'def view(request):',
+      '    exec(SETTER % request.args["attr"], {})',
+      'def run(code):',
+      '    exec("result = " + code, {})',
+    ].join('\n');
+    expect(await confidences('K102', source)).toEqual(['3:low', '5:medium', '7:medium']);
+  });
 });

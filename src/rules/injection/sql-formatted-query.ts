@@ -1,9 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { CallSite } from '../../semantics/model.js';
-import { excerpt } from '../helpers.js';
+import { excerpt, requestShaped } from '../helpers.js';
 import type { Rule } from '../types.js';
-import type { ModuleModel } from '../../semantics/module.js';
-import { boundValue } from '../helpers.js';
 import { administrativeStatement, sqlBuild } from './sql.js';
 
 /** Methods that run the SQL text they are given, whatever object they belong to (DB-API, SQLAlchemy, peewee, pandas). */
@@ -39,18 +37,6 @@ function sqlArgument(call: CallSite): Node | undefined {
   return undefined;
 }
 
-/**
- * A value that visibly comes from a web request: read off a `request` object, or a parameter of a function that
- * takes one (a view's URL arguments).
- */
-function requestShaped(culprit: Node, model: ModuleModel): boolean {
-  const value = boundValue(culprit, model);
-  if (/\brequest\b/.test(value.text)) return true;
-  const scope = model.scopeAt(culprit.startIndex);
-  if (scope.kind !== 'function' || !scope.bindings.has('request')) return false;
-  return scope.bindings.get('request')?.some((b) => b.kind === 'param') ?? false;
-}
-
 export const sqlFormattedQuery: Rule = {
   meta: {
     id: 'K120',
@@ -82,8 +68,19 @@ export const sqlFormattedQuery: Rule = {
       'numbers (`%d`, `{n:d}`, `int(x)`, `len(x)`), a choice between constants (`"ASC" if asc else "DESC"`), ' +
       'placeholders (`", ".join("?" * len(ids))`), or loop variables over a constant list of table names; ' +
       'text that is not SQL (log and error messages that happen to say "select", `DataFrame.query` ' +
-      'expressions); and strings never run as SQL. Values passed through a quoting helper (`quote_name`, ' +
-      '`escape_string`, `mogrify`…) or parameters annotated as numbers are reported at low confidence.',
+      'expressions); and strings never run as SQL. Names that code declares are not reported either: ' +
+      'Django model metadata (`Model._meta.db_table`, a field from `_meta.get_field()` and its `.column`, ' +
+      '`m2m_db_table()`…), the same passed through an identifier quoter (`connection.ops.quote_name`, ' +
+      '`identifier_preparer.quote_identifier`, `format_table`…) or `identifier_converter`, constants a ' +
+      'connection\'s backend defines (`connection.features.bare_select_suffix`, `connection.ops.select`), and a ' +
+      'name assigned in branches when every assignment is safe. Values passed through a quoting helper ' +
+      '(`quote_name` of an unknown value, `escape_string`, `mogrify`…) or parameters annotated as numbers are ' +
+      'reported at low confidence. Administrative statements (`CREATE`/`DROP`/`ALTER DATABASE`, `USER`, ' +
+      '`ROLE`, `SCHEMA`; `GRANT`, `REVOKE`, `ATTACH DATABASE`, `SET search_path`, `PRAGMA`, `USE`) are ' +
+      'reported at low confidence, with a message that says why: they run in test-database provisioning and ' +
+      'connection set-up with names from configuration; they stay at medium when the value is read off a ' +
+      '`request` or the function takes a `request` parameter (a view), and the taint rules report request ' +
+      'data that reaches any SQL.',
     why:
       'When a value is pasted into SQL text, the database cannot tell the value from the statement: ' +
       '`\' OR \'1\'=\'1` widens a `WHERE` clause, `1; DROP TABLE users` adds a statement, and a `UNION SELECT` ' +

@@ -34,6 +34,10 @@ const MAX_BRANCH_DEPTH = 8;
 const NUMERIC_SPEC = /[bcdeEfFgGnoxX%]$/;
 const NUMERIC_PERCENT = new Set(['d', 'i', 'o', 'u', 'x', 'X', 'e', 'E', 'f', 'F', 'g', 'G']);
 const STRIP_METHODS = new Set(['strip', 'lstrip', 'rstrip', 'upper', 'lower', 'casefold']);
+/** Conversions that keep the text as it is (bytes to str and back). */
+const SAME_TEXT_METHODS = new Set(['decode', 'encode']);
+/** Functions that only re-indent constant text. */
+const REINDENT = new Set(['textwrap.dedent', 'inspect.cleandoc']);
 
 function constant(text: string): Composed {
   return { text, holes: [], how: undefined };
@@ -180,12 +184,17 @@ function dictionaryPairs(dict: Node, model: ModuleModel): Map<string, Node> {
 
 function methodCall(n: Node, model: ModuleModel, depth: number): Composed | undefined {
   const fn = n.childForFieldName('function');
+  const callee = calleeOf(n, model);
+  if (callee && REINDENT.has(callee)) {
+    const text = positionalArgs(n)[0];
+    return text ? compose(text, model, depth + 1) : undefined;
+  }
   if (fn?.type !== 'attribute') return undefined;
   const method = fn.childForFieldName('attribute')?.text ?? '';
   const obj = fn.childForFieldName('object');
   const args = n.childForFieldName('arguments');
   if (!obj || !args) return undefined;
-  if (STRIP_METHODS.has(method)) return compose(obj, model, depth + 1);
+  if (STRIP_METHODS.has(method) || SAME_TEXT_METHODS.has(method)) return compose(obj, model, depth + 1);
   if (method === 'format') {
     const format = compose(obj, model, depth + 1);
     if (!format) return undefined;
@@ -507,7 +516,7 @@ function loopsOverConstant(name: Node, model: ModuleModel): boolean {
     for (const clause of clauses) {
       const left = clause.childForFieldName('left');
       const right = clause.childForFieldName('right');
-      if (!left || !right || unparen(left).type !== 'identifier' || unparen(left).text !== name.text) continue;
+      if (!left || !right || !bindsName(unparen(left), name.text)) continue;
       return model.isConstant(right);
     }
   }
@@ -515,3 +524,10 @@ function loopsOverConstant(name: Node, model: ModuleModel): boolean {
 }
 
 const COMPREHENSIONS = new Set(['list_comprehension', 'set_comprehension', 'dictionary_comprehension', 'generator_expression']);
+
+/** True when a loop target binds the name: itself, or one of a tuple's names (`for (ch, name) in PAIRS`). */
+function bindsName(target: Node, name: string): boolean {
+  if (target.type === 'identifier') return target.text === name;
+  if (target.type !== 'tuple_pattern' && target.type !== 'pattern_list' && target.type !== 'tuple' && target.type !== 'list_pattern' && target.type !== 'list') return false;
+  return target.namedChildren.some((c) => c !== null && bindsName(unparen(c), name));
+}
