@@ -36,6 +36,12 @@ const METADATA_OBJECTS = new Set(['_meta']);
 const METADATA_METHODS = new Set(['m2m_column_name', 'm2m_reverse_name', 'm2m_db_table', 'm2m_field_name', 'm2m_reverse_field_name', 'get_attname_column']);
 
 /**
+ * Names read from the database's own catalog through Django's introspection (`connection.introspection.
+ * table_names(cursor)`, `get_key_columns`…): tables and columns the schema declares, not text from a user.
+ */
+const CATALOG_METHODS = new Set(['table_names', 'django_table_names', 'get_table_list', 'get_primary_key_column', 'get_key_columns', 'get_relations', 'get_sequences', 'sequence_list']);
+
+/**
  * A database backend's own constants, read (not called) from a connection's feature or operations object:
  * `connection.features.bare_select_suffix`, `connection.ops.select`. They are written in the backend's source,
  * never taken from a query.
@@ -73,7 +79,8 @@ function schemaName(node: Node, model: ModuleModel): boolean {
   if (names.slice(1).some((n) => METADATA_OBJECTS.has(n))) return true;
   if (node.type === 'call') {
     const fn = node.childForFieldName('function');
-    return fn?.type === 'attribute' && METADATA_METHODS.has(fn.childForFieldName('attribute')?.text ?? '');
+    const method = fn?.type === 'attribute' ? (fn.childForFieldName('attribute')?.text ?? '') : '';
+    return METADATA_METHODS.has(method) || (CATALOG_METHODS.has(method) && names.at(-2) === 'introspection');
   }
   // An attribute read straight off a connection's features or operations object (not a call on it).
   const [owner, object] = names.slice(-3, -1);

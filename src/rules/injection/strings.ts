@@ -436,6 +436,7 @@ export function safety(node: Node, model: ModuleModel, trust: Trust, depth = 0):
         if (type && NUMBER_TYPES.has(type)) return 'weak';
       }
       if (b?.kind === 'unknown' && loopsOverConstant(n, model)) return 'safe';
+      if (b?.kind === 'unknown' && loopIterable(n)) return loopElementSafety(n, model, trust, depth);
       if (b?.kind === 'unknown') return branchesSafety(n, model, trust, depth);
       return 'unsafe';
     }
@@ -510,17 +511,46 @@ export function judgeHoles(composed: Composed, model: ModuleModel, trust: Trust)
  * (`for table in ("users", "groups"):`, `", ".join(f"{c} = ?" for c in COLUMNS)`).
  */
 function loopsOverConstant(name: Node, model: ModuleModel): boolean {
+  const right = loopIterable(name);
+  return right !== undefined && model.isConstant(right);
+}
+
+/** The collection an enclosing `for` loop or comprehension takes the name from, if any. */
+function loopIterable(name: Node): Node | undefined {
   for (let p = name.parent; p; p = p.parent) {
-    if (p.type === 'function_definition' || p.type === 'class_definition' || p.type === 'lambda') return false;
+    if (p.type === 'function_definition' || p.type === 'class_definition' || p.type === 'lambda') return undefined;
     const clauses = p.type === 'for_statement' ? [p] : COMPREHENSIONS.has(p.type) ? p.namedChildren.filter((c): c is Node => c?.type === 'for_in_clause') : [];
     for (const clause of clauses) {
       const left = clause.childForFieldName('left');
       const right = clause.childForFieldName('right');
       if (!left || !right || !bindsName(unparen(left), name.text)) continue;
-      return model.isConstant(right);
+      return right;
     }
   }
-  return false;
+  return undefined;
+}
+
+/**
+ * A loop variable is as safe as the elements of what it loops over: the items of a literal collection, the
+ * body of a comprehension (`kinds = [KIND[i] for i in include]`), or a value the trust calls safe as a whole
+ * (a catalog of names).
+ */
+function loopElementSafety(name: Node, model: ModuleModel, trust: Trust, depth: number): Safety {
+  const right = loopIterable(name);
+  if (!right || depth > MAX_BRANCH_DEPTH) return 'unsafe';
+  const items = boundValue(right, model);
+  if (trust.safeValue?.(items, model)) return 'safe';
+  if (items.type === 'list_comprehension' || items.type === 'generator_expression' || items.type === 'set_comprehension') {
+    const body = items.childForFieldName('body');
+    return body ? safety(body, model, trust, depth + 1) : 'unsafe';
+  }
+  if (items.type === 'list' || items.type === 'tuple' || items.type === 'set') {
+    return items.namedChildren.reduce<Safety>(
+      (acc, c) => (!c || c.type === 'comment' ? acc : worst(acc, c.type === 'list_splat' ? 'unsafe' : safety(c, model, trust, depth + 1))),
+      'safe',
+    );
+  }
+  return 'unsafe';
 }
 
 const COMPREHENSIONS = new Set(['list_comprehension', 'set_comprehension', 'dictionary_comprehension', 'generator_expression']);
