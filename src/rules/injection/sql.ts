@@ -83,8 +83,26 @@ function schemaName(node: Node, model: ModuleModel): boolean {
     return METADATA_METHODS.has(method) || (CATALOG_METHODS.has(method) && names.at(-2) === 'introspection');
   }
   // An attribute read straight off a connection's features or operations object (not a call on it).
-  const [owner, object] = names.slice(-3, -1);
-  return names.length >= 3 && CONNECTION.test(owner) && BACKEND_OBJECTS.has(object);
+  return backendMember(node);
+}
+
+/** `<…connection>.features.<name>` or `<…connection>.ops.<name>`, as written. */
+function backendMember(node: Node): boolean {
+  if (node.type !== 'attribute') return false;
+  const object = node.childForFieldName('object');
+  if (object?.type !== 'attribute' || !BACKEND_OBJECTS.has(object.childForFieldName('attribute')?.text ?? '')) return false;
+  const owner = object.childForFieldName('object');
+  const last = owner?.type === 'attribute' ? owner.childForFieldName('attribute')?.text : owner?.type === 'identifier' ? owner.text : undefined;
+  return last !== undefined && CONNECTION.test(last);
+}
+
+/**
+ * A method of a connection's operations object (`connection.ops.for_update_sql(nowait=True)`,
+ * `connection.ops._get_sequence_name(table)`): the backend writes an SQL fragment from the arguments alone.
+ */
+function backendFragment(call: Node): boolean {
+  const fn = call.childForFieldName('function');
+  return fn !== null && backendMember(fn) && fn.childForFieldName('object')?.childForFieldName('attribute')?.text === 'ops';
 }
 
 /** Quoting helpers: better than nothing, not a proof (an identifier quoter does not make a value safe, and the reverse). */
@@ -93,6 +111,7 @@ export const SQL_TRUST: Trust = {
   quoting: IDENTIFIER_QUOTERS,
   passThrough: new Set(['.identifier_converter']),
   safeValue: schemaName,
+  builds: backendFragment,
   weak: new Set([
     '.escape_string',
     '.escape_literal',

@@ -307,6 +307,8 @@ export interface Trust {
   passThrough?: ReadonlySet<string>;
   /** Values that are safe in the context by what they are, not by their text (model metadata, backend constants). */
   safeValue?: (node: Node, model: ModuleModel) => boolean;
+  /** Calls that build text for the context from their arguments only (a backend's SQL fragments): as safe as those. */
+  builds?: (call: Node, model: ModuleModel) => boolean;
 }
 
 const NUMBER_CALLS = new Set(['int', 'float', 'len', 'bool', 'round', 'abs', 'math.floor', 'math.ceil', 'decimal.Decimal', 'uuid.UUID', 'uuid.uuid4', 'uuid.uuid1']);
@@ -398,6 +400,15 @@ export function safety(node: Node, model: ModuleModel, trust: Trust, depth = 0):
         return passed ? judge(passed) : 'unsafe';
       }
       if (trusted(trust.weak, name)) return 'weak';
+      if (trust.builds?.(n, model)) {
+        const args = n.childForFieldName('arguments')?.namedChildren ?? [];
+        return args.reduce<Safety>((acc, a) => {
+          if (!a || a.type === 'comment' || acc === 'unsafe') return acc;
+          if (a.type === 'list_splat' || a.type === 'dictionary_splat') return 'unsafe';
+          const v = a.type === 'keyword_argument' ? a.childForFieldName('value') : a;
+          return v ? worst(acc, judge(v)) : acc;
+        }, 'safe');
+      }
       if (trust.weakNames && [method, name.alias].some((m) => m !== undefined && trust.weakNames?.test(m))) return 'weak';
       const args = positionalArgs(n);
       if (callee === 'str' && args.length === 1) return judge(args[0]);
