@@ -72,8 +72,11 @@ export const sqlFormattedQuery: Rule = {
       'Django model metadata (`Model._meta.db_table`, a field from `_meta.get_field()` and its `.column`, ' +
       '`m2m_db_table()`…), the same passed through an identifier quoter (`connection.ops.quote_name`, ' +
       '`identifier_preparer.quote_identifier`, `format_table`…) or `identifier_converter`, constants a ' +
-      'connection\'s backend defines (`connection.features.bare_select_suffix`, `connection.ops.select`), and a ' +
-      'name assigned in branches when every assignment is safe. Values passed through a quoting helper ' +
+      'connection\'s backend defines (`connection.features.bare_select_suffix`, `connection.ops.select`) or builds ' +
+      'from safe arguments (`connection.ops.for_update_sql(nowait=True)`), table and column names read from the ' +
+      'database catalog by Django\'s introspection (`connection.introspection.table_names(cursor)`), SQL the ORM ' +
+      'compiled (`sql, params = query.as_sql()`), a name assigned in branches when every assignment is safe, and ' +
+      'a loop variable over a comprehension or list of safe values. Values passed through a quoting helper ' +
       '(`quote_name` of an unknown value, `escape_string`, `mogrify`…) or parameters annotated as numbers are ' +
       'reported at low confidence. Administrative statements (`CREATE`/`DROP`/`ALTER DATABASE`, `USER`, ' +
       '`ROLE`, `SCHEMA`; `GRANT`, `REVOKE`, `ATTACH DATABASE`, `SET search_path`, `PRAGMA`, `USE`) are ' +

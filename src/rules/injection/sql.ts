@@ -72,8 +72,34 @@ function chainNames(node: Node, model: ModuleModel): string[] {
   return names;
 }
 
+/** Methods that compile a query expression to `(sql, params)`: the SQL is the ORM's, the values are in params. */
+const COMPILERS = new Set(['as_sql', 'compile', 'sql_with_params']);
+
+/**
+ * `sql, params = compiler.compile(expr)` / `query.as_sql()`: the first of the pair the ORM compiled, every time
+ * the name is assigned in the scope. The ORM writes that SQL from the query's own structure and puts the values
+ * in `params`.
+ */
+function compiledSql(name: Node, model: ModuleModel): boolean {
+  const scope = model.scopeAt(name.startIndex);
+  const bindings = scope.bindings.get(name.text) ?? [];
+  if (bindings.length === 0) return false;
+  return bindings.every((b) => {
+    if (b.kind !== 'unknown') return false;
+    const assignment = model.assignments.find((a) => a.scope === scope && a.node.endIndex === b.at && a.targets.some((t) => t.type === 'identifier' && t.text === name.text));
+    const left = assignment?.node.childForFieldName('left');
+    const right = assignment ? unparen(assignment.node.childForFieldName('right') ?? assignment.node) : undefined;
+    if (!left || right?.type !== 'call') return false;
+    const pair = unparen(left).namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment');
+    if (pair.length !== 2 || pair[0].type !== 'identifier' || pair[0].text !== name.text) return false;
+    const fn = right.childForFieldName('function');
+    return fn?.type === 'attribute' && COMPILERS.has(fn.childForFieldName('attribute')?.text ?? '');
+  });
+}
+
 /** Model metadata or a backend constant (see the tables above): a name written in code, safe as SQL text. */
 function schemaName(node: Node, model: ModuleModel): boolean {
+  if (node.type === 'identifier') return compiledSql(node, model);
   if (node.type !== 'attribute' && node.type !== 'call') return false;
   const names = chainNames(node, model);
   if (names.slice(1).some((n) => METADATA_OBJECTS.has(n))) return true;
