@@ -349,6 +349,8 @@ export function safety(node: Node, model: ModuleModel, trust: Trust, depth = 0):
   const n = boundValue(node, model);
   const judge = (x: Node) => safety(x, model, trust, depth + 1);
   if (trust.safeValue?.(n, model)) return 'safe';
+  const fromClass = classAttribute(n, model);
+  if (fromClass) return judge(fromClass);
   switch (n.type) {
     case 'conditional_expression': {
       const branches = n.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment');
@@ -361,7 +363,8 @@ export function safety(node: Node, model: ModuleModel, trust: Trust, depth = 0):
     case 'subscript': {
       // `ALLOWED[key]` with a constant table: one of the values the source lists (or KeyError).
       const table = n.childForFieldName('value');
-      return table && model.isConstant(table) ? 'safe' : 'unsafe';
+      const declared = table ? (classAttribute(table, model) ?? table) : undefined;
+      return declared && model.isConstant(declared) ? 'safe' : 'unsafe';
     }
     case 'binary_operator': {
       const op = n.childForFieldName('operator')?.type;
@@ -571,4 +574,25 @@ function bindsName(target: Node, name: string): boolean {
   if (target.type === 'identifier') return target.text === name;
   if (target.type !== 'tuple_pattern' && target.type !== 'pattern_list' && target.type !== 'tuple' && target.type !== 'list_pattern' && target.type !== 'list') return false;
   return target.namedChildren.some((c) => c !== null && bindsName(unparen(c), name));
+}
+
+/**
+ * `self.NAME` where the class body assigns `NAME` once and nothing in the module assigns `.NAME` (no
+ * `self.NAME = …`, `obj.NAME += …`): the value the class declares.
+ */
+function classAttribute(node: Node, model: ModuleModel): Node | undefined {
+  if (node.type !== 'attribute') return undefined;
+  const object = node.childForFieldName('object');
+  const attr = node.childForFieldName('attribute')?.text;
+  if (object?.type !== 'identifier' || !attr) return undefined;
+  const self = model.lookup(object.text, object.startIndex);
+  if (self?.kind !== 'param' || !self.selfOf) return undefined;
+  const classScope = model.scopeAt(object.startIndex).parent;
+  if (classScope?.kind !== 'class') return undefined;
+  const bindings = classScope.bindings.get(attr) ?? [];
+  if (bindings.length !== 1 || bindings[0].kind !== 'assign' || !bindings[0].value) return undefined;
+  // Assigned through an object anywhere (`self.NAME = …`), or declared again in another class body (a subclass).
+  if (new RegExp(`\\.${attr}\\s*(?:[-+*/%|&^@]|//|<<|>>|\\*\\*)?=(?!=)`).test(model.text)) return undefined;
+  if ((model.text.match(new RegExp(`^[ \\t]*${attr}\\s*(?::[^=\\n]*)?=(?!=)`, 'gm')) ?? []).length !== 1) return undefined;
+  return bindings[0].value;
 }
