@@ -76,7 +76,8 @@ export const sqlFormattedQuery: Rule = {
       'from safe arguments (`connection.ops.for_update_sql(nowait=True)`), table and column names read from the ' +
       'database catalog by Django\'s introspection (`connection.introspection.table_names(cursor)`), SQL the ORM ' +
       'compiled (`sql, params = query.as_sql()`), a name assigned in branches when every assignment is safe, ' +
-      '`self.NAME` when the class body declares `NAME` once and nothing in the module assigns it, and ' +
+      '`self.NAME` when the class body declares `NAME` once and nothing in the module assigns it, a parameter ' +
+      'of a private function (`_get_func(self, func)`) that the module only calls, with safe arguments, and ' +
       'a loop variable over a comprehension or list of safe values. Values passed through a quoting helper ' +
       '(`quote_name` of an unknown value, `escape_string`, `mogrify`…) or parameters annotated as numbers are ' +
       'reported at low confidence. Administrative statements (`CREATE`/`DROP`/`ALTER DATABASE`, `USER`, ' +

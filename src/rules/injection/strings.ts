@@ -449,6 +449,7 @@ export function safety(node: Node, model: ModuleModel, trust: Trust, depth = 0):
         const type = ann ? model.qualifiedName(ann) : undefined;
         if (type && NUMBER_TYPES.has(type)) return 'weak';
       }
+      if (b?.kind === 'param' && !b.selfOf) return privateParameterSafety(n, model, trust, depth);
       if (b?.kind === 'unknown' && loopsOverConstant(n, model)) return 'safe';
       if (b?.kind === 'unknown' && loopIterable(n)) return loopElementSafety(n, model, trust, depth);
       if (b?.kind === 'unknown') return branchesSafety(n, model, trust, depth);
@@ -595,4 +596,44 @@ function classAttribute(node: Node, model: ModuleModel): Node | undefined {
   if (new RegExp(`\\.${attr}\\s*(?:[-+*/%|&^@]|//|<<|>>|\\*\\*)?=(?!=)`).test(model.text)) return undefined;
   if ((model.text.match(new RegExp(`^[ \\t]*${attr}\\s*(?::[^=\\n]*)?=(?!=)`, 'gm')) ?? []).length !== 1) return undefined;
   return bindings[0].value;
+}
+
+/**
+ * A parameter of a private function or method (`_get_func(self, func)`) that the module only ever calls: as
+ * safe as the worst argument its calls pass (`self._get_func("postgis_version")`), or its default. A name used
+ * any other way (passed as a callback, called with `*args`) leaves the parameter unknown; so does a public
+ * function, which other modules may call.
+ */
+function privateParameterSafety(name: Node, model: ModuleModel, trust: Trust, depth: number): Safety {
+  if (depth > MAX_BRANCH_DEPTH) return 'unsafe';
+  let fn: Node | null = name.parent;
+  while (fn && fn.type !== 'function_definition') fn = fn.parent;
+  const fnName = fn?.childForFieldName('name')?.text;
+  const params = fn?.childForFieldName('parameters');
+  if (!fn || !fnName || !params || !/^_(?!_)|^__\w*[^_]_?$/.test(fnName)) return 'unsafe';
+  const list = params.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment');
+  const paramName = (p: Node) => (p.type === 'identifier' ? p : (p.childForFieldName('name') ?? p.namedChildren.find((c) => c?.type === 'identifier') ?? null))?.text;
+  const index = list.findIndex((p) => paramName(p) === name.text);
+  const param = list[index];
+  if (index < 0 || param.type === 'list_splat_pattern' || param.type === 'dictionary_splat_pattern' || list.slice(0, index).some((p) => p.type.includes('splat'))) return 'unsafe';
+  // A method's calls do not pass `self`; a static method's do.
+  const inClass = fn.parent?.type === 'block' && fn.parent.parent?.type === 'class_definition';
+  const decorated = fn.parent?.type === 'decorated_definition' ? fn.parent : undefined;
+  const isStatic = decorated?.namedChildren.some((d) => d?.type === 'decorator' && /staticmethod/.test(d.text)) ?? false;
+  const method = (inClass || decorated?.parent?.parent?.type === 'class_definition') && !isStatic;
+  const position = method ? index - 1 : index;
+  if (position < 0) return 'unsafe';
+  const calls = model.calls.filter((c) => c.name === fnName);
+  const uses = model.text.match(new RegExp(`\\b${fnName}\\b`, 'g'))?.length ?? 0;
+  if (calls.length === 0 || uses !== calls.length + 1) return 'unsafe';
+  const fallback = param.type === 'default_parameter' || param.type === 'typed_default_parameter' ? param.childForFieldName('value') : null;
+  let result: Safety = 'safe';
+  for (const call of calls) {
+    if (call.hasStarArgs || call.hasStarKwargs) return 'unsafe';
+    const value = call.keywords.get(name.text) ?? call.args[position] ?? fallback;
+    if (!value) return 'unsafe';
+    result = worst(result, safety(value, model, trust, depth + 1));
+    if (result === 'unsafe') return result;
+  }
+  return result;
 }
