@@ -593,7 +593,11 @@ function classAttribute(node: Node, model: ModuleModel): Node | undefined {
   const bindings = classScope.bindings.get(attr) ?? [];
   if (bindings.length !== 1 || bindings[0].kind !== 'assign' || !bindings[0].value) return undefined;
   // Assigned through an object anywhere (`self.NAME = …`), or declared again in another class body (a subclass).
-  if (new RegExp(`\\.${attr}\\s*(?:[-+*/%|&^@]|//|<<|>>|\\*\\*)?=(?!=)`).test(model.text)) return undefined;
+  // A counter (`self.NAME += 1` on a class integer) stays a number.
+  const counter = bindings[0].value.type === 'integer';
+  for (const m of model.text.matchAll(new RegExp(`\\.${attr}\\s*((?:[-+*/%|&^@]|//|<<|>>|\\*\\*)?=)(?!=)[ \\t]*(\\d*[ \\t]*(?:#.*)?$)?`, 'gm'))) {
+    if (!(counter && (m[1] === '+=' || m[1] === '-=') && m[2] !== undefined && /^\d/.test(m[2]))) return undefined;
+  }
   if ((model.text.match(new RegExp(`^[ \\t]*${attr}\\s*(?::[^=\\n]*)?=(?!=)`, 'gm')) ?? []).length !== 1) return undefined;
   return bindings[0].value;
 }
