@@ -100,7 +100,11 @@ describe('credentials in URLs in documentation', () => {
       '    exec(SETTER % request.args["attr"], {})',
       'def run(code):',
       '    exec("result = " + code, {})',
+      'def _exec_in_env(code, env):',
+      '    exec(code, env)',
+      'def attrgetter(attrname):',
+      '    return _exec_in_env(SETTER % attrname, {})',
     ].join('\n');
-    expect(await confidences('K102', source)).toEqual(['3:low', '5:medium', '7:medium']);
+    expect(await confidences('K102', source)).toEqual(['3:low', '5:medium', '7:medium', '9:low']);
   });
 });

@@ -2,7 +2,7 @@ import { argument } from '../../semantics/model.js';
 import type { ModuleModel } from '../../semantics/module.js';
 import type { Node } from 'web-tree-sitter';
 import { boundValue, calleeOf, excerpt, isFixedPath, positionalArgs, requestShaped } from '../helpers.js';
-import { compose, HOLE, judgeHoles, type Trust } from '../injection/strings.js';
+import { compose, HOLE, judgeHoles, privateArguments, type Trust } from '../injection/strings.js';
 import type { Rule } from '../types.js';
 
 const EXEC = new Set(['exec', 'builtins.exec']);
@@ -65,6 +65,21 @@ function readsProjectFile(node: Node, model: ModuleModel): boolean {
   return fn.childForFieldName('attribute')?.text !== 'read' && isFixedPath(obj, model);
 }
 
+/**
+ * What code text is: constant (constants, numbers, loop variables over constants), a template that defines a
+ * function or class with values filled in (unless a value comes from a request), or opaque.
+ */
+function generated(value: Node, model: ModuleModel): { kind: 'constant' | 'template' | 'opaque'; culprit?: Node } {
+  if (model.isConstant(value)) return { kind: 'constant' };
+  const built = compose(value, model);
+  if (!built) return { kind: 'opaque' };
+  const judged = judgeHoles(built, model, CODE_TRUST);
+  // Constant text with numbers or constant choices filled in (`"\\n" * (line - 1) + "raise e"`).
+  if (judged.safety === 'safe' || !judged.culprit) return { kind: 'constant' };
+  if (DEFINES.test(built.text.split(HOLE).join('x')) && !requestShaped(judged.culprit, model)) return { kind: 'template', culprit: judged.culprit };
+  return { kind: 'opaque' };
+}
+
 export const execDynamic: Rule = {
   meta: {
     id: 'K102',
@@ -93,7 +108,9 @@ export const execDynamic: Rule = {
       '(`"def %s(self, *a):\\n    return self.%s(*a)" % (name, name)`, namedtuple-like factories, signature-' +
       'preserving decorators) with names or argument lists filled in; the template fixes the statements. It ' +
       'stays at medium when the filled-in value is read off a `request` or the function takes a `request` ' +
-      'parameter, and the taint rule K703 reports request data that reaches `exec()` or `compile()`.',
+      'parameter, and the taint rule K703 reports request data that reaches `exec()` or `compile()`. A parameter ' +
+      'of a private helper (`_exec_code_in_env(code, env)`) that the module only calls is judged by the ' +
+      'arguments its calls pass.',
     why:
       '`exec()` runs a string as Python statements, and `compile()` turns one into a code object that is about ' +
       'to be run. Either way, whoever controls the text controls the process: they can read files and ' +
@@ -132,22 +149,22 @@ export const execDynamic: Rule = {
     if (readsProjectFile(code, model)) return;
     if (codeObject(code, model)) return;
     const name = isExec ? 'exec()' : 'compile()';
-    const built = compose(boundValue(code, model), model);
-    if (built) {
-      const judged = judgeHoles(built, model, CODE_TRUST);
-      // Constant text with numbers or constant choices filled in (`"\\n" * (line - 1) + "raise e"`).
-      if (judged.safety === 'safe' || !judged.culprit) return;
-      if (DEFINES.test(built.text.split(HOLE).join('x')) && !requestShaped(judged.culprit, model)) {
-        ctx.report({
-          node: call.node,
-          message:
-            `${name} of code generated from a template in this module that defines a function or class, with ` +
-            `${excerpt(judged.culprit, 30)} filled in (low confidence: the template fixes the statements; a code ` +
-            'generator, unless that value can come from outside); check what reaches it, or build the function with closures',
-          confidence: 'low',
-        });
-        return;
-      }
+    // A private helper's parameter (`_exec_code_in_env(code, env)`): judged by what the module's calls pass.
+    const u = boundValue(code, model);
+    const passed = u.type === 'identifier' ? privateArguments(u, model) : undefined;
+    const verdicts = (passed ?? [u]).map((v) => generated(v, model));
+    if (verdicts.every((v) => v.kind === 'constant')) return;
+    if (verdicts.every((v) => v.kind !== 'opaque')) {
+      const culprit = verdicts.find((v) => v.kind === 'template')?.culprit;
+      ctx.report({
+        node: call.node,
+        message:
+          `${name} of code generated from a template in this module that defines a function or class, with ` +
+          `${culprit ? excerpt(culprit, 30) : 'names'} filled in (low confidence: the template fixes the statements; a code ` +
+          'generator, unless that value can come from outside); check what reaches it, or build the function with closures',
+        confidence: 'low',
+      });
+      return;
     }
     ctx.report({
       node: call.node,

@@ -610,34 +610,50 @@ function classAttribute(node: Node, model: ModuleModel): Node | undefined {
  */
 function privateParameterSafety(name: Node, model: ModuleModel, trust: Trust, depth: number): Safety {
   if (depth > MAX_BRANCH_DEPTH) return 'unsafe';
+  const values = privateArguments(name, model);
+  if (!values) return 'unsafe';
+  let result: Safety = 'safe';
+  for (const value of values) {
+    result = worst(result, safety(value, model, trust, depth + 1));
+    if (result === 'unsafe') return result;
+  }
+  return result;
+}
+
+/**
+ * What the calls of a private function pass for one of its parameters (the default where a call leaves it out),
+ * when the module only ever calls the function; undefined when that is not known (see `privateParameterSafety`).
+ */
+export function privateArguments(name: Node, model: ModuleModel): Node[] | undefined {
+  const binding = model.lookup(name.text, name.startIndex);
+  if (binding?.kind !== 'param' || binding.selfOf) return undefined;
   let fn: Node | null = name.parent;
   while (fn && fn.type !== 'function_definition') fn = fn.parent;
   const fnName = fn?.childForFieldName('name')?.text;
   const params = fn?.childForFieldName('parameters');
-  if (!fn || !fnName || !params || !/^_(?!_)|^__\w*[^_]_?$/.test(fnName)) return 'unsafe';
+  if (!fn || !fnName || !params || !/^_(?!_)|^__\w*[^_]_?$/.test(fnName)) return undefined;
   const list = params.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment');
   const paramName = (p: Node) => (p.type === 'identifier' ? p : (p.childForFieldName('name') ?? p.namedChildren.find((c) => c?.type === 'identifier') ?? null))?.text;
   const index = list.findIndex((p) => paramName(p) === name.text);
   const param = list[index];
-  if (index < 0 || param.type === 'list_splat_pattern' || param.type === 'dictionary_splat_pattern' || list.slice(0, index).some((p) => p.type.includes('splat'))) return 'unsafe';
+  if (index < 0 || param.type === 'list_splat_pattern' || param.type === 'dictionary_splat_pattern' || list.slice(0, index).some((p) => p.type.includes('splat'))) return undefined;
   // A method's calls do not pass `self`; a static method's do.
   const inClass = fn.parent?.type === 'block' && fn.parent.parent?.type === 'class_definition';
   const decorated = fn.parent?.type === 'decorated_definition' ? fn.parent : undefined;
   const isStatic = decorated?.namedChildren.some((d) => d?.type === 'decorator' && /staticmethod/.test(d.text)) ?? false;
   const method = (inClass || decorated?.parent?.parent?.type === 'class_definition') && !isStatic;
   const position = method ? index - 1 : index;
-  if (position < 0) return 'unsafe';
+  if (position < 0) return undefined;
   const calls = model.calls.filter((c) => c.name === fnName);
   const uses = model.text.match(new RegExp(`\\b${fnName}\\b`, 'g'))?.length ?? 0;
-  if (calls.length === 0 || uses !== calls.length + 1) return 'unsafe';
+  if (calls.length === 0 || uses !== calls.length + 1) return undefined;
   const fallback = param.type === 'default_parameter' || param.type === 'typed_default_parameter' ? param.childForFieldName('value') : null;
-  let result: Safety = 'safe';
+  const values: Node[] = [];
   for (const call of calls) {
-    if (call.hasStarArgs || call.hasStarKwargs) return 'unsafe';
+    if (call.hasStarArgs || call.hasStarKwargs) return undefined;
     const value = call.keywords.get(name.text) ?? call.args[position] ?? fallback;
-    if (!value) return 'unsafe';
-    result = worst(result, safety(value, model, trust, depth + 1));
-    if (result === 'unsafe') return result;
+    if (!value) return undefined;
+    values.push(value);
   }
-  return result;
+  return values;
 }
