@@ -483,15 +483,8 @@ function branchesSafety(name: Node, model: ModuleModel, trust: Trust, depth: num
   return result;
 }
 
-/** `sep.join(items)` with a constant separator: as safe as the items it joins. */
-function joinedSafety(call: Node, model: ModuleModel, trust: Trust, depth: number): Safety {
-  const fn = call.childForFieldName('function');
-  const obj = fn?.childForFieldName('object');
-  if (!obj || model.constantString(obj) === undefined) return 'unsafe';
-  const args = call.childForFieldName('arguments');
-  const only = args?.type === 'generator_expression' ? args : positionalArgs(call)[0];
-  if (!only) return 'unsafe';
-  const items = boundValue(only, model);
+/** The worst element of a comprehension (its body) or a literal collection; undefined for anything else. */
+function elementsSafety(items: Node, model: ModuleModel, trust: Trust, depth: number): Safety | undefined {
   if (items.type === 'generator_expression' || items.type === 'list_comprehension' || items.type === 'set_comprehension') {
     const body = items.childForFieldName('body');
     return body ? safety(body, model, trust, depth + 1) : 'unsafe';
@@ -502,7 +495,19 @@ function joinedSafety(call: Node, model: ModuleModel, trust: Trust, depth: numbe
       'safe',
     );
   }
-  return safety(items, model, trust, depth + 1);
+  return undefined;
+}
+
+/** `sep.join(items)` with a constant separator: as safe as the items it joins. */
+function joinedSafety(call: Node, model: ModuleModel, trust: Trust, depth: number): Safety {
+  const fn = call.childForFieldName('function');
+  const obj = fn?.childForFieldName('object');
+  if (!obj || model.constantString(obj) === undefined) return 'unsafe';
+  const args = call.childForFieldName('arguments');
+  const only = args?.type === 'generator_expression' ? args : positionalArgs(call)[0];
+  if (!only) return 'unsafe';
+  const items = boundValue(only, model);
+  return elementsSafety(items, model, trust, depth) ?? safety(items, model, trust, depth + 1);
 }
 
 /** The worst safety among a composed string's holes, with the first hole of that safety. */
@@ -555,17 +560,7 @@ function loopElementSafety(name: Node, model: ModuleModel, trust: Trust, depth: 
   if (!right || depth > MAX_BRANCH_DEPTH) return 'unsafe';
   const items = boundValue(right, model);
   if (trust.safeValue?.(items, model)) return 'safe';
-  if (items.type === 'list_comprehension' || items.type === 'generator_expression' || items.type === 'set_comprehension') {
-    const body = items.childForFieldName('body');
-    return body ? safety(body, model, trust, depth + 1) : 'unsafe';
-  }
-  if (items.type === 'list' || items.type === 'tuple' || items.type === 'set') {
-    return items.namedChildren.reduce<Safety>(
-      (acc, c) => (!c || c.type === 'comment' ? acc : worst(acc, c.type === 'list_splat' ? 'unsafe' : safety(c, model, trust, depth + 1))),
-      'safe',
-    );
-  }
-  return 'unsafe';
+  return elementsSafety(items, model, trust, depth) ?? 'unsafe';
 }
 
 const COMPREHENSIONS = new Set(['list_comprehension', 'set_comprehension', 'dictionary_comprehension', 'generator_expression']);
