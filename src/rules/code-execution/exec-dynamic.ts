@@ -69,8 +69,16 @@ function readsProjectFile(node: Node, model: ModuleModel): boolean {
  * What code text is: constant (constants, numbers, loop variables over constants), a template that defines a
  * function or class with values filled in (unless a value comes from a request), or opaque.
  */
-function generated(value: Node, model: ModuleModel): { kind: 'constant' | 'template' | 'opaque'; culprit?: Node } {
+function generated(value: Node, model: ModuleModel, depth = 0): { kind: 'constant' | 'template' | 'opaque'; culprit?: Node } {
   if (model.isConstant(value)) return { kind: 'constant' };
+  const bound = boundValue(value, model);
+  if (bound.type === 'identifier' && depth < MAX_CODE_FOLLOW) {
+    // Assigned in branches (`if cls: code = "def …" % m` / `else: code = "def …" % m`): every assignment counts.
+    const bindings = model.scopeAt(bound.startIndex).bindings.get(bound.text) ?? [];
+    if (bindings.length === 0 || bindings.some((b) => b.kind !== 'assign' || !b.value)) return { kind: 'opaque' };
+    const each = bindings.map((b) => generated(b.value as Node, model, depth + 1));
+    return each.find((v) => v.kind === 'opaque') ?? each.find((v) => v.kind === 'template') ?? { kind: 'constant' };
+  }
   const built = compose(value, model);
   if (!built) return { kind: 'opaque' };
   const judged = judgeHoles(built, model, CODE_TRUST);
