@@ -375,3 +375,15 @@ export function mayContainWord(model: ModuleModel, node: Node, word: string): bo
   }
   return lo < positions.length && positions[lo] + word.length <= node.endIndex;
 }
+
+/**
+ * A value that visibly comes from a web request: read off a `request` object, or a parameter of a function that
+ * takes one (a view's URL arguments).
+ */
+export function requestShaped(culprit: Node, model: ModuleModel): boolean {
+  const value = boundValue(culprit, model);
+  if (/\brequest\b/.test(value.text)) return true;
+  const scope = model.scopeAt(culprit.startIndex);
+  if (scope.kind !== 'function' || !scope.bindings.has('request')) return false;
+  return scope.bindings.get('request')?.some((b) => b.kind === 'param') ?? false;
+}

@@ -33,7 +33,7 @@ const NOT_THE_SECRET = new Set([
   'cache', 'cached',
   // kinds, formats, names, places
   'type', 'types', 'kind', 'format', 'fmt', 'name', 'names', 'id', 'ids', 'url', 'urls', 'uri', 'endpoint', 'path',
-  'paths', 'file', 'filename', 'dir', 'field', 'fields', 'label', 'prompt', 'hint', 'placeholder', 'pattern',
+  'paths', 'file', 'filename', 'dir', 'sock', 'socket', 'username', 'field', 'fields', 'label', 'prompt', 'hint', 'placeholder', 'pattern',
   'regex', 're', 'env', 'var', 'version', 'algorithm', 'algorithms', 'alg', 'algo', 'scheme', 'location', 'mode',
   'method', 'template', 'class', 'cls', 'schema', 'style', 'prefix', 'suffix', 'separator', 'sep', 'column', 'col',
   'attr', 'attribute', 'param', 'parameter', 'option', 'options', 'arg', 'argname', 'widget', 'form',

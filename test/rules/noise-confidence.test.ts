@@ -113,4 +113,35 @@ describe('credentials in URLs in documentation', () => {
     ].join('\n');
     expect(await confidences('K603', source)).toEqual(['2:low', '3:high']);
   });
+  it('K120: an administrative statement from configuration is low confidence, from a request or a view argument medium', async () => {
+    const source = [
+      'def create_db(cfg, conn, ident):',
+      '    conn.exec_driver_sql("CREATE DATABASE %s" % ident)',
+      '    conn.exec_driver_sql("pragma key=\'%s\'" % cfg.password)',
+      'def view(request, name):',
+      '    cursor.execute("CREATE USER %s" % request.POST["user"])',
+      '    cursor.execute("DROP DATABASE %s" % name)',
+      'def report(cursor, name):',
+      '    cursor.execute("SELECT * FROM %s" % name)',
+    ].join('\n');
+    expect(await confidences('K120', source)).toEqual(['2:low', '3:low', '5:medium', '6:medium', '8:medium']);
+    const result = await analyze(source, { relPath: 'app/module.py', rules: ALL_RULES.filter((r) => r.meta.id === 'K120') });
+    expect(result.findings[0]?.message).toMatch(/administrative statement \(CREATE DATABASE\)/);
+  });
+  it('K102: a template defining a function is low confidence, the same template filled from a request medium', async () => {
+    const source = [
+      'SETTER = "def set(obj, value):\\n    obj.%s = value\\n"',
+      'def attrsetter(attrname):',
+      '    exec(SETTER % attrname, {})',
+      'def view(request):',
+      '    exec(SETTER % request.args["attr"], {})',
+      'def run(code):',
+      '    exec("result = " + code, {})',
+      'def _exec_in_env(code, env):',
+      '    exec(code, env)',
+      'def attrgetter(attrname):',
+      '    return _exec_in_env(SETTER % attrname, {})',
+    ].join('\n');
+    expect(await confidences('K102', source)).toEqual(['3:low', '5:medium', '7:medium', '9:low']);
+  });
 });

@@ -32,6 +32,23 @@ const HANDLER_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'head'
 
 /** Type-narrowing idioms: they tell a type checker what a value is, they do not guard anything. */
 const NARROWING_CALLS = new Set(['isinstance', 'issubclass', 'callable', 'hasattr']);
+/** Interface checks (zope.interface `IFoo.providedBy(x)`): what a value implements, not who may act. */
+const INTERFACE_METHODS = new Set(['providedBy', 'implementedBy']);
+
+/**
+ * A class or an interface: a CapWords name (`IUser`, not an enum member such as `Role.ADMIN`) bound by `class`
+ * or an import, or read off an imported module (`iwords.IUser`).
+ */
+function namesAClass(node: Node, model: ModuleModel): boolean {
+  const n = unparen(node);
+  const last = n.type === 'attribute' ? n.childForFieldName('attribute') : n;
+  if (last?.type !== 'identifier' || !/^_*[A-Z]\w*[a-z]\w*$/.test(last.text)) return false;
+  let root = n;
+  while (root.type === 'attribute') root = root.childForFieldName('object') ?? root;
+  if (root.type !== 'identifier' || (n.type === 'attribute' && n.childForFieldName('object')?.type !== 'identifier')) return false;
+  const b = model.lookup(root.text, root.startIndex);
+  return n.type === 'attribute' ? b?.kind === 'import' : b?.kind === 'class' || b?.kind === 'import';
+}
 
 function isNarrowing(test: Node, model: ModuleModel): boolean {
   const t = unparen(test);
@@ -41,13 +58,14 @@ function isNarrowing(test: Node, model: ModuleModel): boolean {
   }
   if (t.type === 'call') {
     const fn = t.childForFieldName('function');
+    if (fn?.type === 'attribute' && INTERFACE_METHODS.has(fn.childForFieldName('attribute')?.text ?? '')) return true;
     return !!fn && NARROWING_CALLS.has(model.qualifiedName(fn) ?? '');
   }
   if (t.type === 'comparison_operator') {
-    // `x is None`, `x is not None`: Optional narrowing.
+    // `x is None`, `x is not None`: Optional narrowing; `iface is IUser`: which interface a value is.
     const ops = t.children.filter((c) => c !== null && !c.isNamed).map((c) => c?.text.replace(/\s+/g, ' '));
     const operands = t.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment');
-    return ops.length === 1 && (ops[0] === 'is' || ops[0] === 'is not') && operands.some((o) => unparen(o).type === 'none');
+    return ops.length === 1 && (ops[0] === 'is' || ops[0] === 'is not') && operands.some((o) => unparen(o).type === 'none' || namesAClass(o, model));
   }
   if (t.type === 'boolean_operator' && t.childForFieldName('operator')?.type === 'and') {
     const l = t.childForFieldName('left');
@@ -194,8 +212,10 @@ export const assertGuard: Rule = {
       '- internal invariants that guard nothing security-relevant (`assert len(parts) == 3`, ' +
       '`assert self._lock.locked()`) outside handlers: they document an expectation, and removing them ' +
       'under `-O` changes no decision;\n' +
-      '- type-narrowing idioms (`assert isinstance(request.user, User)`, `assert user is not None`): they tell ' +
-      'a type checker what a value is, and the code that follows fails loudly without them;\n' +
+      '- type-narrowing idioms (`assert isinstance(request.user, User)`, `assert user is not None`) and ' +
+      'interface checks (`assert IChatClient.providedBy(user)`, `assert iface is iwords.IUser`, a CapWords class ' +
+      'or interface name, not an enum member such as `Role.ADMIN`): they tell a type checker or a reader what ' +
+      'a value is, and the code that follows fails loudly without them;\n' +
       '- constant assertions (`assert False, "unreachable"`);\n' +
       '- checks of the call\'s shape: constant keys looked up in the function\'s own `**kwargs` (`assert ' +
       '"uidb64" in kwargs and "token" in kwargs` in a password-reset view): they say which keywords the ' +

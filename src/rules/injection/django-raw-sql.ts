@@ -22,8 +22,10 @@ export const djangoRawSql: Rule = {
       'Reports `django.db.models.expressions.RawSQL(sql, params)` when `sql` is built by formatting ' +
       'non-constant values into it (f-strings, `%`, `.format`, `+`), directly or through a variable.\n\n' +
       'Not reported: constant SQL with the values in `params` (the supported way), SQL that only formats ' +
-      'in numbers, constants or placeholders, and SQL the source does not show being built. Values passed ' +
-      'through a quoting helper are reported at low confidence.',
+      'in numbers, constants or placeholders, and SQL the source does not show being built. Names that code ' +
+      'declares are not reported (model metadata, quoted or not, and a backend\'s constants: see K120), nor SQL ' +
+      'the ORM compiled, the first of `sql, params = compiler.compile(expr)` or `query.as_sql()`, whose values ' +
+      'are in the params. Values passed through a quoting helper are reported at low confidence.',
     why:
       '`RawSQL` inserts its text into the query unchanged; a value formatted into it becomes SQL, so a user ' +
       'can rewrite the condition or read other tables. The second argument exists for the values: use ' +

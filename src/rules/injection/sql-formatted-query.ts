@@ -1,8 +1,8 @@
 import type { Node } from 'web-tree-sitter';
 import type { CallSite } from '../../semantics/model.js';
-import { excerpt } from '../helpers.js';
+import { excerpt, requestShaped } from '../helpers.js';
 import type { Rule } from '../types.js';
-import { sqlBuild } from './sql.js';
+import { administrativeStatement, sqlBuild } from './sql.js';
 
 /** Methods that run the SQL text they are given, whatever object they belong to (DB-API, SQLAlchemy, peewee, pandas). */
 const SQL_METHODS = new Set(['execute', 'executemany', 'executescript', 'exec_driver_sql', 'execute_sql', 'read_sql', 'read_sql_query']);
@@ -68,8 +68,24 @@ export const sqlFormattedQuery: Rule = {
       'numbers (`%d`, `{n:d}`, `int(x)`, `len(x)`), a choice between constants (`"ASC" if asc else "DESC"`), ' +
       'placeholders (`", ".join("?" * len(ids))`), or loop variables over a constant list of table names; ' +
       'text that is not SQL (log and error messages that happen to say "select", `DataFrame.query` ' +
-      'expressions); and strings never run as SQL. Values passed through a quoting helper (`quote_name`, ' +
-      '`escape_string`, `mogrify`…) or parameters annotated as numbers are reported at low confidence.',
+      'expressions); and strings never run as SQL. Names that code declares are not reported either: ' +
+      'Django model metadata (`Model._meta.db_table`, a field from `_meta.get_field()` and its `.column`, ' +
+      '`m2m_db_table()`…), the same passed through an identifier quoter (`connection.ops.quote_name`, ' +
+      '`identifier_preparer.quote_identifier`, `format_table`…) or `identifier_converter`, constants a ' +
+      'connection\'s backend defines (`connection.features.bare_select_suffix`, `connection.ops.select`) or builds ' +
+      'from safe arguments (`connection.ops.for_update_sql(nowait=True)`), table and column names read from the ' +
+      'database catalog by Django\'s introspection (`connection.introspection.table_names(cursor)`), SQL the ORM ' +
+      'compiled (`sql, params = query.as_sql()`), a name assigned in branches when every assignment is safe, ' +
+      '`self.NAME` when the class body declares `NAME` once and nothing in the module assigns it, a parameter ' +
+      'of a private function (`_get_func(self, func)`) that the module only calls, with safe arguments, and ' +
+      'a loop variable over a comprehension or list of safe values. Values passed through a quoting helper ' +
+      '(`quote_name` of an unknown value, `escape_string`, `mogrify`…) or parameters annotated as numbers are ' +
+      'reported at low confidence. Administrative statements (`CREATE`/`DROP`/`ALTER DATABASE`, `USER`, ' +
+      '`ROLE`, `SCHEMA`; `GRANT`, `REVOKE`, `ATTACH DATABASE`, `SET search_path`, `PRAGMA`, `USE`) are ' +
+      'reported at low confidence, with a message that says why: they run in test-database provisioning and ' +
+      'connection set-up with names from configuration; they stay at medium when the value is read off a ' +
+      '`request` or the function takes a `request` parameter (a view), and the taint rules report request ' +
+      'data that reaches any SQL.',
     why:
       'When a value is pasted into SQL text, the database cannot tell the value from the statement: ' +
       '`\' OR \'1\'=\'1` widens a `WHERE` clause, `1; DROP TABLE users` adds a statement, and a `UNION SELECT` ' +
@@ -111,6 +127,18 @@ export const sqlFormattedQuery: Rule = {
     if (!build) return;
     const how = build.composed.how ?? 'formatting';
     const weak = build.safety === 'weak';
+    const admin = weak ? undefined : administrativeStatement(build.composed.text);
+    if (admin && !requestShaped(build.culprit, ctx.model)) {
+      ctx.report({
+        node: build.node,
+        message:
+          `SQL built with ${how} from a non-constant value (${excerpt(build.culprit, 30)}) reaches ${name}() in an administrative ` +
+          `statement (${admin}): such statements name databases, users and settings from configuration, not from requests ` +
+          '(low confidence); quote the name with the driver\'s identifier quoting or pick it from a fixed list',
+        confidence: 'low',
+      });
+      return;
+    }
     ctx.report({
       node: build.node,
       message:

@@ -9,24 +9,144 @@ import { type Composed, HOLE, compose, judgeHoles, type Safety, type Trust } fro
  * query variable built up with `+=`.
  */
 
+/**
+ * Identifier quoters (Django `connection.ops.quote_name`, SQLAlchemy `identifier_preparer.quote_identifier`,
+ * psycopg `quote_ident`…): a quoted name built from a model's metadata or a constant is a safe name; a quoted
+ * unknown value is only better than nothing (Django's `quote_name` does not escape the quote it adds).
+ */
+const IDENTIFIER_QUOTERS = new Set([
+  '.quote_name',
+  '.quote_name_unless_alias',
+  '.quote_ident',
+  '.quote_identifier',
+  '.quote_schema',
+  '.format_table',
+  '.format_column',
+  '.escape_identifier',
+  'psycopg2.extensions.quote_ident',
+  'sqlalchemy.sql.quoted_name',
+]);
+
+/**
+ * Where a schema object's name is declared in code, not chosen at run time: Django model options
+ * (`Model._meta.db_table`, `model._meta.pk.column`, `Model._meta.get_field("x").column`) and the names a
+ * many-to-many field derives from them.
+ */
+const METADATA_OBJECTS = new Set(['_meta']);
+const METADATA_METHODS = new Set(['m2m_column_name', 'm2m_reverse_name', 'm2m_db_table', 'm2m_field_name', 'm2m_reverse_field_name', 'get_attname_column']);
+
+/**
+ * Names read from the database's own catalog through Django's introspection (`connection.introspection.
+ * table_names(cursor)`, `get_key_columns`…): tables and columns the schema declares, not text from a user.
+ */
+const CATALOG_METHODS = new Set(['table_names', 'django_table_names', 'get_table_list', 'get_primary_key_column', 'get_key_columns', 'get_relations', 'get_sequences', 'sequence_list']);
+
+/**
+ * A database backend's own constants, read (not called) from a connection's feature or operations object:
+ * `connection.features.bare_select_suffix`, `connection.ops.select`. They are written in the backend's source,
+ * never taken from a query.
+ */
+const BACKEND_OBJECTS = new Set(['features', 'ops']);
+const CONNECTION = /connection$/i;
+
+/**
+ * The names of an attribute/call/subscript chain from its root outwards (`a.b(c).d[0]` → a, b, d), through
+ * local names bound to a chain (`f = M._meta.get_field("x")`, then `f.column` → M, _meta, get_field, column).
+ */
+function chainNames(node: Node, model: ModuleModel): string[] {
+  const names: string[] = [];
+  let n: Node | null = node;
+  for (let steps = 0; n && steps < 32; steps++) {
+    if (n.type === 'attribute') {
+      names.unshift(n.childForFieldName('attribute')?.text ?? '');
+      n = n.childForFieldName('object');
+    } else if (n.type === 'call') n = n.childForFieldName('function');
+    else if (n.type === 'subscript') n = n.childForFieldName('value');
+    else if (n.type === 'parenthesized_expression') n = n.namedChildren[0] ?? null;
+    else if (n.type === 'identifier' && n !== node && boundValue(n, model).id !== n.id) n = boundValue(n, model);
+    else {
+      if (n.type === 'identifier') names.unshift(n.text);
+      break;
+    }
+  }
+  return names;
+}
+
+/** Methods that compile a query expression to `(sql, params)`: the SQL is the ORM's, the values are in params. */
+const COMPILERS = new Set(['as_sql', 'compile', 'sql_with_params']);
+
+/**
+ * `sql, params = compiler.compile(expr)` / `query.as_sql()`: the first of the pair the ORM compiled, every time
+ * the name is assigned in the scope. The ORM writes that SQL from the query's own structure and puts the values
+ * in `params`.
+ */
+function compiledSql(name: Node, model: ModuleModel): boolean {
+  const scope = model.scopeAt(name.startIndex);
+  const bindings = scope.bindings.get(name.text) ?? [];
+  if (bindings.length === 0) return false;
+  return bindings.every((b) => {
+    if (b.kind !== 'unknown') return false;
+    const assignment = model.assignments.find((a) => a.scope === scope && a.node.endIndex === b.at && a.targets.some((t) => t.type === 'identifier' && t.text === name.text));
+    const left = assignment?.node.childForFieldName('left');
+    const right = assignment ? unparen(assignment.node.childForFieldName('right') ?? assignment.node) : undefined;
+    if (!left || right?.type !== 'call') return false;
+    const pair = unparen(left).namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment');
+    if (pair.length !== 2 || pair[0].type !== 'identifier' || pair[0].text !== name.text) return false;
+    const fn = right.childForFieldName('function');
+    return fn?.type === 'attribute' && COMPILERS.has(fn.childForFieldName('attribute')?.text ?? '');
+  });
+}
+
+/** Model metadata or a backend constant (see the tables above): a name written in code, safe as SQL text. */
+function schemaName(node: Node, model: ModuleModel): boolean {
+  if (node.type === 'identifier') return compiledSql(node, model);
+  if (node.type !== 'attribute' && node.type !== 'call') return false;
+  const names = chainNames(node, model);
+  if (names.slice(1).some((n) => METADATA_OBJECTS.has(n))) return true;
+  if (node.type === 'call') {
+    const fn = node.childForFieldName('function');
+    const method = fn?.type === 'attribute' ? (fn.childForFieldName('attribute')?.text ?? '') : '';
+    return METADATA_METHODS.has(method) || (CATALOG_METHODS.has(method) && names.at(-2) === 'introspection');
+  }
+  // An attribute read straight off a connection's features or operations object (not a call on it).
+  return backendMember(node);
+}
+
+/** `<…connection>.features.<name>` or `<…connection>.ops.<name>`, as written. */
+function backendMember(node: Node): boolean {
+  if (node.type !== 'attribute') return false;
+  const object = node.childForFieldName('object');
+  if (object?.type !== 'attribute' || !BACKEND_OBJECTS.has(object.childForFieldName('attribute')?.text ?? '')) return false;
+  const owner = object.childForFieldName('object');
+  const last = owner?.type === 'attribute' ? owner.childForFieldName('attribute')?.text : owner?.type === 'identifier' ? owner.text : undefined;
+  return last !== undefined && CONNECTION.test(last);
+}
+
+/**
+ * A method of a connection's operations object (`connection.ops.for_update_sql(nowait=True)`,
+ * `connection.ops._get_sequence_name(table)`): the backend writes an SQL fragment from the arguments alone.
+ */
+function backendFragment(call: Node): boolean {
+  const fn = call.childForFieldName('function');
+  return fn !== null && backendMember(fn) && fn.childForFieldName('object')?.childForFieldName('attribute')?.text === 'ops';
+}
+
 /** Quoting helpers: better than nothing, not a proof (an identifier quoter does not make a value safe, and the reverse). */
 export const SQL_TRUST: Trust = {
   safe: new Set<string>(),
+  quoting: IDENTIFIER_QUOTERS,
+  passThrough: new Set(['.identifier_converter']),
+  safeValue: schemaName,
+  builds: backendFragment,
   weak: new Set([
-    '.quote_name',
-    '.quote_ident',
-    '.quote_identifier',
-    '.escape_identifier',
     '.escape_string',
     '.escape_literal',
     '.escape',
     '.literal',
     '.quote',
     '.mogrify',
-    'psycopg2.extensions.quote_ident',
     'pymysql.converters.escape_string',
     'MySQLdb.escape_string',
-    'sqlalchemy.sql.quoted_name',
   ]),
   weakNames: /quot|escap/i,
 };
@@ -87,6 +207,27 @@ export function looksLikeSql(text: string, sink: boolean): boolean {
   if (SINK_STATEMENTS.some((re) => re.test(t)) || ANYWHERE.some((re) => re.test(t))) return true;
   // The query starts with a value from elsewhere and this text adds clauses to it.
   return t.startsWith(HOLE) && CLAUSES.some((re) => re.test(t.slice(1).trimStart()));
+}
+
+/**
+ * Administrative statements: they create, drop or configure a database, schema, user or session setting
+ * (test-database provisioning, connection set-up). Their names come from the deployment's configuration, and
+ * an application serving requests does not run them; see `administrativeStatement`.
+ */
+const ADMINISTRATIVE: readonly RegExp[] = [
+  /^(?:create|drop|alter)\s+(?:database|user|role|login|schema|tablespace)\b/,
+  /^(?:grant|revoke)\s/,
+  /^(?:attach|detach)\s+(?:database\s+)?\S/,
+  /^set\s+(?:session\s+|local\s+|global\s+)?(?:search_path|client_encoding|names|role|time\s+zone|timezone|schema|character\s+set)\b/,
+  /^pragma\s+\S/,
+  /^use\s+\S/,
+];
+
+/** The first words of an administrative statement (`CREATE DATABASE`), or undefined for any other SQL. */
+export function administrativeStatement(text: string): string | undefined {
+  const t = text.replace(/^[\s(]+/, '');
+  if (!ADMINISTRATIVE.some((re) => re.test(t.toLowerCase()))) return undefined;
+  return t.split(/\s+/).slice(0, 2).join(' ').replace(/\u0001/g, '…').toUpperCase();
 }
 
 export interface SqlBuild {

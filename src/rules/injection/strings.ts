@@ -28,9 +28,16 @@ export interface Composed {
 }
 
 const MAX_DEPTH = 24;
+/** Bounds on judging a name by all its assignments, so nested branches cannot multiply the work. */
+const MAX_BRANCHES = 6;
+const MAX_BRANCH_DEPTH = 8;
 const NUMERIC_SPEC = /[bcdeEfFgGnoxX%]$/;
 const NUMERIC_PERCENT = new Set(['d', 'i', 'o', 'u', 'x', 'X', 'e', 'E', 'f', 'F', 'g', 'G']);
 const STRIP_METHODS = new Set(['strip', 'lstrip', 'rstrip', 'upper', 'lower', 'casefold']);
+/** Conversions that keep the text as it is (bytes to str and back). */
+const SAME_TEXT_METHODS = new Set(['decode', 'encode']);
+/** Functions that only re-indent constant text. */
+const REINDENT = new Set(['textwrap.dedent', 'inspect.cleandoc']);
 
 function constant(text: string): Composed {
   return { text, holes: [], how: undefined };
@@ -177,12 +184,17 @@ function dictionaryPairs(dict: Node, model: ModuleModel): Map<string, Node> {
 
 function methodCall(n: Node, model: ModuleModel, depth: number): Composed | undefined {
   const fn = n.childForFieldName('function');
+  const callee = calleeOf(n, model);
+  if (callee && REINDENT.has(callee)) {
+    const text = positionalArgs(n)[0];
+    return text ? compose(text, model, depth + 1) : undefined;
+  }
   if (fn?.type !== 'attribute') return undefined;
   const method = fn.childForFieldName('attribute')?.text ?? '';
   const obj = fn.childForFieldName('object');
   const args = n.childForFieldName('arguments');
   if (!obj || !args) return undefined;
-  if (STRIP_METHODS.has(method)) return compose(obj, model, depth + 1);
+  if (STRIP_METHODS.has(method) || SAME_TEXT_METHODS.has(method)) return compose(obj, model, depth + 1);
   if (method === 'format') {
     const format = compose(obj, model, depth + 1);
     if (!format) return undefined;
@@ -286,6 +298,17 @@ export interface Trust {
   weak?: ReadonlySet<string>;
   /** Method or function names (without module) that suggest the same (`_quote_name`, `escape_like`). */
   weakNames?: RegExp;
+  /**
+   * Functions that quote their first argument for the context (an SQL identifier quoter): the result is safe
+   * when the argument is, and only weak otherwise (quoting a name does not make any text a safe name).
+   */
+  quoting?: ReadonlySet<string>;
+  /** Functions whose result is as safe as their first argument (a case converter of identifiers). */
+  passThrough?: ReadonlySet<string>;
+  /** Values that are safe in the context by what they are, not by their text (model metadata, backend constants). */
+  safeValue?: (node: Node, model: ModuleModel) => boolean;
+  /** Calls that build text for the context from their arguments only (a backend's SQL fragments): as safe as those. */
+  builds?: (call: Node, model: ModuleModel) => boolean;
 }
 
 const NUMBER_CALLS = new Set(['int', 'float', 'len', 'bool', 'round', 'abs', 'math.floor', 'math.ceil', 'decimal.Decimal', 'uuid.UUID', 'uuid.uuid4', 'uuid.uuid1']);
@@ -325,6 +348,9 @@ export function safety(node: Node, model: ModuleModel, trust: Trust, depth = 0):
   if (model.isConstant(node)) return 'safe';
   const n = boundValue(node, model);
   const judge = (x: Node) => safety(x, model, trust, depth + 1);
+  if (trust.safeValue?.(n, model)) return 'safe';
+  const fromClass = classAttribute(n, model);
+  if (fromClass) return judge(fromClass);
   switch (n.type) {
     case 'conditional_expression': {
       const branches = n.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment');
@@ -337,7 +363,8 @@ export function safety(node: Node, model: ModuleModel, trust: Trust, depth = 0):
     case 'subscript': {
       // `ALLOWED[key]` with a constant table: one of the values the source lists (or KeyError).
       const table = n.childForFieldName('value');
-      return table && model.isConstant(table) ? 'safe' : 'unsafe';
+      const declared = table ? (classAttribute(table, model) ?? table) : undefined;
+      return declared && model.isConstant(declared) ? 'safe' : 'unsafe';
     }
     case 'binary_operator': {
       const op = n.childForFieldName('operator')?.type;
@@ -347,6 +374,13 @@ export function safety(node: Node, model: ModuleModel, trust: Trust, depth = 0):
       // `["?"] * len(ids)`, `"%s, " * n`: a constant repeated; arithmetic of numbers.
       if (op === '*') return model.isConstant(left) || model.isConstant(right) ? 'safe' : worst(judge(left), judge(right));
       if (op === '+' || op === '-' || op === '//') return worst(judge(left), judge(right));
+      // `"%s.x" % quote(name)`: a string formatted in turn, as safe as what it formats in.
+      if (op === '%') {
+        // A format that is not visible text (`connection.ops.select % "point"`) is judged as a value too.
+        const composed = compose(n, model, depth + 1);
+        if (!composed) return worst(judge(left), judge(right));
+        return composed.holes.reduce<Safety>((acc, h) => worst(acc, h.numeric ? 'safe' : judge(h.node)), 'safe');
+      }
       return 'unsafe';
     }
     case 'string':
@@ -360,7 +394,24 @@ export function safety(node: Node, model: ModuleModel, trust: Trust, depth = 0):
       const { callee, method } = name;
       if (callee && NUMBER_CALLS.has(callee)) return 'safe';
       if (trusted(trust.safe, name)) return 'safe';
+      if (trusted(trust.quoting, name)) {
+        const quoted = positionalArgs(n)[0];
+        return quoted && judge(quoted) === 'safe' ? 'safe' : 'weak';
+      }
+      if (trusted(trust.passThrough, name)) {
+        const passed = positionalArgs(n)[0];
+        return passed ? judge(passed) : 'unsafe';
+      }
       if (trusted(trust.weak, name)) return 'weak';
+      if (trust.builds?.(n, model)) {
+        const args = n.childForFieldName('arguments')?.namedChildren ?? [];
+        return args.reduce<Safety>((acc, a) => {
+          if (!a || a.type === 'comment' || acc === 'unsafe') return acc;
+          if (a.type === 'list_splat' || a.type === 'dictionary_splat') return 'unsafe';
+          const v = a.type === 'keyword_argument' ? a.childForFieldName('value') : a;
+          return v ? worst(acc, judge(v)) : acc;
+        }, 'safe');
+      }
       if (trust.weakNames && [method, name.alias].some((m) => m !== undefined && trust.weakNames?.test(m))) return 'weak';
       const args = positionalArgs(n);
       if (callee === 'str' && args.length === 1) return judge(args[0]);
@@ -398,12 +449,53 @@ export function safety(node: Node, model: ModuleModel, trust: Trust, depth = 0):
         const type = ann ? model.qualifiedName(ann) : undefined;
         if (type && NUMBER_TYPES.has(type)) return 'weak';
       }
+      if (b?.kind === 'param' && !b.selfOf) return privateParameterSafety(n, model, trust, depth);
       if (b?.kind === 'unknown' && loopsOverConstant(n, model)) return 'safe';
+      if (b?.kind === 'unknown' && loopIterable(n)) return loopElementSafety(n, model, trust, depth);
+      if (b?.kind === 'unknown') return branchesSafety(n, model, trust, depth);
       return 'unsafe';
     }
     default:
       return 'unsafe';
   }
+}
+
+/**
+ * A name assigned in branches (`if schema: master = "%s.x" % quote(schema)` / `else: master = "x"`): the value
+ * is one of those assigned before the use in the same scope, so the worst of them. Any other kind of binding
+ * (a parameter, a loop variable, `+=`, an import) leaves it unknown.
+ */
+function branchesSafety(name: Node, model: ModuleModel, trust: Trust, depth: number): Safety {
+  const scope = model.scopeAt(name.startIndex);
+  // Bindings before the use, and later ones inside a loop around the use (the loop carries them back to it).
+  const loops: Node[] = [];
+  for (let p = name.parent; p && p.type !== 'function_definition' && p.type !== 'lambda'; p = p.parent) {
+    if (p.type === 'for_statement' || p.type === 'while_statement') loops.push(p);
+  }
+  const list = (scope.bindings.get(name.text) ?? []).filter((b) => b.at <= name.startIndex || loops.some((l) => l.startIndex <= b.at && b.at <= l.endIndex));
+  if (list.length === 0 || list.length > MAX_BRANCHES || depth > MAX_BRANCH_DEPTH) return 'unsafe';
+  let result: Safety = 'safe';
+  for (const b of list) {
+    if (b.kind !== 'assign' || !b.value) return 'unsafe';
+    result = worst(result, safety(b.value, model, trust, depth + 1));
+    if (result === 'unsafe') return result;
+  }
+  return result;
+}
+
+/** The worst element of a comprehension (its body) or a literal collection; undefined for anything else. */
+function elementsSafety(items: Node, model: ModuleModel, trust: Trust, depth: number): Safety | undefined {
+  if (items.type === 'generator_expression' || items.type === 'list_comprehension' || items.type === 'set_comprehension') {
+    const body = items.childForFieldName('body');
+    return body ? safety(body, model, trust, depth + 1) : 'unsafe';
+  }
+  if (items.type === 'list' || items.type === 'tuple' || items.type === 'set') {
+    return items.namedChildren.reduce<Safety>(
+      (acc, c) => (!c || c.type === 'comment' ? acc : worst(acc, c.type === 'list_splat' ? 'unsafe' : safety(c, model, trust, depth + 1))),
+      'safe',
+    );
+  }
+  return undefined;
 }
 
 /** `sep.join(items)` with a constant separator: as safe as the items it joins. */
@@ -415,17 +507,7 @@ function joinedSafety(call: Node, model: ModuleModel, trust: Trust, depth: numbe
   const only = args?.type === 'generator_expression' ? args : positionalArgs(call)[0];
   if (!only) return 'unsafe';
   const items = boundValue(only, model);
-  if (items.type === 'generator_expression' || items.type === 'list_comprehension' || items.type === 'set_comprehension') {
-    const body = items.childForFieldName('body');
-    return body ? safety(body, model, trust, depth + 1) : 'unsafe';
-  }
-  if (items.type === 'list' || items.type === 'tuple' || items.type === 'set') {
-    return items.namedChildren.reduce<Safety>(
-      (acc, c) => (!c || c.type === 'comment' ? acc : worst(acc, c.type === 'list_splat' ? 'unsafe' : safety(c, model, trust, depth + 1))),
-      'safe',
-    );
-  }
-  return safety(items, model, trust, depth + 1);
+  return elementsSafety(items, model, trust, depth) ?? safety(items, model, trust, depth + 1);
 }
 
 /** The worst safety among a composed string's holes, with the first hole of that safety. */
@@ -449,17 +531,124 @@ export function judgeHoles(composed: Composed, model: ModuleModel, trust: Trust)
  * (`for table in ("users", "groups"):`, `", ".join(f"{c} = ?" for c in COLUMNS)`).
  */
 function loopsOverConstant(name: Node, model: ModuleModel): boolean {
+  const right = loopIterable(name);
+  return right !== undefined && model.isConstant(right);
+}
+
+/** The collection an enclosing `for` loop or comprehension takes the name from, if any. */
+function loopIterable(name: Node): Node | undefined {
   for (let p = name.parent; p; p = p.parent) {
-    if (p.type === 'function_definition' || p.type === 'class_definition' || p.type === 'lambda') return false;
+    if (p.type === 'function_definition' || p.type === 'class_definition' || p.type === 'lambda') return undefined;
     const clauses = p.type === 'for_statement' ? [p] : COMPREHENSIONS.has(p.type) ? p.namedChildren.filter((c): c is Node => c?.type === 'for_in_clause') : [];
     for (const clause of clauses) {
       const left = clause.childForFieldName('left');
       const right = clause.childForFieldName('right');
-      if (!left || !right || unparen(left).type !== 'identifier' || unparen(left).text !== name.text) continue;
-      return model.isConstant(right);
+      if (!left || !right || !bindsName(unparen(left), name.text)) continue;
+      return right;
     }
   }
-  return false;
+  return undefined;
+}
+
+/**
+ * A loop variable is as safe as the elements of what it loops over: the items of a literal collection, the
+ * body of a comprehension (`kinds = [KIND[i] for i in include]`), or a value the trust calls safe as a whole
+ * (a catalog of names).
+ */
+function loopElementSafety(name: Node, model: ModuleModel, trust: Trust, depth: number): Safety {
+  const right = loopIterable(name);
+  if (!right || depth > MAX_BRANCH_DEPTH) return 'unsafe';
+  const items = boundValue(right, model);
+  if (trust.safeValue?.(items, model)) return 'safe';
+  return elementsSafety(items, model, trust, depth) ?? 'unsafe';
 }
 
 const COMPREHENSIONS = new Set(['list_comprehension', 'set_comprehension', 'dictionary_comprehension', 'generator_expression']);
+
+/** True when a loop target binds the name: itself, or one of a tuple's names (`for (ch, name) in PAIRS`). */
+function bindsName(target: Node, name: string): boolean {
+  if (target.type === 'identifier') return target.text === name;
+  if (target.type !== 'tuple_pattern' && target.type !== 'pattern_list' && target.type !== 'tuple' && target.type !== 'list_pattern' && target.type !== 'list') return false;
+  return target.namedChildren.some((c) => c !== null && bindsName(unparen(c), name));
+}
+
+/**
+ * `self.NAME` where the class body assigns `NAME` once and nothing in the module assigns `.NAME` (no
+ * `self.NAME = …`, `obj.NAME += …`): the value the class declares.
+ */
+function classAttribute(node: Node, model: ModuleModel): Node | undefined {
+  if (node.type !== 'attribute') return undefined;
+  const object = node.childForFieldName('object');
+  const attr = node.childForFieldName('attribute')?.text;
+  if (object?.type !== 'identifier' || !attr) return undefined;
+  const self = model.lookup(object.text, object.startIndex);
+  if (self?.kind !== 'param' || !self.selfOf) return undefined;
+  const classScope = model.scopeAt(object.startIndex).parent;
+  if (classScope?.kind !== 'class') return undefined;
+  const bindings = classScope.bindings.get(attr) ?? [];
+  if (bindings.length !== 1 || bindings[0].kind !== 'assign' || !bindings[0].value) return undefined;
+  // Assigned through an object anywhere (`self.NAME = …`), or declared again in another class body (a subclass).
+  // A counter (`self.NAME += 1` on a class integer) stays a number.
+  const counter = bindings[0].value.type === 'integer';
+  for (const m of model.text.matchAll(new RegExp(`\\.${attr}\\s*((?:[-+*/%|&^@]|//|<<|>>|\\*\\*)?=)(?!=)[ \\t]*(\\d*[ \\t]*(?:#.*)?$)?`, 'gm'))) {
+    if (!(counter && (m[1] === '+=' || m[1] === '-=') && m[2] !== undefined && /^\d/.test(m[2]))) return undefined;
+  }
+  if ((model.text.match(new RegExp(`^[ \\t]*${attr}\\s*(?::[^=\\n]*)?=(?!=)`, 'gm')) ?? []).length !== 1) return undefined;
+  return bindings[0].value;
+}
+
+/**
+ * A parameter of a private function or method (`_get_func(self, func)`) that the module only ever calls: as
+ * safe as the worst argument its calls pass (`self._get_func("postgis_version")`), or its default. A name used
+ * any other way (passed as a callback, called with `*args`) leaves the parameter unknown; so does a public
+ * function, which other modules may call.
+ */
+function privateParameterSafety(name: Node, model: ModuleModel, trust: Trust, depth: number): Safety {
+  if (depth > MAX_BRANCH_DEPTH) return 'unsafe';
+  const values = privateArguments(name, model);
+  if (!values) return 'unsafe';
+  let result: Safety = 'safe';
+  for (const value of values) {
+    result = worst(result, safety(value, model, trust, depth + 1));
+    if (result === 'unsafe') return result;
+  }
+  return result;
+}
+
+/**
+ * What the calls of a private function pass for one of its parameters (the default where a call leaves it out),
+ * when the module only ever calls the function; undefined when that is not known (see `privateParameterSafety`).
+ */
+export function privateArguments(name: Node, model: ModuleModel): Node[] | undefined {
+  const binding = model.lookup(name.text, name.startIndex);
+  if (binding?.kind !== 'param' || binding.selfOf) return undefined;
+  let fn: Node | null = name.parent;
+  while (fn && fn.type !== 'function_definition') fn = fn.parent;
+  const fnName = fn?.childForFieldName('name')?.text;
+  const params = fn?.childForFieldName('parameters');
+  if (!fn || !fnName || !params || !/^_(?!_)|^__\w*[^_]_?$/.test(fnName)) return undefined;
+  const list = params.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment');
+  const paramName = (p: Node) => (p.type === 'identifier' ? p : (p.childForFieldName('name') ?? p.namedChildren.find((c) => c?.type === 'identifier') ?? null))?.text;
+  const index = list.findIndex((p) => paramName(p) === name.text);
+  const param = list[index];
+  if (index < 0 || param.type === 'list_splat_pattern' || param.type === 'dictionary_splat_pattern' || list.slice(0, index).some((p) => p.type.includes('splat'))) return undefined;
+  // A method's calls do not pass `self`; a static method's do.
+  const inClass = fn.parent?.type === 'block' && fn.parent.parent?.type === 'class_definition';
+  const decorated = fn.parent?.type === 'decorated_definition' ? fn.parent : undefined;
+  const isStatic = decorated?.namedChildren.some((d) => d?.type === 'decorator' && /staticmethod/.test(d.text)) ?? false;
+  const method = (inClass || decorated?.parent?.parent?.type === 'class_definition') && !isStatic;
+  const position = method ? index - 1 : index;
+  if (position < 0) return undefined;
+  const calls = model.calls.filter((c) => c.name === fnName);
+  const uses = model.text.match(new RegExp(`\\b${fnName}\\b`, 'g'))?.length ?? 0;
+  if (calls.length === 0 || uses !== calls.length + 1) return undefined;
+  const fallback = param.type === 'default_parameter' || param.type === 'typed_default_parameter' ? param.childForFieldName('value') : null;
+  const values: Node[] = [];
+  for (const call of calls) {
+    if (call.hasStarArgs || call.hasStarKwargs) return undefined;
+    const value = call.keywords.get(name.text) ?? call.args[position] ?? fallback;
+    if (!value) return undefined;
+    values.push(value);
+  }
+  return values;
+}

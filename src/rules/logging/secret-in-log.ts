@@ -257,7 +257,7 @@ export const secretInLog: Rule = {
       'at medium confidence.\n\n' +
       'The name matcher splits names into words and ignores names about a secret rather than of one: ' +
       '`token_count`, `max_tokens`, `password_reset_url`, `token_type`, `is_password_set`, `secret_name`, ' +
-      '`api_key_id`, `password_length`, `token_expiry` are not secrets. Values passed through any other call ' +
+      '`api_key_id`, `password_length`, `token_expiry`, `auth_username`, `SSH_AUTH_SOCK` are not secrets. Values passed through any other call ' +
       '(`mask(token)`, `len(password)`, `hash(...)`) are not reported, nor modules, functions and classes with ' +
       'such names, nor test code. `print` findings are one confidence step lower than logging ones.',
     why:

@@ -36,7 +36,9 @@ export const djangoMarkSafe: Rule = {
       '(`format_html(f"<b>{name}</b>")`), which bypasses the escaping `format_html` exists for.\n\n' +
       'Not reported: constant markup; text whose every variable part is escaped or sanitized ' +
       '(`escape`, `conditional_escape`, `format_html`, `format_html_join`, `json_script`, `bleach.clean`, ' +
-      '`render_to_string`, a template\'s `render()`), numbers, and choices between constants; `mark_safe` ' +
+      '`render_to_string`, a template\'s `render()`, a Django form or error list rendered with `as_ul()`, ' +
+      '`as_p()`, `as_table()`, `as_div()`, `as_widget()` or `label_tag()`), numbers, and choices between ' +
+      'constants; `mark_safe` ' +
       'used as a decorator.',
     why:
       'Django escapes every value a template prints unless it is marked safe. `mark_safe()` is a promise that ' +

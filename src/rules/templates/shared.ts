@@ -33,6 +33,14 @@ export const HTML_TRUST: Trust = {
     '.escape',
     '.render',
     '.render_to_string',
+    // Django forms render through their templates, which escape every value (form, field and error lists).
+    '.as_ul',
+    '.as_p',
+    '.as_table',
+    '.as_div',
+    '.as_widget',
+    '.as_hidden',
+    '.label_tag',
   ]),
   weak: new Set(['django.utils.html.strip_tags', 'xml.sax.saxutils.escape', 'cgi.escape', '.strip_tags']),
 };
