@@ -1,5 +1,5 @@
 /** The taint of calls: inlined closures, sinks and their conditions, sanitizers, sources, project calls. */
-import { COMMAND_LOOKUPS } from './models/sinks.js';
+import { COMMAND_LOOKUPS, CRLF_CHECKED_HEADER_WRITERS, type CheckedHeaderWriter } from './models/sinks.js';
 import type { Node } from 'web-tree-sitter';
 import { snippetOf } from '../findings/snippet.js';
 import { maskedLines } from '../secrets/python.js';
@@ -237,6 +237,19 @@ export abstract class CallAnalysis extends ExpressionAnalysis {
     return result;
   }
 
+  /**
+   * The response class of CRLF_CHECKED_HEADER_WRITERS that `obj` is an instance of: `self` in a subclass, or a
+   * value whose type the model knows. Its header writers refuse CR and LF, so they are no K716 sink.
+   */
+  protected checkedHeaderWriter(obj: Node | null): CheckedHeaderWriter | undefined {
+    if (!obj) return undefined;
+    const o = unparen(obj);
+    const types = o.type === 'identifier' && o.text === this.selfName ? [this.plan.cls ?? '', ...(this.plan.clsBases ?? [])] : [this.model.instanceType(o) ?? ''];
+    return CRLF_CHECKED_HEADER_WRITERS.find((w) =>
+      types.some((t) => w.classes.includes(t) || w.modules?.some((m) => t.startsWith(`${m}.`) && !t.slice(m.length + 1).includes('.'))),
+    );
+  }
+
   protected callSinks(
     node: Node,
     fn: Node,
@@ -258,6 +271,7 @@ export abstract class CallAnalysis extends ExpressionAnalysis {
         if (callee && r.callees?.includes(callee)) continue;
         if (callee && r.notUnder?.some((p) => callee === p || callee.startsWith(`${p}.`))) continue;
         if (r.receiverName && !r.receiverName.test(receiver.text)) continue;
+        if (r.rule === 'K716' && this.checkedHeaderWriter(receiver)?.methods?.includes(method)) continue;
         rows.push(r);
       }
     }
@@ -283,7 +297,7 @@ export abstract class CallAnalysis extends ExpressionAnalysis {
       const rtext = receiver.text;
       if ((method === 'add' || method === 'set' || method === '__setitem__') && /(^|\.)headers$/.test(rtext) && !this.isRequest(receiver.childForFieldName?.('object') ?? null)) {
         const t = union(positional[0] ?? EMPTY, positional[1] ?? EMPTY);
-        if (t.length > 0) this.addSink({ rule: 'K716' }, fn.text, node, t);
+        if (t.length > 0 && !this.checkedHeaderWriter(receiver.childForFieldName?.('object') ?? null)?.headers) this.addSink({ rule: 'K716' }, fn.text, node, t);
         if (mayBeRandom(t)) this.addSink({ rule: 'K720' }, fn.text, node, t);
       }
       if (method === 'update' && (this.model.qualifiedName(receiver) === 'flask.session' || (receiver.type === 'attribute' && receiver.childForFieldName('attribute')?.text === 'session' && this.isRequest(receiver.childForFieldName('object'))))) {

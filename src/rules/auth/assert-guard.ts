@@ -4,7 +4,7 @@ import { unparen } from '../../syntax/nodes.js';
 import { constantTruth, excerpt } from '../helpers.js';
 import { nameWords } from '../../secrets/names.js';
 import type { Rule } from '../types.js';
-import { BARE_TOKEN, DEFAULT_TEST_PATTERNS, handlesSyntaxTokens, importsTestFramework, inTestFunction, isTestPath, testPatternsOption } from './test-code.js';
+import { BARE_TOKEN, DEFAULT_TEST_PATTERNS, handlesSyntaxTokens, importsTestFramework, inTestFunction, isTestPath, testPatternsOption } from '../../semantics/test-code.js';
 
 /** Words of names that make an assertion an access or input check. */
 const GUARD_WORDS = new Set([

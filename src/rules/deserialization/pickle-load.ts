@@ -1,7 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { CallSite, Scope } from '../../semantics/model.js';
 import type { ModuleModel } from '../../semantics/module.js';
-import { isTestPath } from '../auth/test-code.js';
+import { isTestPath } from '../../semantics/test-code.js';
 import { boundValue, calleeOf, constantTruth } from '../helpers.js';
 import type { Rule, RuleContext } from '../types.js';
 import { argumentOf, dataOrigin } from './shared.js';

@@ -13,6 +13,8 @@ export const privateKey: Rule = {
     sources: {},
     defaultEnabled: true,
   },
+  // Test code is judged by the secret detectors themselves (src/secrets): a live key in a test is still a leak.
+  testCode: 'kept',
   docs: {
     what:
       'Reports a PEM or OpenSSH private key (`-----BEGIN RSA PRIVATE KEY-----`, `EC`, `DSA`, `OPENSSH`, ' +
