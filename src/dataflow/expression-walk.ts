@@ -64,6 +64,17 @@ export abstract class ExpressionAnalysis extends GuardAnalysis {
     return this.expr(node);
   }
 
+  /**
+   * `self.url % kwargs` (Django's RedirectView): a URL template the class is configured with, so the request
+   * only fills the placeholders its author placed; the template picks the destination. The template keeps its own
+   * taint (a field the solve resolves): set from the request anywhere, it is reported.
+   */
+  protected isClassTemplate(left: Node | null): boolean {
+    const t = left ? unparen(left) : null;
+    if (t?.type !== 'attribute' || !this.selfName || t.childForFieldName('object')?.text !== this.selfName) return false;
+    return this.model.constantString(t) === undefined;
+  }
+
   expr(node: Node): Taint {
     this.tick();
     if (++this.depth > MAX_DEPTH) {
@@ -162,6 +173,9 @@ export abstract class ExpressionAnalysis extends GuardAnalysis {
         // `url + "?" + query`, `"%s?%s" % (url, query)`: what follows a fixed host or a `?` cannot redirect off-site.
         const op = node.childForFieldName('operator')?.text;
         if (op !== '+' && op !== '%') break;
+        const left = node.childForFieldName('left');
+        const right = node.childForFieldName('right');
+        if (op === '%' && left && right && this.isClassTemplate(left)) return union(this.expr(left), sanitize(this.expr(right), PINNED_SAFE));
         const pinned = pinnedOperands(this.model, node);
         if (pinned.size === 0) break;
         let t: Taint = EMPTY;
