@@ -67,6 +67,53 @@ describe('confidence of the noisy cases the noise benchmark measured', () => {
   });
 });
 
+describe('legacy password hashing a library keeps for compatibility', () => {
+  it('K308: a hasher class implementing the named algorithm is low; an application class hashing passwords is high', async () => {
+    const source = [
+      'import hashlib',
+      'class SHA1PasswordHasher:',
+      '    algorithm = "sha1"',
+      '    def encode(self, password, salt):',
+      '        return hashlib.sha1((salt + password).encode()).hexdigest()',
+      'class UnsaltedMD5PasswordHasher:',
+      '    algorithm = "unsalted_md5"',
+      '    def encode(self, password, salt):',
+      '        return hashlib.md5(password.encode()).hexdigest()',
+      'class SaltedHasher:',
+      '    algorithm = "pbkdf2_sha256"',
+      '    def encode(self, password, salt):',
+      '        return hashlib.sha1(password.encode()).hexdigest()',
+      'class Account:',
+      '    def set_password(self, password):',
+      '        self.hash = hashlib.sha1(password.encode()).hexdigest()',
+    ].join('\n');
+    expect(await confidences('K308', source)).toEqual(['5:low', '9:low', '13:high', '16:high']);
+  });
+
+  it('K308: a protocol that fixes the digest (APOP, encrypted PEM keys) is low, the same hash elsewhere is high', async () => {
+    const apop = [
+      'from hashlib import md5',
+      'class Client:',
+      '    def apop(self, user, password, magic):',
+      '        digest = md5(magic + password).hexdigest()',
+      '        self.send(b"APOP " + user + b" " + digest.encode())',
+      'class Plain:',
+      '    def login(self, user, password, magic):',
+      '        digest = md5(magic + password).hexdigest()',
+      '        self.send(b"LOGIN " + user + b" " + digest.encode())',
+    ].join('\n');
+    expect(await confidences('K308', apop)).toEqual(['4:low', '8:high']);
+    const pem = [
+      'from hashlib import md5',
+      'class Key:',
+      '    def decrypt(self, lines, passphrase, iv):',
+      '        if lines[1].startswith(b"Proc-Type: 4,ENCRYPTED") and lines[2].startswith(b"DEK-Info"):',
+      '            return md5(passphrase + iv[:8]).digest()',
+    ].join('\n');
+    expect(await confidences('K308', pem)).toEqual(['5:low']);
+  });
+});
+
 describe('credentials in URLs in documentation', () => {
   it('K603: a docstring example is low confidence, the same URL in code is not', async () => {
     const source = [
