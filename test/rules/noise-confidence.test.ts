@@ -112,6 +112,19 @@ describe('legacy password hashing a library keeps for compatibility', () => {
     ].join('\n');
     expect(await confidences('K308', pem)).toEqual(['5:low']);
   });
+
+  it('K302: a cipher an encrypted PEM key fixes is low; the same cipher in other code is high', async () => {
+    const source = [
+      'from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes',
+      'class Key:',
+      '    def write_pem(self, key, iv):',
+      '        lines = [b"Proc-Type: 4,ENCRYPTED", b"DEK-Info: DES-EDE3-CBC," + iv.hex().encode()]',
+      '        return lines, Cipher(algorithms.TripleDES(key), modes.CBC(iv)).encryptor()',
+      'def seal(key, iv):',
+      '    return Cipher(algorithms.TripleDES(key), modes.CBC(iv)).encryptor()',
+    ].join('\n');
+    expect(await confidences('K302', source)).toEqual(['5:low', '7:high']);
+  });
 });
 
 describe('credentials in URLs in documentation', () => {
