@@ -65,6 +65,22 @@ describe('confidence of the noisy cases the noise benchmark measured', () => {
     expect(await confidences('K202', source, 'tests/test_cache.py')).toEqual(['3:low']);
     expect(await confidences('K202', source, 'app/cache.py')).toEqual(['3:medium']);
   });
+
+  it('K202: a module that reads back the pickles it writes (a cache of its own) is low; one that only reads is medium', async () => {
+    const cache = [
+      'import pickle',
+      'class FileCache:',
+      '    def set(self, key, value):',
+      '        with open(self.path(key), "wb") as f:',
+      '            pickle.dump(value, f)',
+      '    def get(self, key):',
+      '        with open(self.path(key), "rb") as f:',
+      '            return pickle.load(f)',
+    ].join('\n');
+    expect(await confidences('K202', cache)).toEqual(['8:low']);
+    const reader = cache.split('\n').filter((_, i) => i < 2 || i > 4).join('\n');
+    expect(await confidences('K202', reader)).toEqual(['5:medium']);
+  });
 });
 
 describe('legacy password hashing a library keeps for compatibility', () => {
