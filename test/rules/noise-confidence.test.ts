@@ -81,6 +81,12 @@ describe('confidence of the noisy cases the noise benchmark measured', () => {
     const reader = cache.split('\n').filter((_, i) => i < 2 || i > 4).join('\n');
     expect(await confidences('K202', reader)).toEqual(['5:medium']);
   });
+
+  it('K203: marshal read back by the module that writes it is low; marshal read alone is medium', async () => {
+    const cache = ['import marshal', 'def save(f, code):', '    marshal.dump(code, f)', 'def load(f):', '    return marshal.load(f)'].join('\n');
+    expect(await confidences('K203', cache)).toEqual(['5:low']);
+    expect(await confidences('K203', ['import marshal', 'def load(f):', '    return marshal.load(f)'].join('\n'))).toEqual(['3:medium']);
+  });
 });
 
 describe('legacy password hashing a library keeps for compatibility', () => {

@@ -3,7 +3,7 @@ import type { CallSite, Scope } from '../../semantics/model.js';
 import type { ModuleModel } from '../../semantics/module.js';
 import { boundValue, calleeOf, constantTruth } from '../helpers.js';
 import type { Rule, RuleContext } from '../types.js';
-import { argumentOf, dataOrigin } from './shared.js';
+import { argumentOf, dataOrigin, writesOwnStore } from './shared.js';
 
 /**
  * A loader that unpickles: where its input is (position and keyword names), and whether that input is the
@@ -72,20 +72,6 @@ function serializedHere(input: Node, model: ModuleModel): boolean {
 
 /** Pickle writers of any kind: a module that calls one stores pickles of its own. */
 const WRITERS = new Set(PICKLE_MODULES.flatMap((m) => [`${m}.dump`, `${m}.dumps`, `${m}.Pickler`]));
-const writesPickles = new WeakMap<ModuleModel, boolean>();
-
-/**
- * True when the module also pickles (`pickle.dump`/`dumps`): a cache, a queue or a state file that it writes
- * and reads back. What it loads is its own data, as trustworthy as the store it keeps it in.
- */
-function storesPickles(model: ModuleModel): boolean {
-  let v = writesPickles.get(model);
-  if (v === undefined) {
-    v = model.calls.some((c) => c.callee !== undefined && WRITERS.has(c.callee));
-    writesPickles.set(model, v);
-  }
-  return v;
-}
 
 function reportLoad(call: CallSite, ctx: RuleContext, name: string, loader: Loader): void {
   const model = ctx.model;
@@ -105,7 +91,7 @@ function reportLoad(call: CallSite, ctx: RuleContext, name: string, loader: Load
     });
     return;
   }
-  if (storesPickles(model)) {
+  if (writesOwnStore(model, WRITERS)) {
     ctx.report({
       node: call.node,
       message: `${what} reads back pickles this module writes (a cache or a store of its own), which can run code if anyone else can write to that store; ${LOCAL_ADVICE}`,

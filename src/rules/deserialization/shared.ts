@@ -96,3 +96,12 @@ export function argumentOf(call: CallSite, position: number | undefined, keyword
 export function isNone(node: Node): boolean {
   return unparen(node).type === 'none';
 }
+
+/**
+ * True when the module itself writes data with one of `writers` (`pickle.dump`, `marshal.dumps`): a cache, a
+ * queue or a state file that it writes and reads back. What it loads is its own data, as trustworthy as the
+ * store it keeps it in.
+ */
+export function writesOwnStore(model: ModuleModel, writers: ReadonlySet<string>): boolean {
+  return model.calls.some((c) => c.callee !== undefined && writers.has(c.callee));
+}
