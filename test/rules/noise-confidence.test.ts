@@ -78,12 +78,14 @@ describe('confidence of the noisy cases the noise benchmark measured', () => {
       '            return pickle.load(f)',
     ].join('\n');
     expect(await confidences('K202', cache)).toEqual(['8:low']);
+    const codec = ['import pickle', 'class PickleSerializer:', '    def dumps(self, obj):', '        return pickle.dumps(obj)', '    def loads(self, data):', '        return pickle.loads(data)'];
+    expect(await confidences('K202', codec.join('\n'))).toEqual(['6:medium']);
     const reader = cache.split('\n').filter((_, i) => i < 2 || i > 4).join('\n');
     expect(await confidences('K202', reader)).toEqual(['5:medium']);
   });
 
   it('K203: marshal read back by the module that writes it is low; marshal read alone is medium', async () => {
-    const cache = ['import marshal', 'def save(f, code):', '    marshal.dump(code, f)', 'def load(f):', '    return marshal.load(f)'].join('\n');
+    const cache = ['import marshal', 'def save(path, code):', '    marshal.dump(code, open(path, "wb"))', 'def load(path):', '    return marshal.load(open(path, "rb"))'].join('\n');
     expect(await confidences('K203', cache)).toEqual(['5:low']);
     expect(await confidences('K203', ['import marshal', 'def load(f):', '    return marshal.load(f)'].join('\n'))).toEqual(['3:medium']);
   });

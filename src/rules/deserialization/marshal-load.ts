@@ -1,6 +1,6 @@
 import { constantTruth } from '../helpers.js';
 import type { Rule } from '../types.js';
-import { argumentOf, dataOrigin, writesOwnStore } from './shared.js';
+import { argumentOf, dataOrigin, loadsCallersData, writesOwnStore } from './shared.js';
 
 const WRITERS: ReadonlySet<string> = new Set(['marshal.dump', 'marshal.dumps']);
 
@@ -22,7 +22,7 @@ export const marshalLoad: Rule = {
     what:
       'Reports `marshal.load(file)` and `marshal.loads(data)`. When the input is a file at a path fixed by the ' +
       'source (a constant, or a path built from `__file__`), or when the module also writes with `marshal.dump`/' +
-      '`dumps` (a bytecode cache it reads back), the finding drops to low severity and low ' +
+      '`dumps` (a bytecode cache it reads back, not a parameter passed straight in), the finding drops to low severity and low ' +
       'confidence. Not reported: bytes written literally in the source, `allow_code=False` (Python 3.13+, which ' +
       'refuses code objects), and `marshal.dump`/`dumps`.',
     why:
@@ -49,7 +49,7 @@ export const marshalLoad: Rule = {
     if (allowCode && constantTruth(allowCode, ctx.model) === false) return;
     const origin = dataOrigin(input, ctx.model);
     if (origin === 'constant' && !fromFile) return;
-    if (origin !== 'unknown' || writesOwnStore(ctx.model, WRITERS)) {
+    if (origin !== 'unknown' || (writesOwnStore(ctx.model, WRITERS) && !loadsCallersData(input, ctx.model))) {
       ctx.report({
         node: call.node,
         message: `${callee}() reads ${origin !== 'unknown' ? 'a file at a fixed path' : 'back what this module writes with marshal (a cache of its own)'}; marshal is not safe against crafted data, so make sure nobody else can write that file`,

@@ -3,7 +3,7 @@ import type { CallSite, Scope } from '../../semantics/model.js';
 import type { ModuleModel } from '../../semantics/module.js';
 import { boundValue, calleeOf, constantTruth } from '../helpers.js';
 import type { Rule, RuleContext } from '../types.js';
-import { argumentOf, dataOrigin, writesOwnStore } from './shared.js';
+import { argumentOf, dataOrigin, loadsCallersData, writesOwnStore } from './shared.js';
 
 /**
  * A loader that unpickles: where its input is (position and keyword names), and whether that input is the
@@ -91,7 +91,7 @@ function reportLoad(call: CallSite, ctx: RuleContext, name: string, loader: Load
     });
     return;
   }
-  if (writesOwnStore(model, WRITERS)) {
+  if (writesOwnStore(model, WRITERS) && !loadsCallersData(input, model)) {
     ctx.report({
       node: call.node,
       message: `${what} reads back pickles this module writes (a cache or a store of its own), which can run code if anyone else can write to that store; ${LOCAL_ADVICE}`,
@@ -175,7 +175,8 @@ export const pickleLoad: Rule = {
       'data is only as trustworthy as the permissions of that file. The same holds, for the same reason, when the ' +
       'module also writes pickles (`pickle.dump`, `dumps`, `Pickler`): it reads back a cache, a queue or a state ' +
       'store of its own (Django\'s cache backends, a spider\'s saved state). A module that only loads is ' +
-      'reported as usual.\n\n' +
+      'reported as usual, and so is a load of a parameter as it was passed (`def loads(self, data): return ' +
+      'pickle.loads(data)`): that is a codec whose callers choose the data.\n\n' +
       'In test code (`tests/`, `test_*.py`…) the finding is reported at low confidence: a test reads the data ' +
       'it was given.\n\n' +
       'Not reported: serialising (`pickle.dumps`, `pickle.dump`); bytes written literally in the source; ' +

@@ -105,3 +105,13 @@ export function isNone(node: Node): boolean {
 export function writesOwnStore(model: ModuleModel, writers: ReadonlySet<string>): boolean {
   return model.calls.some((c) => c.callee !== undefined && writers.has(c.callee));
 }
+
+/**
+ * True when the loaded input is a parameter of the function as it stands (`def loads(self, data): return
+ * pickle.loads(data)`): the function is a codec its callers feed, not a reader of a store it keeps, so where
+ * the data comes from is the caller's business (Django's PickleSerializer feeds it session cookies).
+ */
+export function loadsCallersData(input: Node, model: ModuleModel): boolean {
+  const n = unparen(input);
+  return n.type === 'identifier' && model.lookup(n.text, n.startIndex)?.kind === 'param';
+}
