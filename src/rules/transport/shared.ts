@@ -243,9 +243,11 @@ function scopeOf(node: Node): Node {
 /** Every later read of `name` in its function is an operand of a comparison (and there is at least one). */
 function onlyCompared(name: Node, assignment: Node): boolean {
   const rebinds = (n: Node) => n.parent?.type === 'assignment' && n.parent.childForFieldName('left')?.id === n.id;
+  // `options.verify_mode` holds an identifier too: an attribute's name, not a read of the variable.
+  const attributeName = (n: Node) => n.parent?.type === 'attribute' && n.parent.childForFieldName('attribute')?.id === n.id;
   const uses = scopeOf(assignment)
     .descendantsOfType('identifier')
-    .filter((n): n is Node => n !== null && n.text === name.text && n.startIndex > assignment.endIndex && !rebinds(n));
+    .filter((n): n is Node => n !== null && n.text === name.text && n.startIndex > assignment.endIndex && !rebinds(n) && !attributeName(n));
   return uses.length > 0 && uses.every((n) => n.parent?.type === 'comparison_operator');
 }
 
