@@ -21,6 +21,8 @@ const KEY = [
   '-----END RSA PRIVATE KEY-----"""',
 ].join('\n');
 
+const GHP = `ghp_${'KRAITFIXTURE'}OxpMBtwLhfG4RHmhMQrtUmyE`;
+
 describe('findings in test code', () => {
   it('are low confidence, whatever the rule found, while the same code elsewhere keeps its confidence', async () => {
     const app = await rated(SOURCE, 'myapp/client.py');
@@ -36,10 +38,14 @@ describe('findings in test code', () => {
     expect(await rated(SOURCE, 'tests/fixtures/app/client.py')).toEqual(await rated(SOURCE, 'myapp/client.py'));
   });
 
-  it('leaves the secret rules their own judgement: a private key committed in a test is a leak all the same', async () => {
-    // The secret detectors rate a key in test code themselves (one step lower); the engine does not lower it again.
-    const inTest = (await rated(KEY, 'tests/test_keys.py')).filter((k) => k.includes(':K602:'));
-    expect(inTest).toHaveLength(1);
-    expect(inTest[0]).not.toMatch(/:low$/);
+  it('rates a private key in test code low as a fixture key, while a provider token there keeps the secret rules\' own step', async () => {
+    const result = await analyze(`${KEY}\nTOKEN = "${GHP}"\n`, { relPath: 'tests/test_keys.py' });
+    const key = result.findings.filter((f) => f.ruleId === 'K602');
+    expect(key.map((f) => f.confidence)).toEqual(['low']);
+    expect(key[0].message).toContain('a test fixture key that protects nothing');
+    // Near-miss: a token names an account that may be real; the detectors lower it one step only (high to medium).
+    expect((await rated(`TOKEN = "${GHP}"\n`, 'tests/test_keys.py')).map((k) => k.replace(/^\d+:/, ''))).toEqual(['K601:medium']);
+    // The same key in application code keeps its confidence.
+    expect((await rated(KEY, 'myapp/keys.py')).filter((k) => k.includes(':K602:'))).toEqual(['1:K602:high']);
   });
 });
