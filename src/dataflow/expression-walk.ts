@@ -8,7 +8,7 @@ import { named } from './expressions.js';
 import { literalEntries, subscriptKey } from './fields.js';
 import { ALL_RULE_BITS, ruleBit } from './models/rules.js';
 import { FIELD_CONTAINERS } from './models/forms.js';
-import { CLIENT_ENVIRON_KEY, CONFIG_SOURCES, ENVIRON_ATTRS, REQUEST_PARAM_NAMES, REQUEST_TYPES } from './models/sources.js';
+import { CLIENT_ENVIRON_KEY, CONFIG_SOURCES, ENVIRON_ATTRS, LOCAL_PROCESS_SOURCES, REQUEST_PARAM_NAMES, REQUEST_TYPES } from './models/sources.js';
 import { pinnedOperands } from './url-shape.js';
 import type { SourceDesc, SourceKind, Taint } from './types.js';
 import { EMPTY, MAX_DEPTH, sanitize, union } from './taint-values.js';
@@ -39,7 +39,7 @@ export const CONFIG_WEAK = { bits: ALL_RULE_BITS, confidence: 'low' as const };
 
 export function qualifiedSource(kind: SourceKind, q: string, label: string, loc: Location): SourceDesc {
   const src: SourceDesc = { kind, label, loc };
-  if (CONFIG_SOURCES.has(q)) src.weak = CONFIG_WEAK;
+  if (CONFIG_SOURCES.has(q) || LOCAL_PROCESS_SOURCES.has(q)) src.weak = CONFIG_WEAK;
   return src;
 }
 
