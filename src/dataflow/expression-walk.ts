@@ -8,7 +8,7 @@ import { named } from './expressions.js';
 import { literalEntries, subscriptKey } from './fields.js';
 import { ALL_RULE_BITS, ruleBit } from './models/rules.js';
 import { FIELD_CONTAINERS } from './models/forms.js';
-import { CLIENT_ENVIRON_KEY, CONFIG_SOURCES, ENVIRON_ATTRS, LOCAL_PROCESS_SOURCES, REQUEST_PARAM_NAMES, REQUEST_TYPES } from './models/sources.js';
+import { CLIENT_ENVIRON_KEY, CLIENT_REQUEST_TYPES, CONFIG_SOURCES, ENVIRON_ATTRS, LOCAL_PROCESS_SOURCES, REQUEST_PARAM_NAMES, REQUEST_TYPES } from './models/sources.js';
 import { pinnedOperands } from './url-shape.js';
 import type { SourceDesc, SourceKind, Taint } from './types.js';
 import { EMPTY, MAX_DEPTH, sanitize, union } from './taint-values.js';
@@ -364,6 +364,7 @@ export abstract class ExpressionAnalysis extends GuardAnalysis {
       const ann = b.annotation.type === 'type' ? b.annotation.namedChildren[0] : b.annotation;
       const q = ann ? this.model.qualifiedName(ann) : undefined;
       if (q && REQUEST_TYPES.has(q)) return true;
+      if (q && CLIENT_REQUEST_TYPES.has(q)) return false;
     }
     return REQUEST_PARAM_NAMES.has(o.text);
   }

@@ -202,6 +202,15 @@ export const CLIENT_ENVIRON_KEY =
 /** Parameter names that hold the request in view functions and handlers. */
 export const REQUEST_PARAM_NAMES: ReadonlySet<string> = new Set(['request', 'req']);
 
+/**
+ * Annotations that make a parameter named `request` an outgoing request the program itself builds for an HTTP
+ * client (Tornado's `HTTPRequest` handed to `curl_httpclient`), not one a client sent: its URL and headers are
+ * the program's own choice, so reading them is no source.
+ */
+export const CLIENT_REQUEST_TYPES: ReadonlySet<string> = new Set([
+  'tornado.httpclient.HTTPRequest', 'urllib.request.Request', 'requests.Request', 'requests.PreparedRequest', 'httpx.Request',
+]);
+
 /** Annotations that make a parameter the request object, whatever its name. */
 export const REQUEST_TYPES: ReadonlySet<string> = new Set([
   'django.http.HttpRequest', 'django.http.request.HttpRequest', 'rest_framework.request.Request',
