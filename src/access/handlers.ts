@@ -8,7 +8,7 @@ import { FASTAPI_APPS, FLASK_APPS, ROUTE_METHODS, ROUTER_NAME } from '../dataflo
 import type { CallSite, FunctionInfo, Scope } from '../semantics/model.js';
 import type { ModuleModel } from '../semantics/module.js';
 import { parameterParts, unparen } from '../syntax/nodes.js';
-import { isTestPath } from '../rules/auth/test-code.js';
+import { isTestPath } from '../semantics/test-code.js';
 import type { Framework } from './types.js';
 
 export interface Handler {

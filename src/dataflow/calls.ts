@@ -1,6 +1,7 @@
 /** The taint of calls: inlined closures, sinks and their conditions, sanitizers, sources, project calls. */
-import { COMMAND_LOOKUPS } from './models/sinks.js';
+import { COMMAND_LOOKUPS, CRLF_CHECKED_HEADER_WRITERS, type CheckedHeaderWriter } from './models/sinks.js';
 import type { Node } from 'web-tree-sitter';
+import type { ModuleModel } from '../semantics/module.js';
 import { snippetOf } from '../findings/snippet.js';
 import { maskedLines } from '../secrets/python.js';
 import { unparen } from '../syntax/nodes.js';
@@ -52,6 +53,29 @@ function containerPathRoot(path: string): string {
 }
 
 /** Calls: closures run inline, sinks, sanitizers, sources and calls into the project. */
+/** A `%` placeholder of a logging format: mapping key, `*` width or precision, and conversion. */
+const PLACEHOLDER = /%(\([^)]*\))?[#0\- +]*(\*|\d+)?(?:\.(\*|\d+))?[hlL]?([diouxXeEfFgGcrsa%])/g;
+
+/**
+ * Positions of the logging call's arguments that its constant format prints with `%r` or `%a`
+ * (`log.warning("bad cookie %r", value)`): repr escapes CR and LF, so they cannot start a forged line.
+ * `offset` is the format's position (1 for `logger.log(level, fmt, ...)`).
+ */
+function reprArguments(model: ModuleModel, args: readonly Node[], offset: number): Set<number> | undefined {
+  const format = args[offset] ? model.constantString(args[offset]) : undefined;
+  if (format === undefined) return undefined;
+  const out = new Set<number>();
+  let k = 0;
+  for (const m of format.matchAll(PLACEHOLDER)) {
+    if (m[4] === '%') continue;
+    // Named placeholders take one mapping and `*` consumes an argument: the positions no longer line up.
+    if (m[1] || m[2] === '*' || m[3] === '*') return undefined;
+    if (m[4] === 'r' || m[4] === 'a') out.add(offset + 1 + k);
+    k++;
+  }
+  return out;
+}
+
 export abstract class CallAnalysis extends ExpressionAnalysis {
   protected abstract block(node: Node, moduleLevel: boolean): void;
 
@@ -251,6 +275,19 @@ export abstract class CallAnalysis extends ExpressionAnalysis {
     return result;
   }
 
+  /**
+   * The response class of CRLF_CHECKED_HEADER_WRITERS that `obj` is an instance of: `self` in a subclass, or a
+   * value whose type the model knows. Its header writers refuse CR and LF, so they are no K716 sink.
+   */
+  protected checkedHeaderWriter(obj: Node | null): CheckedHeaderWriter | undefined {
+    if (!obj) return undefined;
+    const o = unparen(obj);
+    const types = o.type === 'identifier' && o.text === this.selfName ? [this.plan.cls ?? '', ...(this.plan.clsBases ?? [])] : [this.model.instanceType(o) ?? ''];
+    return CRLF_CHECKED_HEADER_WRITERS.find((w) =>
+      types.some((t) => w.classes.includes(t) || w.modules?.some((m) => t.startsWith(`${m}.`) && !t.slice(m.length + 1).includes('.'))),
+    );
+  }
+
   protected callSinks(
     node: Node,
     fn: Node,
@@ -272,6 +309,7 @@ export abstract class CallAnalysis extends ExpressionAnalysis {
         if (callee && r.callees?.includes(callee)) continue;
         if (callee && r.notUnder?.some((p) => callee === p || callee.startsWith(`${p}.`))) continue;
         if (r.receiverName && !r.receiverName.test(receiver.text)) continue;
+        if (r.rule === 'K716' && this.checkedHeaderWriter(receiver)?.methods?.includes(method)) continue;
         rows.push(r);
       }
     }
@@ -281,7 +319,8 @@ export abstract class CallAnalysis extends ExpressionAnalysis {
       if (row.when && !this.condition(row.when, node, callee, positionalNodes, keywordNodes, receiver)) continue;
       let t: Taint = row.receiver ? recvTaint : EMPTY;
       if (row.args === 'all') {
-        for (const x of positional) t = union(t, x);
+        const repr = row.rule === 'K717' ? reprArguments(this.model, positionalNodes, method === 'log' ? 1 : 0) : undefined;
+        for (const [i, x] of positional.entries()) t = union(t, repr?.has(i) ? sanitize(x, ruleBits(['K717'])) : x);
         for (const x of Object.values(keywords)) t = union(t, x);
         t = union(t, star);
       } else {
@@ -299,7 +338,7 @@ export abstract class CallAnalysis extends ExpressionAnalysis {
       const rtext = receiver.text;
       if ((method === 'add' || method === 'set' || method === '__setitem__') && /(^|\.)headers$/.test(rtext) && !this.isRequest(receiver.childForFieldName?.('object') ?? null)) {
         const t = union(positional[0] ?? EMPTY, positional[1] ?? EMPTY);
-        if (t.length > 0) this.addSink({ rule: 'K716' }, fn.text, node, t);
+        if (t.length > 0 && !this.checkedHeaderWriter(receiver.childForFieldName?.('object') ?? null)?.headers) this.addSink({ rule: 'K716' }, fn.text, node, t);
         if (mayBeRandom(t)) this.addSink({ rule: 'K720' }, fn.text, node, t);
       }
       if (method === 'update' && (this.model.qualifiedName(receiver) === 'flask.session' || (receiver.type === 'attribute' && receiver.childForFieldName('attribute')?.text === 'session' && this.isRequest(receiver.childForFieldName('object'))))) {

@@ -6,7 +6,7 @@ import type { Rule, RuleMeta } from '../rules/types.js';
 import { moduleNameFor, type ModuleModel } from '../semantics/module.js';
 import { enclosingStatement, statementHeaderRows } from '../syntax/nodes.js';
 import { extractTaintFacts, type LocalContext } from './local.js';
-import { isTestPath } from '../rules/auth/test-code.js';
+import { isTestPath } from '../semantics/test-code.js';
 import { PATTERN_OVERLAP } from './models/rules.js';
 import { solveTaint } from './solve.js';
 import { canonicalizeFacts } from './canonical.js';

@@ -8,7 +8,7 @@ import { named } from './expressions.js';
 import { constantKey, entryKey, literalEntries, subscriptKey } from './fields.js';
 import { ALL_RULE_BITS, ruleBit } from './models/rules.js';
 import { FIELD_CONTAINERS } from './models/forms.js';
-import { CLIENT_ENVIRON_KEY, CONFIG_SOURCES, ENVIRON_ATTRS, REQUEST_PARAM_NAMES, REQUEST_TYPES } from './models/sources.js';
+import { CLIENT_ENVIRON_KEY, CLIENT_REQUEST_TYPES, CONFIG_SOURCES, ENVIRON_ATTRS, LOCAL_PROCESS_SOURCES, REQUEST_PARAM_NAMES, REQUEST_TYPES } from './models/sources.js';
 import { pinnedOperands } from './url-shape.js';
 import type { SourceDesc, SourceKind, Taint } from './types.js';
 import { EMPTY, MAX_DEPTH, sanitize, union } from './taint-values.js';
@@ -39,7 +39,7 @@ export const CONFIG_WEAK = { bits: ALL_RULE_BITS, confidence: 'low' as const };
 
 export function qualifiedSource(kind: SourceKind, q: string, label: string, loc: Location): SourceDesc {
   const src: SourceDesc = { kind, label, loc };
-  if (CONFIG_SOURCES.has(q)) src.weak = CONFIG_WEAK;
+  if (CONFIG_SOURCES.has(q) || LOCAL_PROCESS_SOURCES.has(q)) src.weak = CONFIG_WEAK;
   return src;
 }
 
@@ -62,6 +62,17 @@ export abstract class ExpressionAnalysis extends GuardAnalysis {
 
   protected read(node: Node): Taint {
     return this.expr(node);
+  }
+
+  /**
+   * `self.url % kwargs` (Django's RedirectView): a URL template the class is configured with, so the request
+   * only fills the placeholders its author placed; the template picks the destination. The template keeps its own
+   * taint (a field the solve resolves): set from the request anywhere, it is reported.
+   */
+  protected isClassTemplate(left: Node | null): boolean {
+    const t = left ? unparen(left) : null;
+    if (t?.type !== 'attribute' || !this.selfName || t.childForFieldName('object')?.text !== this.selfName) return false;
+    return this.model.constantString(t) === undefined;
   }
 
   expr(node: Node): Taint {
@@ -162,6 +173,9 @@ export abstract class ExpressionAnalysis extends GuardAnalysis {
         // `url + "?" + query`, `"%s?%s" % (url, query)`: what follows a fixed host or a `?` cannot redirect off-site.
         const op = node.childForFieldName('operator')?.text;
         if (op !== '+' && op !== '%') break;
+        const left = node.childForFieldName('left');
+        const right = node.childForFieldName('right');
+        if (op === '%' && left && right && this.isClassTemplate(left)) return union(this.expr(left), sanitize(this.expr(right), PINNED_SAFE));
         const pinned = pinnedOperands(this.model, node);
         if (pinned.size === 0) break;
         let t: Taint = EMPTY;
@@ -362,6 +376,7 @@ export abstract class ExpressionAnalysis extends GuardAnalysis {
       const ann = b.annotation.type === 'type' ? b.annotation.namedChildren[0] : b.annotation;
       const q = ann ? this.model.qualifiedName(ann) : undefined;
       if (q && REQUEST_TYPES.has(q)) return true;
+      if (q && CLIENT_REQUEST_TYPES.has(q)) return false;
     }
     return REQUEST_PARAM_NAMES.has(o.text);
   }

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { isTestPath } from '../rules/auth/test-code.js';
+import { isTestPath } from '../semantics/test-code.js';
 import { moduleNameFor } from '../semantics/module.js';
 import { ModuleIndex } from '../workspace/modules.js';
 

@@ -871,12 +871,14 @@ export class TaintSolver {
       const occurrence = occurrences.get(occKey) ?? 0;
       occurrences.set(occKey, occurrence + 1);
       const where = hit.src.loc.path === sink.loc.path ? `line ${hit.src.loc.startLine}` : `${hit.src.loc.path}:${hit.src.loc.startLine}`;
+      const confidence = confidenceOf(hit.src, ruleBit(meta.id));
+      const local = hit.src.kind === 'process' && confidence === 'low' ? LOCAL_INPUT_NOTE : '';
       const finding: Finding = {
         ruleId: meta.id,
         ruleName: meta.name,
-        message: `${meta.summary.replace(/\.$/, '')}: ${hit.src.label} (${where}) flows into ${sink.label}`,
+        message: `${meta.summary.replace(/\.$/, '')}: ${hit.src.label} (${where}) flows into ${sink.label}${local}`,
         severity: meta.severity,
-        confidence: confidenceOf(hit.src, ruleBit(meta.id)),
+        confidence,
         cwe: [...meta.cwe],
         location: { ...sink.loc },
         snippet: sink.snippet,
@@ -890,6 +892,11 @@ export class TaintSolver {
     return out;
   }
 }
+
+/** Why a finding whose every source is the local user's own input is low confidence (LOCAL_PROCESS_SOURCES). */
+const LOCAL_INPUT_NOTE =
+  ' (low confidence: the data comes from the user who runs the program, through its command line, environment, ' +
+  'standard input or the files it reads, not from a remote client)';
 
 /** High for web input, medium for process input; lower where the source is weak evidence for this rule. */
 function confidenceOf(src: SourceDesc, bit: number): Confidence {

@@ -329,14 +329,14 @@ export class FunctionAnalysis extends CallAnalysis {
       return;
     }
     if (b.type === 'attribute' && b.childForFieldName('attribute')?.text === 'headers' && !this.isRequest(b.childForFieldName('object'))) {
-      this.addSink({ rule: 'K716' }, `${b.text}[…] =`, at, t);
+      if (!this.checkedHeaderWriter(b.childForFieldName('object'))?.headers) this.addSink({ rule: 'K716' }, `${b.text}[…] =`, at, t);
       if (mayBeRandom(t)) this.addSink({ rule: 'K720' }, `${b.text}[…] =`, at, t);
       return;
     }
     if (b.type === 'identifier') {
       const type = this.model.instanceType(b);
       // Only responses: a `QueryDict` or a request is also a `django.http` object, and neither is a header.
-      if (type && RESPONSE_TYPE.test(type)) {
+      if (type && RESPONSE_TYPE.test(type) && !this.checkedHeaderWriter(b)?.subscript) {
         this.addSink({ rule: 'K716' }, `${b.text}[…] =`, at, t);
       }
     }

@@ -3,7 +3,7 @@ import { fingerprint } from '../findings/fingerprint.js';
 import { codePointColumn, snippetOf } from '../findings/snippet.js';
 import { dropSuperseded } from '../findings/overlap.js';
 import { collectSuppressions, findSuppression, mayHaveSuppressions, type SuppressionMap } from '../findings/suppressions.js';
-import type { Finding, Fix, Location, Notice } from '../findings/types.js';
+import type { Confidence, Finding, Fix, Location, Notice } from '../findings/types.js';
 import { fixFor } from '../fixes/registry.js';
 import type { ReportInput, Rule, RuleContext, RuleOptions } from '../rules/types.js';
 import type { ConfigFormat } from '../secrets/config.js';
@@ -11,6 +11,7 @@ import { lineOf, lineStartsOf, type TextSpan } from '../secrets/detect.js';
 import { dropShadowedSecrets, maskSpans, redactMessage } from '../secrets/redact.js';
 import { pythonSecrets } from '../secrets/python.js';
 import { ModuleModel } from '../semantics/module.js';
+import { isTestPath } from '../semantics/test-code.js';
 import { HintScanner } from './hints.js';
 import { enclosingStatement, statementHeaderRows } from '../syntax/nodes.js';
 import { parsePython } from '../syntax/parser.js';
@@ -124,7 +125,8 @@ export interface FindingSource {
 
 /**
  * Findings from raw reports, in source order: the same secret reported by several rules is kept once, secrets
- * are masked in snippets, fingerprints and messages, and suppression comments are applied.
+ * are masked in snippets, fingerprints and messages, suppression comments are applied, and findings in test
+ * code are low confidence unless their rule keeps its confidence there (`Rule.testCode`).
  */
 export function toFindings(reports: RawFinding[], src: FindingSource): Finding[] {
   if (reports.length === 0) return [];
@@ -135,6 +137,7 @@ export function toFindings(reports: RawFinding[], src: FindingSource): Finding[]
   const lines = spans.length > 0 ? maskSpans(src.text, spans).split(/\r\n|\r|\n/) : src.lines();
   const secretTexts = spans.map((s) => src.text.slice(s.start, s.end));
   const occurrences = new Map<string, number>();
+  const testCode = isTestPath(src.relPath);
   return raw.map(({ rule, input }) => {
     const location = src.locate(input);
     const { snippet, snippetColumn, fingerprintLine } = snippetOf(lines, location, SNIPPET_MAX_LINES);
@@ -146,7 +149,7 @@ export function toFindings(reports: RawFinding[], src: FindingSource): Finding[]
       ruleName: rule.meta.name,
       message: secretTexts.length > 0 ? redactMessage(input.message, secretTexts) : input.message,
       severity: input.severity ?? rule.meta.severity,
-      confidence: input.confidence ?? rule.meta.confidence,
+      confidence: confidenceIn(testCode, rule, input.confidence ?? rule.meta.confidence),
       cwe: [...rule.meta.cwe],
       location,
       snippet,
@@ -171,6 +174,14 @@ export function toFindings(reports: RawFinding[], src: FindingSource): Finding[]
     if (fix) finding.fix = fix;
     return finding;
   });
+}
+
+/**
+ * A test exercises code, it does not ship it: what a rule finds there is true of the test, not of what users run,
+ * so it is reported at low confidence (the convention the rules that judged test code themselves already kept).
+ */
+function confidenceIn(testCode: boolean, rule: Rule, confidence: Confidence): Confidence {
+  return testCode && rule.testCode !== 'kept' ? 'low' : confidence;
 }
 
 /** Which rules want which callees, indexed both ways, built once per setup. */

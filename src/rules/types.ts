@@ -107,6 +107,12 @@ export interface Rule {
   docs: RuleDocs;
   options?: Record<string, RuleOptionSpec>;
   /**
+   * Findings in test code (src/semantics/test-code.ts) are low confidence by default: a test exercises code, it
+   * does not ship it (src/engine/analyze.ts). `kept`: the rule's own confidence stands in test code, for what is
+   * as real there as anywhere (a live private key committed in a test is a leak all the same).
+   */
+  testCode?: 'kept';
+  /**
    * Qualified names of the callees this rule inspects. When present, `call` runs only for call sites
    * whose resolved callee is in the list (an index lookup, not a scan of every call).
    */

@@ -10,7 +10,7 @@ import type { Confidence } from '../findings/types.js';
 import type { CallSite } from '../semantics/model.js';
 import type { ModuleModel } from '../semantics/module.js';
 import { unparen } from '../syntax/nodes.js';
-import { isTestPath as isTestCode } from '../rules/auth/test-code.js';
+import { isTestPath as isTestCode } from '../semantics/test-code.js';
 import { isTestPath, type TextSpan } from './detect.js';
 import { isPasswordHash } from './placeholders.js';
 import { contentSpan } from './python.js';

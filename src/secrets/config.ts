@@ -3,7 +3,7 @@
  * hold checksums, not secrets; minified files are generated), and how `key = value` pairs are read from each
  * format without a full parser: a secret scanner must read broken and templated files too.
  */
-import { awsSecretKeys, type BoundValue, classifyBound, findTokens, isTemplatePath, isTestPath, lowerConfidence, type SecretHit } from './detect.js';
+import { awsSecretKeys, type BoundValue, classifyBound, findTokens, inTestCode, isTemplatePath, isTestPath, lowerConfidence, type SecretHit } from './detect.js';
 
 export type ConfigFormat = 'env' | 'ini' | 'toml' | 'yaml' | 'json' | 'dockerfile';
 
@@ -135,6 +135,7 @@ export function configSecrets(text: string, relPath: string, format: ConfigForma
     const hit = classifyBound(b);
     if (hit) hits.push(hit);
   }
-  if (isTestPath(relPath) || isTemplatePath(relPath)) for (const h of hits) h.confidence = lowerConfidence(h.confidence);
+  if (isTestPath(relPath)) for (const h of hits) inTestCode(h);
+  else if (isTemplatePath(relPath)) for (const h of hits) h.confidence = lowerConfidence(h.confidence);
   return hits;
 }

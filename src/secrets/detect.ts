@@ -56,6 +56,21 @@ export function lowerConfidence(c: Confidence): Confidence {
   return LOWER[c];
 }
 
+/**
+ * A hit in test code. A private key block there is a test fixture: it signs or decrypts only what the test
+ * makes, and no account or server trusts it, so it is low confidence and says so. A provider token or a
+ * password names an account that may be real, so it is only one step lower.
+ */
+export function inTestCode(hit: SecretHit): void {
+  if (hit.kind !== 'private-key') {
+    hit.confidence = lowerConfidence(hit.confidence);
+    return;
+  }
+  hit.confidence = 'low';
+  const fixture = 'in test code: a test fixture key that protects nothing unless it is also used elsewhere';
+  hit.detail = hit.detail ? `${hit.detail}; ${fixture}` : fixture;
+}
+
 /** The number of distinct characters below which a token body is filler (`sk_live_000…`, `ghp_aaaa…`). */
 const MIN_DISTINCT = 8;
 

@@ -9,7 +9,7 @@ import { type ModuleModel, tupleElements } from '../semantics/module.js';
 import { unparen } from '../syntax/nodes.js';
 import { isPasswordName, secretValueName } from './names.js';
 import { maskSpans } from './redact.js';
-import { awsSecretKeys, type BindingKind, type BoundValue, classifyBound, findTokens, isTestPath, lowerConfidence, type SecretHit } from './detect.js';
+import { awsSecretKeys, type BindingKind, type BoundValue, classifyBound, findTokens, inTestCode, isTestPath, type SecretHit } from './detect.js';
 
 /**
  * A secret-like word, then the rest of the name, an optional closing quote and bracket (`d["password"]`), an
@@ -224,7 +224,7 @@ export function pythonSecrets(model: ModuleModel): SecretHit[] {
     const hit = classifyBound(b);
     if (hit) hits.push(hit);
   }
-  if (hits.length > 0 && isTestPath(model.relPath)) for (const h of hits) h.confidence = lowerConfidence(h.confidence);
+  if (hits.length > 0 && isTestPath(model.relPath)) for (const h of hits) inTestCode(h);
   // A URL with a password in documentation is an example of the syntax; a provider token there is still a token.
   for (const h of hits) if (h.kind === 'url' && inDocumentation(model, h.span.start)) h.confidence = 'low';
   cache.set(model, hits);

@@ -201,7 +201,36 @@ def item(item_id: int, token: UUID, name: str, conn=Depends(db)):
   it('reports process inputs with lower confidence, and only for rules where they matter', async () => {
     const src = 'import os, sys\nos.system(sys.argv[1])\nopen(sys.argv[2])\n';
     const r = await analyze(src, { rules: TAINT });
-    expect(r.findings.map((f) => [f.location.startLine, f.ruleId, f.confidence])).toEqual([[2, 'K702', 'medium']]);
+    expect(r.findings.map((f) => [f.location.startLine, f.ruleId, f.confidence])).toEqual([[2, 'K702', 'low']]);
+    expect(r.findings[0].message).toContain('the data comes from the user who runs the program');
+  });
+
+  it('rates the local user\'s own input low, a socket peer\'s medium, and a request high at the same sink', async () => {
+    const src = [
+      'import os, sys, socket, pickle',
+      'def local():',
+      '    os.system("less " + sys.stdin.readline())',
+      '    pickle.loads(open(sys.argv[1], "rb").read())',
+      'def peer(conn: socket.socket):',
+      '    os.system("less " + conn.recv(64).decode())',
+      'def both(conn: socket.socket):',
+      '    os.system(sys.argv[1] if len(sys.argv) > 1 else conn.recv(64).decode())',
+    ].join('\n');
+    const r = await analyze(src, { rules: TAINT });
+    expect(r.findings.map((f) => [f.location.startLine, f.ruleId, f.confidence])).toEqual([
+      [3, 'K702', 'low'],
+      [4, 'K715', 'low'],
+      [6, 'K702', 'medium'],
+      [8, 'K702', 'medium'],
+    ]);
+    expect(r.findings.filter((f) => f.message.includes('the user who runs the program')).map((f) => f.location.startLine)).toEqual([3, 4]);
+    const web = `${FLASK}
+@app.route("/run")
+def run():
+    os.system("less " + request.args["f"] + sys.argv[1])
+`;
+    const w = await analyze(web, { rules: TAINT });
+    expect(w.findings.map((f) => [f.ruleId, f.confidence])).toEqual([['K702', 'high']]);
   });
 
   it('gives environment variables low confidence, and the Host header medium confidence for redirects only', async () => {
@@ -210,7 +239,7 @@ def item(item_id: int, token: UUID, name: str, conn=Depends(db)):
     expect(r.findings.map((f) => [f.location.startLine, f.ruleId, f.confidence])).toEqual([
       [2, 'K703', 'low'],
       [3, 'K702', 'low'],
-      [4, 'K702', 'medium'],
+      [4, 'K702', 'low'],
     ]);
     const host = `from django.http import HttpResponse, HttpResponseRedirect
 def canonical(request):

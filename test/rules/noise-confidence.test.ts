@@ -102,6 +102,90 @@ describe('confidence of the noisy cases the noise benchmark measured', () => {
     expect(await confidences('K202', source, 'tests/test_cache.py')).toEqual(['3:low']);
     expect(await confidences('K202', source, 'app/cache.py')).toEqual(['3:medium']);
   });
+
+  it('K202: a module that reads back the pickles it writes (a cache of its own) is low; one that only reads is medium', async () => {
+    const cache = [
+      'import pickle',
+      'class FileCache:',
+      '    def set(self, key, value):',
+      '        with open(self.path(key), "wb") as f:',
+      '            pickle.dump(value, f)',
+      '    def get(self, key):',
+      '        with open(self.path(key), "rb") as f:',
+      '            return pickle.load(f)',
+    ].join('\n');
+    expect(await confidences('K202', cache)).toEqual(['8:low']);
+    const codec = ['import pickle', 'class PickleSerializer:', '    def dumps(self, obj):', '        return pickle.dumps(obj)', '    def loads(self, data):', '        return pickle.loads(data)'];
+    expect(await confidences('K202', codec.join('\n'))).toEqual(['6:medium']);
+    const reader = cache.split('\n').filter((_, i) => i < 2 || i > 4).join('\n');
+    expect(await confidences('K202', reader)).toEqual(['5:medium']);
+  });
+
+  it('K203: marshal read back by the module that writes it is low; marshal read alone is medium', async () => {
+    const cache = ['import marshal', 'def save(path, code):', '    marshal.dump(code, open(path, "wb"))', 'def load(path):', '    return marshal.load(open(path, "rb"))'].join('\n');
+    expect(await confidences('K203', cache)).toEqual(['5:low']);
+    expect(await confidences('K203', ['import marshal', 'def load(f):', '    return marshal.load(f)'].join('\n'))).toEqual(['3:medium']);
+  });
+});
+
+describe('legacy password hashing a library keeps for compatibility', () => {
+  it('K308: a hasher class implementing the named algorithm is low; an application class hashing passwords is high', async () => {
+    const source = [
+      'import hashlib',
+      'class SHA1PasswordHasher:',
+      '    algorithm = "sha1"',
+      '    def encode(self, password, salt):',
+      '        return hashlib.sha1((salt + password).encode()).hexdigest()',
+      'class UnsaltedMD5PasswordHasher:',
+      '    algorithm = "unsalted_md5"',
+      '    def encode(self, password, salt):',
+      '        return hashlib.md5(password.encode()).hexdigest()',
+      'class SaltedHasher:',
+      '    algorithm = "pbkdf2_sha256"',
+      '    def encode(self, password, salt):',
+      '        return hashlib.sha1(password.encode()).hexdigest()',
+      'class Account:',
+      '    def set_password(self, password):',
+      '        self.hash = hashlib.sha1(password.encode()).hexdigest()',
+    ].join('\n');
+    expect(await confidences('K308', source)).toEqual(['5:low', '9:low', '13:high', '16:high']);
+  });
+
+  it('K308: a protocol that fixes the digest (APOP, encrypted PEM keys) is low, the same hash elsewhere is high', async () => {
+    const apop = [
+      'from hashlib import md5',
+      'class Client:',
+      '    def apop(self, user, password, magic):',
+      '        digest = md5(magic + password).hexdigest()',
+      '        self.send(b"APOP " + user + b" " + digest.encode())',
+      'class Plain:',
+      '    def login(self, user, password, magic):',
+      '        digest = md5(magic + password).hexdigest()',
+      '        self.send(b"LOGIN " + user + b" " + digest.encode())',
+    ].join('\n');
+    expect(await confidences('K308', apop)).toEqual(['4:low', '8:high']);
+    const pem = [
+      'from hashlib import md5',
+      'class Key:',
+      '    def decrypt(self, lines, passphrase, iv):',
+      '        if lines[1].startswith(b"Proc-Type: 4,ENCRYPTED") and lines[2].startswith(b"DEK-Info"):',
+      '            return md5(passphrase + iv[:8]).digest()',
+    ].join('\n');
+    expect(await confidences('K308', pem)).toEqual(['5:low']);
+  });
+
+  it('K302: a cipher an encrypted PEM key fixes is low; the same cipher in other code is high', async () => {
+    const source = [
+      'from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes',
+      'class Key:',
+      '    def write_pem(self, key, iv):',
+      '        lines = [b"Proc-Type: 4,ENCRYPTED", b"DEK-Info: DES-EDE3-CBC," + iv.hex().encode()]',
+      '        return lines, Cipher(algorithms.TripleDES(key), modes.CBC(iv)).encryptor()',
+      'def seal(key, iv):',
+      '    return Cipher(algorithms.TripleDES(key), modes.CBC(iv)).encryptor()',
+    ].join('\n');
+    expect(await confidences('K302', source)).toEqual(['5:low', '7:high']);
+  });
 });
 
 describe('credentials in URLs in documentation', () => {

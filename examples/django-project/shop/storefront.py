@@ -77,9 +77,9 @@ def price_filter_safe(request):
 
 @require_GET
 def browse(request, category):
-    """Vulnerable: the category from the URL is copied into a response header."""
+    """Not header injection: Django's response headers raise BadHeaderError on CR or LF (K716 stays quiet)."""
     response = JsonResponse({"skus": list(Product.objects.filter(category=category).values_list("sku", flat=True))})
-    response["X-Shop-Category"] = category  # expect: K716
+    response["X-Shop-Category"] = category  # ok: K716
     return response
 
 

@@ -55,6 +55,32 @@ const OS_PATH_FUNCS = [
   'lchown', 'truncate', 'open', 'mkfifo', 'utime',
 ];
 
+/**
+ * Response objects whose header writers refuse CR and LF (they raise instead of writing a header), so untrusted
+ * text written through them cannot end a header or add one (K716 does not report them). `methods` are called on
+ * the object (or on `self` in a subclass); `subscript` is `obj[name] = value`; `headers` is
+ * `obj.headers[name] = value` and `obj.headers.add/set(name, value)`. Raw writers stay sinks: `http.server`'s
+ * `send_header`, a WSGI `start_response` header list, `wsgiref` `Headers`, Starlette and aiohttp headers.
+ */
+export interface CheckedHeaderWriter {
+  classes: string[];
+  /** Every class of these modules (Django's many response classes, all `HttpResponseBase` subclasses). */
+  modules?: string[];
+  methods?: string[];
+  subscript?: boolean;
+  headers?: boolean;
+}
+
+export const CRLF_CHECKED_HEADER_WRITERS: readonly CheckedHeaderWriter[] = [
+  // Tornado: `set_header`/`add_header` pass values through `_convert_header_value` (ValueError on [\x00-\x1f]),
+  // `set_cookie` refuses [\x00-\x20] in name and value, and HTTP1Connection refuses a header line with a newline.
+  { classes: ['tornado.web.RequestHandler'], methods: ['set_header', 'add_header', 'set_cookie', 'clear_cookie'] },
+  // Django: `HttpResponse` headers (`ResponseHeaders`) raise BadHeaderError on CR or LF in a name or value.
+  { classes: [], modules: ['django.http', 'django.http.response'], subscript: true, headers: true },
+  // Werkzeug (and Flask, whose Response is Werkzeug's): `Headers` raises ValueError on a newline in a value.
+  { classes: ['werkzeug.wrappers.Response', 'werkzeug.Response', 'flask.Response', 'flask.wrappers.Response'], headers: true },
+];
+
 export const SINK_ROWS: readonly SinkRow[] = [
   // K701 SQL injection
   { rule: 'K701', methods: ['execute', 'executemany', 'executescript', 'mogrify', 'exec_driver_sql'], args: [a(0, 'sql'), a(0, 'query'), a(0, 'operation'), a(0, 'statement')], notUnder: ['subprocess', 'os'] },

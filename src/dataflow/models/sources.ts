@@ -180,6 +180,15 @@ export const CLASS_VIEW_BASES: ReadonlySet<string> = new Set(SOURCE_ROWS.find((r
  */
 export const CONFIG_SOURCES: ReadonlySet<string> = new Set(['os.environ', 'os.environb', 'os.getenv', 'os.getenvb', 'os.environ.get']);
 
+/**
+ * Process inputs of the local user who runs the program: its command line, environment, standard input and the
+ * files it reads. Whoever could choose them to attack the program can already run commands as that user, so a
+ * finding from them alone is low confidence. Socket reads are a remote peer's data and keep the process rating.
+ */
+export const LOCAL_PROCESS_SOURCES: ReadonlySet<string> = new Set(
+  SOURCE_ROWS.filter((r) => r.kind === 'process').flatMap((r) => [...(r.qualified ?? []), ...(r.calls ?? [])]).filter((q) => !q.startsWith('socket.')),
+);
+
 /** Request attributes holding the CGI/WSGI environment: only some of its keys come from the client. */
 export const ENVIRON_ATTRS: ReadonlySet<string> = new Set(['META', 'environ']);
 
@@ -192,6 +201,15 @@ export const CLIENT_ENVIRON_KEY =
 
 /** Parameter names that hold the request in view functions and handlers. */
 export const REQUEST_PARAM_NAMES: ReadonlySet<string> = new Set(['request', 'req']);
+
+/**
+ * Annotations that make a parameter named `request` an outgoing request the program itself builds for an HTTP
+ * client (Tornado's `HTTPRequest` handed to `curl_httpclient`), not one a client sent: its URL and headers are
+ * the program's own choice, so reading them is no source.
+ */
+export const CLIENT_REQUEST_TYPES: ReadonlySet<string> = new Set([
+  'tornado.httpclient.HTTPRequest', 'urllib.request.Request', 'requests.Request', 'requests.PreparedRequest', 'httpx.Request',
+]);
 
 /** Annotations that make a parameter the request object, whatever its name. */
 export const REQUEST_TYPES: ReadonlySet<string> = new Set([

@@ -4,7 +4,7 @@ import { unparen } from '../../syntax/nodes.js';
 import { constantTruth, excerpt } from '../helpers.js';
 import { nameWords } from '../../secrets/names.js';
 import type { Rule } from '../types.js';
-import { BARE_TOKEN, DEFAULT_TEST_PATTERNS, handlesSyntaxTokens, importsTestFramework, inTestFunction, isTestPath, testPatternsOption } from './test-code.js';
+import { BARE_TOKEN, DEFAULT_TEST_PATTERNS, handlesSyntaxTokens, importsTestFramework, inTestFunction, isTestPath, testPatternsOption } from '../../semantics/test-code.js';
 
 /** Words of names that make an assertion an access or input check. */
 const GUARD_WORDS = new Set([
@@ -102,6 +102,28 @@ function isCallShapeCheck(test: Node, fn: Node | undefined, model: ModuleModel):
   if (ops.length !== 1 || (ops[0] !== 'in' && ops[0] !== 'not in') || operands.length !== 2) return false;
   const [key, container] = operands.map(unparen);
   return model.constantString(key) !== undefined && container.type === 'identifier' && container.text === kwargs;
+}
+
+const VERB_METHODS = new Set(['get', 'head', 'post', 'put', 'patch', 'delete', 'options']);
+
+/**
+ * `assert self.request.method == "HEAD"` inside the `get` method of a class: the framework chose this method by
+ * the request's HTTP method (class-based views dispatch on it), so the assertion restates what dispatch already
+ * decided, an internal invariant. A function view that asserts the method makes the decision itself.
+ */
+function restatesDispatch(test: Node, fn: Node | undefined, model: ModuleModel): boolean {
+  const holder = fn?.parent?.type === 'decorated_definition' ? fn.parent : fn;
+  if (!fn || holder?.parent?.parent?.type !== 'class_definition') return false;
+  if (!VERB_METHODS.has(fn.childForFieldName('name')?.text ?? '')) return false;
+  const t = unparen(test);
+  if (t.type !== 'comparison_operator') return false;
+  const ops = t.children.filter((c) => c !== null && !c.isNamed).map((c) => c?.text.replace(/\s+/g, ' '));
+  const operands = t.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment').map(unparen);
+  if (ops.length !== 1 || !['==', 'in'].includes(ops[0] ?? '') || operands.length !== 2) return false;
+  const [subject, value] = operands;
+  const isMethod = subject.type === 'attribute' && subject.childForFieldName('attribute')?.text === 'method' && /(^|\.)request$/.test(subject.childForFieldName('object')?.text ?? '');
+  const constants = value.type === 'tuple' || value.type === 'list' || value.type === 'set' ? value.namedChildren.filter((c): c is Node => c !== null) : [value];
+  return isMethod && constants.length > 0 && constants.every((c) => model.constantString(c) !== undefined);
 }
 
 /** Words that make `owner` a tree relation (`ownerDocument`, `owner_element`), as in DOM code. */
@@ -220,6 +242,9 @@ export const assertGuard: Rule = {
       '- checks of the call\'s shape: constant keys looked up in the function\'s own `**kwargs` (`assert ' +
       '"uidb64" in kwargs and "token" in kwargs` in a password-reset view): they say which keywords the ' +
       'framework passes, not whether the values are right or the user may proceed;\n' +
+      '- the HTTP method asserted inside a class\'s `get`/`post`/`head`… method (`assert self.request.method == ' +
+      '"HEAD"` in Tornado\'s static file handler): the framework picked that method by the request\'s HTTP method, ' +
+      'so the assertion restates its dispatch. A function view asserting `request.method == "POST"` is reported;\n' +
       '- names of modules and functions (`token.NUMBER` in a parser), a bare `token` in modules that import a ' +
       'lexer or parser library, and `owner` as a tree relation (`ownerDocument` in DOM code).',
     why:
@@ -274,7 +299,7 @@ export const assertGuard: Rule = {
     const msg = msgNode ? model.constantString(msgNode) : undefined;
     const guardMessage = msg !== undefined && GUARD_MESSAGE.test(msg);
     const fn = enclosingFunction(node);
-    if (isCallShapeCheck(test, fn, model)) return;
+    if (isCallShapeCheck(test, fn, model) || restatesDispatch(test, fn, model)) return;
     const handler = fn !== undefined && looksLikeHandler(fn);
     const guards = evidence !== undefined || guardMessage;
     if (!guards && !handler) return;

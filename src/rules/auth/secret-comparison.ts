@@ -4,7 +4,7 @@ import { unparen } from '../../syntax/nodes.js';
 import { calleeOf, excerpt } from '../helpers.js';
 import { nameWords, verifierName } from '../../secrets/names.js';
 import type { Rule } from '../types.js';
-import { BARE_TOKEN, handlesSyntaxTokens, importsTestFramework, inTestFunction, isTestPath } from './test-code.js';
+import { BARE_TOKEN, handlesSyntaxTokens, importsTestFramework, inTestFunction, isTestPath } from '../../semantics/test-code.js';
 
 /** Functions whose result is a keyed MAC of their input. */
 const MAC_FUNCTIONS = new Set(['hmac.digest']);

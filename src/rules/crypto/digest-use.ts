@@ -27,6 +27,9 @@ const PROTOCOLS: readonly Protocol[] = [
   { name: 'the WebSocket handshake (RFC 6455)', markers: [/^258EAFA5-E914-47DA-95CA-C5AB0DC85B11$/] },
   { name: 'POP3 APOP (RFC 1939)', markers: [/\bAPOP\b/] },
   { name: 'SASL CRAM-MD5 (RFC 2195)', markers: [/\bCRAM-?MD5\b/i] },
+  // Encrypted PEM keys (`Proc-Type: 4,ENCRYPTED`, `DEK-Info: DES-EDE3-CBC,<iv>`) derive the key with MD5 over the
+  // passphrase and the IV (OpenSSL's EVP_BytesToKey): reading and writing that format requires it.
+  { name: "OpenSSL's legacy encrypted PEM format (EVP_BytesToKey)", markers: [/Proc-Type/, /DEK-Info/] },
 ];
 
 /** Methods that read the digest out of a hash object (`finalize` for `cryptography`'s `hashes.Hash`). */

@@ -8,6 +8,7 @@ import type { Rule } from '../types.js';
 import { isPasswordName } from '../../secrets/names.js';
 import { nameWords } from '../../secrets/names.js';
 import { constantInt } from './shared.js';
+import { mandatedBy } from './digest-use.js';
 
 const FAST_HASHES = ['md5', 'sha1', 'sha224', 'sha256', 'sha384', 'sha512', 'sha3_224', 'sha3_256', 'sha3_384', 'sha3_512', 'blake2b', 'blake2s'];
 const PYCRYPTO_HASHES = ['MD5', 'SHA', 'SHA1', 'SHA224', 'SHA256', 'SHA384', 'SHA512', 'SHA3_256', 'SHA3_512', 'BLAKE2b', 'BLAKE2s'];
@@ -142,6 +143,28 @@ function digestOf(call: CallSite, spec: [number, string], model: ModuleModel): s
   return q?.slice(q.lastIndexOf('.') + 1).toLowerCase();
 }
 
+/**
+ * `class SHA1PasswordHasher: algorithm = "sha1"` hashing with `hashlib.sha1`: a class whose job is the named
+ * algorithm (a pluggable hasher a framework keeps so old stored hashes still verify). Which hasher the
+ * application uses is its configuration, elsewhere. The class's `algorithm` must name the digest the call uses.
+ */
+function implementedAlgorithm(call: CallSite, model: ModuleModel): string | undefined {
+  const digest = call.callee === 'hashlib.new' ? digestOf(call, [0, 'name'], model) : call.callee?.slice(call.callee.lastIndexOf('.') + 1).toLowerCase();
+  if (!digest || call.callee?.endsWith('.update')) return undefined;
+  let cls: Node | null = call.node.parent;
+  while (cls && cls.type !== 'class_definition') cls = cls.parent;
+  const body = cls?.childForFieldName('body');
+  for (const stmt of body?.namedChildren ?? []) {
+    const a = stmt?.type === 'expression_statement' ? stmt.namedChildren[0] : null;
+    if (a?.type !== 'assignment' || a.childForFieldName('left')?.text !== 'algorithm') continue;
+    const right = a.childForFieldName('right');
+    const value = right ? model.constantString(right) : undefined;
+    // "sha1", "md5", "unsalted_md5": the algorithm named is the digest itself, not a scheme built on it.
+    if (value !== undefined && value.toLowerCase().split('_').at(-1) === digest) return value;
+  }
+  return undefined;
+}
+
 function number(n: number): string {
   return n.toLocaleString('en-US').replace(/,/g, '_');
 }
@@ -177,7 +200,13 @@ export const fastPasswordHash: Rule = {
       'storage (HTTP Digest authentication and challenge-response, recognised by a `realm`, `nonce` or ' +
       '`challenge` in the same data), the SHA-1 prefix lookup of the "Have I Been Pwned" range API (in a ' +
       'module that names `pwnedpasswords`), and hashes of tokens and API keys, which are long random ' +
-      'values where a fast hash is fine. MD5 and SHA-1 of a password are also reported by `weak-hash`.',
+      'values where a fast hash is fine. MD5 and SHA-1 of a password are also reported by `weak-hash`.\n\n' +
+      'Low confidence: a protocol or file format that fixes the digest, recognised by its marker strings in the ' +
+      'surrounding class or function (POP3 `APOP`, OpenSSL\'s encrypted PEM keys with `Proc-Type` and ' +
+      '`DEK-Info`, and the other protocols of `weak-hash`), where the code has no choice; and a class whose ' +
+      '`algorithm` attribute names the very digest it calls (`class SHA1PasswordHasher: algorithm = "sha1"`), a ' +
+      'pluggable hasher a framework keeps so old stored hashes still verify: which hasher is active is the ' +
+      'application\'s configuration. A class whose `algorithm` names another scheme, or none, is reported as usual.',
     why:
       'A stolen password table is attacked offline: the attacker hashes candidate passwords until the ' +
       'hashes match. General-purpose hashes are built to be fast — a single GPU computes billions of ' +
@@ -249,6 +278,16 @@ export const fastPasswordHash: Rule = {
     const confidence = passwordEvidence(data, model);
     if (!confidence) return;
     const name = callee === 'hashlib.new' ? 'hashlib.new()' : callee.endsWith('.update') ? 'a fast hash (update)' : `${callee}()`;
+    const protocol = mandatedBy(call.node, model);
+    if (protocol) {
+      ctx.report({ node: call.node, message: `password hashed with ${name}, as ${protocol} mandates here: nothing to change in this code, but the protocol lets a captured exchange be brute-forced; prefer a stronger mechanism where the peer supports one`, confidence: 'low' });
+      return;
+    }
+    const hasher = implementedAlgorithm(call, model);
+    if (hasher) {
+      ctx.report({ node: call.node, message: `password hashed with ${name} by a class that implements the "${hasher}" hasher (kept to read stored hashes of that format): make sure the application's active hasher is Argon2id, scrypt, bcrypt or PBKDF2, and this one only verifies old hashes`, confidence: 'low' });
+      return;
+    }
     ctx.report({
       node: call.node,
       message: `password hashed with ${name}: fast hashes let a stolen hash be brute-forced at billions of guesses a second, salted or not; use Argon2id, scrypt, bcrypt or PBKDF2 (600_000+ iterations)`,

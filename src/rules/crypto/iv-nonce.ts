@@ -4,7 +4,7 @@ import type { ModuleModel } from '../../semantics/module.js';
 import { unparen } from '../../syntax/nodes.js';
 import type { Confidence } from '../../findings/types.js';
 import { calleeOf, excerpt } from '../helpers.js';
-import { isTestPath } from '../auth/test-code.js';
+import { isTestPath } from '../../semantics/test-code.js';
 import { staticValue } from './shared.js';
 
 /**

@@ -1,5 +1,6 @@
 import type { Severity } from '../../findings/types.js';
 import type { Rule } from '../types.js';
+import { mandatedBy } from './digest-use.js';
 
 interface CipherInfo {
   shown: string;
@@ -57,7 +58,9 @@ export const weakCipher: Rule = {
       '(Triple DES, Blowfish, IDEA, CAST5) at medium severity (they fail on volume, not on a single message).\n\n' +
       'Not reported: AES, ChaCha20, Camellia, and SEED — a 128-bit-block cipher with no practical attack that ' +
       '`cryptography` moved aside for lack of use, not for weakness. The block mode is another rule ' +
-      '(`ecb-mode`).',
+      '(`ecb-mode`). Low confidence, with a message saying so: a cipher a file format or protocol fixes, ' +
+      'recognised by its marker strings in the surrounding class or function (OpenSSL\'s encrypted PEM keys: ' +
+      '`Proc-Type` and `DEK-Info`).',
     why:
       'A broken cipher gives the confidentiality of plain text to anyone who records the ciphertext, now or ' +
       'later: a DES key is recovered by brute force in hours, RC4\'s biases reveal repeated plaintext such ' +
@@ -87,10 +90,15 @@ export const weakCipher: Rule = {
   call(call, ctx) {
     const info = call.callee ? CIPHERS.get(call.callee) : undefined;
     if (!info) return;
+    // A file format that names the cipher (`DEK-Info: DES-EDE3-CBC` in an encrypted PEM key) leaves no choice.
+    const format = mandatedBy(call.node, ctx.model);
     ctx.report({
       node: call.node,
-      message: `${info.shown} is not a safe cipher: ${info.why}; use AES-GCM or ChaCha20-Poly1305`,
+      message: format
+        ? `${info.shown} is not a safe cipher (${info.why}), but ${format} mandates it here: nothing to change in this code; prefer a format with a modern cipher where the reader supports one`
+        : `${info.shown} is not a safe cipher: ${info.why}; use AES-GCM or ChaCha20-Poly1305`,
       severity: info.severity,
+      ...(format ? { confidence: 'low' as const } : {}),
     });
   },
 };

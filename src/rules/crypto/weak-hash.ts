@@ -2,7 +2,7 @@ import type { Node } from 'web-tree-sitter';
 import { argument } from '../../semantics/model.js';
 import type { ModuleModel } from '../../semantics/module.js';
 import { falsyKeyword } from '../helpers.js';
-import { isTestPath } from '../auth/test-code.js';
+import { isTestPath } from '../../semantics/test-code.js';
 import type { Rule } from '../types.js';
 import { digestUse, mandatedBy } from './digest-use.js';
 

@@ -1,6 +1,8 @@
 import { constantTruth } from '../helpers.js';
 import type { Rule } from '../types.js';
-import { argumentOf, dataOrigin } from './shared.js';
+import { argumentOf, dataOrigin, loadsCallersData, writesOwnStore } from './shared.js';
+
+const WRITERS: ReadonlySet<string> = new Set(['marshal.dump', 'marshal.dumps']);
 
 const ADVICE = 'read only data this program wrote itself, or use a data format meant for exchange (JSON)';
 
@@ -19,7 +21,8 @@ export const marshalLoad: Rule = {
   docs: {
     what:
       'Reports `marshal.load(file)` and `marshal.loads(data)`. When the input is a file at a path fixed by the ' +
-      'source (a constant, or a path built from `__file__`), the finding drops to low severity and low ' +
+      'source (a constant, or a path built from `__file__`), or when the module also writes with `marshal.dump`/' +
+      '`dumps` (a bytecode cache it reads back, not a parameter passed straight in), the finding drops to low severity and low ' +
       'confidence. Not reported: bytes written literally in the source, `allow_code=False` (Python 3.13+, which ' +
       'refuses code objects), and `marshal.dump`/`dumps`.',
     why:
@@ -46,10 +49,10 @@ export const marshalLoad: Rule = {
     if (allowCode && constantTruth(allowCode, ctx.model) === false) return;
     const origin = dataOrigin(input, ctx.model);
     if (origin === 'constant' && !fromFile) return;
-    if (origin !== 'unknown') {
+    if (origin !== 'unknown' || (writesOwnStore(ctx.model, WRITERS) && !loadsCallersData(input, ctx.model))) {
       ctx.report({
         node: call.node,
-        message: `${callee}() reads a file at a fixed path; marshal is not safe against crafted data, so make sure nobody else can write that file`,
+        message: `${callee}() reads ${origin !== 'unknown' ? 'a file at a fixed path' : 'back what this module writes with marshal (a cache of its own)'}; marshal is not safe against crafted data, so make sure nobody else can write that file`,
         severity: 'low',
         confidence: 'low',
       });

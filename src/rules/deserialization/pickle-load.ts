@@ -1,10 +1,9 @@
 import type { Node } from 'web-tree-sitter';
 import type { CallSite, Scope } from '../../semantics/model.js';
 import type { ModuleModel } from '../../semantics/module.js';
-import { isTestPath } from '../auth/test-code.js';
 import { boundValue, calleeOf, constantTruth } from '../helpers.js';
 import type { Rule, RuleContext } from '../types.js';
-import { argumentOf, dataOrigin } from './shared.js';
+import { argumentOf, dataOrigin, loadsCallersData, writesOwnStore } from './shared.js';
 
 /**
  * A loader that unpickles: where its input is (position and keyword names), and whether that input is the
@@ -71,6 +70,9 @@ function serializedHere(input: Node, model: ModuleModel): boolean {
   return callee !== undefined && DUMPERS.has(callee);
 }
 
+/** Pickle writers of any kind: a module that calls one stores pickles of its own. */
+const WRITERS = new Set(PICKLE_MODULES.flatMap((m) => [`${m}.dump`, `${m}.dumps`, `${m}.Pickler`]));
+
 function reportLoad(call: CallSite, ctx: RuleContext, name: string, loader: Loader): void {
   const model = ctx.model;
   const input = argumentOf(call, loader.position, loader.keywords);
@@ -89,12 +91,16 @@ function reportLoad(call: CallSite, ctx: RuleContext, name: string, loader: Load
     });
     return;
   }
-  ctx.report({
-    node: call.node,
-    message: `${what} can run arbitrary code: a pickle names the functions called while it is loaded; ${ADVICE}`,
-    // A test unpickles the fixtures it was given; nothing reaches it from outside.
-    ...(isTestPath(model.relPath) ? { confidence: 'low' as const } : {}),
-  });
+  if (writesOwnStore(model, WRITERS) && !loadsCallersData(input, model)) {
+    ctx.report({
+      node: call.node,
+      message: `${what} reads back pickles this module writes (a cache or a store of its own), which can run code if anyone else can write to that store; ${LOCAL_ADVICE}`,
+      severity: 'medium',
+      confidence: 'low',
+    });
+    return;
+  }
+  ctx.report({ node: call.node, message: `${what} can run arbitrary code: a pickle names the functions called while it is loaded; ${ADVICE}` });
 }
 
 function classDefinitions(scope: Scope, out: Scope[] = []): Scope[] {
@@ -166,7 +172,11 @@ export const pickleLoad: Rule = {
       '- `pandas.read_pickle()`, `joblib.load()`, and `numpy.load()` with `allow_pickle=True`.\n\n' +
       'When the input is a file at a path fixed by the source (a constant, or a path built from `__file__`, ' +
       'such as a cache next to the module), the finding is kept at medium severity and low confidence: the ' +
-      'data is only as trustworthy as the permissions of that file.\n\n' +
+      'data is only as trustworthy as the permissions of that file. The same holds, for the same reason, when the ' +
+      'module also writes pickles (`pickle.dump`, `dumps`, `Pickler`): it reads back a cache, a queue or a state ' +
+      'store of its own (Django\'s cache backends, a spider\'s saved state). A module that only loads is ' +
+      'reported as usual, and so is a load of a parameter as it was passed (`def loads(self, data): return ' +
+      'pickle.loads(data)`): that is a codec whose callers choose the data.\n\n' +
       'In test code (`tests/`, `test_*.py`…) the finding is reported at low confidence: a test reads the data ' +
       'it was given.\n\n' +
       'Not reported: serialising (`pickle.dumps`, `pickle.dump`); bytes written literally in the source; ' +

@@ -96,3 +96,22 @@ export function argumentOf(call: CallSite, position: number | undefined, keyword
 export function isNone(node: Node): boolean {
   return unparen(node).type === 'none';
 }
+
+/**
+ * True when the module itself writes data with one of `writers` (`pickle.dump`, `marshal.dumps`): a cache, a
+ * queue or a state file that it writes and reads back. What it loads is its own data, as trustworthy as the
+ * store it keeps it in.
+ */
+export function writesOwnStore(model: ModuleModel, writers: ReadonlySet<string>): boolean {
+  return model.calls.some((c) => c.callee !== undefined && writers.has(c.callee));
+}
+
+/**
+ * True when the loaded input is a parameter of the function as it stands (`def loads(self, data): return
+ * pickle.loads(data)`): the function is a codec its callers feed, not a reader of a store it keeps, so where
+ * the data comes from is the caller's business (Django's PickleSerializer feeds it session cookies).
+ */
+export function loadsCallersData(input: Node, model: ModuleModel): boolean {
+  const n = unparen(input);
+  return n.type === 'identifier' && model.lookup(n.text, n.startIndex)?.kind === 'param';
+}

@@ -3,7 +3,7 @@ import type { Confidence, Severity } from '../../findings/types.js';
 import { argument, type CallSite } from '../../semantics/model.js';
 import type { ModuleModel } from '../../semantics/module.js';
 import { unparen } from '../../syntax/nodes.js';
-import { isTestPath } from '../auth/test-code.js';
+import { isTestPath } from '../../semantics/test-code.js';
 import { excerpt } from '../helpers.js';
 import { sensitiveFileName } from '../../secrets/names.js';
 import type { Rule, RuleContext } from '../types.js';

@@ -2,7 +2,7 @@ import type { Node } from 'web-tree-sitter';
 import { argument, type CallSite } from '../../semantics/model.js';
 import type { ModuleModel } from '../../semantics/module.js';
 import { unparen } from '../../syntax/nodes.js';
-import { isTestPath } from '../auth/test-code.js';
+import { isTestPath } from '../../semantics/test-code.js';
 import { boundValue, calleeOf, excerpt } from '../helpers.js';
 import type { Rule, RuleContext } from '../types.js';
 

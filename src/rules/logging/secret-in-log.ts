@@ -3,7 +3,7 @@ import type { Confidence } from '../../findings/types.js';
 import type { CallSite } from '../../semantics/model.js';
 import type { ModuleModel } from '../../semantics/module.js';
 import { unparen } from '../../syntax/nodes.js';
-import { BARE_TOKEN, handlesSyntaxTokens, importsTestFramework, isTestPath } from '../auth/test-code.js';
+import { BARE_TOKEN, handlesSyntaxTokens, importsTestFramework, isTestPath } from '../../semantics/test-code.js';
 import { calleeOf, callsToAny, excerpt } from '../helpers.js';
 import type { Rule } from '../types.js';
 import { describesOtherThing, type SecretStrength, secretValueName } from '../../secrets/names.js';

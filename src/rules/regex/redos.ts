@@ -5,7 +5,7 @@ import type { ModuleModel } from '../../semantics/module.js';
 import { stringPrefix } from '../../semantics/constants.js';
 import { unparen } from '../../syntax/nodes.js';
 import { boundValue, excerpt } from '../helpers.js';
-import { importsTestFramework, isTestPath } from '../auth/test-code.js';
+import { importsTestFramework, isTestPath } from '../../semantics/test-code.js';
 import type { Rule } from '../types.js';
 import { checkPattern } from './recheck.js';
 import { type MatchMode, PY_FLAGS, translatePattern, Untranslatable } from './translate.js';

@@ -13,13 +13,18 @@ export const privateKey: Rule = {
     sources: {},
     defaultEnabled: true,
   },
+  // Test code is judged by the secret detectors themselves (src/secrets/detect.ts, inTestCode).
+  testCode: 'kept',
   docs: {
     what:
       'Reports a PEM or OpenSSH private key (`-----BEGIN RSA PRIVATE KEY-----`, `EC`, `DSA`, `OPENSSH`, ' +
       'PKCS#8 `PRIVATE KEY` and `ENCRYPTED PRIVATE KEY`) or an armored PGP private key block, in a Python string ' +
       'literal or comment or in a configuration file. A header alone (a parser\'s constant, say) is not ' +
       'reported: the header must be followed by key material. Encrypted keys are reported at medium confidence, ' +
-      'since the passphrase is still needed; keys in test code one step lower. The key is never printed.',
+      'since the passphrase is still needed. The key is never printed. Not reported above low: a key block in test code ' +
+      '(test directories, `test_*.py`, `conftest.py`) is a test fixture that signs or decrypts only what the test makes, ' +
+      'so it is low confidence and the message says so; a provider token or password in test code is only one step ' +
+      'lower, since it names an account that may be real.',
     why:
       'Whoever holds a private key is its owner as far as the other side can tell: they can log in with an SSH ' +
       'key, impersonate a TLS server, sign releases or JWTs, and decrypt what was encrypted to the key. A key in ' +

@@ -14,7 +14,7 @@ export const templateInjection: Rule = {
     defaultEnabled: true,
   },
   docs: {
-    what: "Reports untrusted input that becomes template source: `flask.render_template_string`, `jinja2.Template`, `Environment.from_string`, Mako `Template`, Django `Template`.",
+    what: "Reports untrusted input that becomes template source: `flask.render_template_string`, `jinja2.Template`, `Environment.from_string`, Mako `Template`, Django `Template`.\n\nProcess input: a flow whose every source is input of the local user who runs the program (its command line, environment, standard input, or a file it reads) is reported at low confidence, and the message says so: whoever chooses that input can already run commands as that user. Data read from a socket is medium, and a request's data high.",
     why: "Template languages reach Python objects: `{{ cycler.__init__.__globals__.os.popen(\"id\").read() }}` runs commands on the server. Keep templates constant and pass user data as context variables.",
     bad: "from flask import Flask, render_template_string, request\n\napp = Flask(__name__)\n\n\n@app.route(\"/greet\")\ndef greet():\n    return render_template_string(\"Hello \" + request.args[\"name\"])\n",
     good: "from flask import Flask, render_template_string, request\n\napp = Flask(__name__)\n\n\n@app.route(\"/greet\")\ndef greet():\n    return render_template_string(\"Hello {{ name }}\", name=request.args[\"name\"])\n",

@@ -14,7 +14,7 @@ export const untrustedDeserialization: Rule = {
     defaultEnabled: true,
   },
   docs: {
-    what: "Reports untrusted data that reaches `pickle`/`dill`/`marshal`/`jsonpickle`/`shelve` loading, `yaml.load` without a safe loader, `torch.load` without `weights_only=True`, `numpy.load(allow_pickle=True)` and `pandas.read_pickle`.",
+    what: "Reports untrusted data that reaches `pickle`/`dill`/`marshal`/`jsonpickle`/`shelve` loading, `yaml.load` without a safe loader, `torch.load` without `weights_only=True`, `numpy.load(allow_pickle=True)` and `pandas.read_pickle`.\n\nProcess input: a flow whose every source is input of the local user who runs the program (its command line, environment, standard input, or a file it reads) is reported at low confidence, and the message says so: whoever chooses that input can already run commands as that user. Data read from a socket is medium, and a request's data high.",
     why: "Unpickling runs code chosen by whoever wrote the bytes (`__reduce__`), so loading a request body or an uploaded file hands the server to its sender. Exchange data as JSON, or `yaml.safe_load`, and keep pickle for data the program wrote itself.",
     bad: "import pickle\nfrom flask import Flask, request\n\napp = Flask(__name__)\n\n\n@app.route(\"/session\", methods=[\"POST\"])\ndef restore():\n    state = pickle.loads(request.get_data())\n    return {\"keys\": sorted(state)}\n",
     good: "import json\nfrom flask import Flask, request\n\napp = Flask(__name__)\n\n\n@app.route(\"/session\", methods=[\"POST\"])\ndef restore():\n    state = json.loads(request.get_data())\n    return {\"keys\": sorted(state)}\n",

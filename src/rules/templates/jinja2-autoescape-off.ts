@@ -1,5 +1,5 @@
 import { argument } from '../../semantics/model.js';
-import { isTestPath } from '../auth/test-code.js';
+import { isTestPath } from '../../semantics/test-code.js';
 import { constantTruth } from '../helpers.js';
 import type { Rule } from '../types.js';
 import { isPlainText } from './shared.js';

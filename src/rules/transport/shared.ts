@@ -192,3 +192,77 @@ export function keywordArguments(model: ModuleModel, pattern: RegExp): Node[] {
   }
   return out;
 }
+
+/**
+ * `Connection(Context(TLSv1_METHOD), None)` as a statement of its own: the objects are made and dropped, with
+ * no socket and no data, as a probe of what the installed library accepts. True when `call` sits in such a
+ * statement: every call from it up to the statement is a module's function or class (not a method of an object
+ * the code keeps, such as `ctx.set_min_proto_version(...)`), and every other argument is a constant.
+ */
+export function isDiscardedProbe(call: Node, model: ModuleModel): boolean {
+  const imported = (c: Node) => {
+    const fn = c.childForFieldName('function');
+    const holder = fn?.type === 'attribute' ? fn.childForFieldName('object') : fn;
+    return !!holder && model.qualifiedName(holder) !== undefined;
+  };
+  if (!imported(call)) return false;
+  let inner = call;
+  for (;;) {
+    const args = inner.parent;
+    const outer = args?.type === 'argument_list' ? args.parent : null;
+    if (outer?.type !== 'call' || !outer) break;
+    const others = args?.namedChildren.filter((a): a is Node => a !== null && a.id !== inner.id && a.type !== 'comment') ?? [];
+    if (!imported(outer) || !others.every((a) => a.type === 'none' || model.isConstant(a))) return false;
+    inner = outer;
+  }
+  return inner.parent?.type === 'expression_statement';
+}
+
+/**
+ * `mode = options.get("cert_reqs", CERT_NONE)` where `mode` is then only compared (`if mode == CERT_NONE:`):
+ * the code reads which mode its caller chose, with the library's own default, to decide what else to check;
+ * it configures nothing. True when `call` is such a lookup default and every later use of the name is a
+ * comparison.
+ */
+export function isDefaultOfComparedLookup(call: Node): boolean {
+  const fn = call.childForFieldName('function');
+  if (fn?.type !== 'attribute' || fn.childForFieldName('attribute')?.text !== 'get') return false;
+  const assignment = call.parent;
+  const name = assignment?.type === 'assignment' ? assignment.childForFieldName('left') : null;
+  if (!assignment || name?.type !== 'identifier' || assignment.childForFieldName('right')?.id !== call.id) return false;
+  return onlyCompared(name, assignment);
+}
+
+/** The function (or module) around a node. */
+function scopeOf(node: Node): Node {
+  let p = node.parent;
+  while (p && p.type !== 'function_definition' && p.type !== 'module') p = p.parent;
+  return p ?? node;
+}
+
+/** Every later read of `name` in its function is an operand of a comparison (and there is at least one). */
+function onlyCompared(name: Node, assignment: Node): boolean {
+  const rebinds = (n: Node) => n.parent?.type === 'assignment' && n.parent.childForFieldName('left')?.id === n.id;
+  // `options.verify_mode` holds an identifier too: an attribute's name, not a read of the variable.
+  const attributeName = (n: Node) => n.parent?.type === 'attribute' && n.parent.childForFieldName('attribute')?.id === n.id;
+  const uses = scopeOf(assignment)
+    .descendantsOfType('identifier')
+    .filter((n): n is Node => n !== null && n.text === name.text && n.startIndex > assignment.endIndex && !rebinds(n) && !attributeName(n));
+  return uses.length > 0 && uses.every((n) => n.parent?.type === 'comparison_operator');
+}
+
+/**
+ * `flags = VERIFY_NONE` and later, in the same function, `flags = VERIFY_PEER` (under `if self.verify:`): the
+ * unverified value is the default of a choice the code hands its caller, who turns verification on. True when
+ * the name is assigned one of `verifying` elsewhere in its function.
+ */
+export function isOverriddenDefault(target: Node, statement: Node, verifying: RegExp): boolean {
+  if (target.type !== 'identifier') return false;
+  for (const a of scopeOf(statement).descendantsOfType('assignment')) {
+    if (!a || a.id === statement.id) continue;
+    const left = a.childForFieldName('left');
+    const right = a.childForFieldName('right');
+    if (left?.type === 'identifier' && left.text === target.text && right && verifying.test(right.text)) return true;
+  }
+  return false;
+}

@@ -2,7 +2,7 @@ import type { Node } from 'web-tree-sitter';
 import type { Severity } from '../../findings/types.js';
 import { unparen } from '../../syntax/nodes.js';
 import type { Rule } from '../types.js';
-import { constantUses } from './shared.js';
+import { constantUses, isDiscardedProbe } from './shared.js';
 
 interface Version {
   shown: string;
@@ -74,7 +74,9 @@ export const sslInsecureVersion: Rule = {
       'constants in comparisons, lists, dictionaries and translation tables (`table[ssl.PROTOCOL_TLSv1] = ...`) (code that recognises old versions, or offers them ' +
       'as a choice), a choice made at run time (`ssl.PROTOCOL_TLSv1 if legacy else ssl.PROTOCOL_TLS_CLIENT`), ' +
       'and `PROTOCOL_TLS`, `PROTOCOL_SSLv23` and pyOpenSSL\'s `SSLv23_METHOD`, which negotiate the best version ' +
-      'both sides support.',
+      'both sides support. Nor a probe of the installed library: `Connection(Context(TLSv1_METHOD), None)` as a ' +
+      'statement of its own (its value dropped, no socket, only constant arguments) makes objects that never ' +
+      'connect; the same context kept or given a socket is reported.',
     why:
       'SSL 2.0 and 3.0 are broken (DROWN, POODLE) and TLS 1.0 and 1.1 were formally deprecated by RFC 8996 ' +
       'in 2021: they rely on MD5 and SHA-1 in the handshake, lack modern cipher suites, and expose CBC ' +
@@ -106,6 +108,7 @@ export const sslInsecureVersion: Rule = {
       const c = use.context;
       let message: string | undefined;
       if (c.kind === 'argument') {
+        if (isDiscardedProbe(c.call, ctx.model)) continue;
         message = `${use.node.text} selects ${version.shown}, an obsolete protocol that attackers can break or downgrade; ${ADVICE}`;
       } else if (c.kind === 'default') {
         message = `a parameter defaults to ${use.node.text}, so callers get ${version.shown} unless they override it; ${ADVICE}`;

@@ -4,10 +4,12 @@ import type { ModuleModel } from '../../semantics/module.js';
 import { unparen } from '../../syntax/nodes.js';
 import { boundValue, calleeOf, constantTruth, truthyKeyword } from '../helpers.js';
 import type { Rule } from '../types.js';
-import { constantUses, keywordArguments } from './shared.js';
+import { constantUses, isDefaultOfComparedLookup, isOverriddenDefault, keywordArguments } from './shared.js';
 
 const NO_VERIFY = new Set(['ssl.CERT_NONE', 'ssl.VerifyMode.CERT_NONE', 'OpenSSL.SSL.VERIFY_NONE']);
 const PATTERN = /\b(CERT_NONE|VERIFY_NONE)\b/g;
+/** Values that turn verification on: a name first set to CERT_NONE and later to one of these is a default. */
+const VERIFYING = /\b(CERT_REQUIRED|CERT_OPTIONAL|VERIFY_PEER)\b/;
 /** `cert_reqs="CERT_NONE"` (urllib3's string form), found by text: the name is rare, so no call needs parsing. */
 const CERT_REQS_STRING = /\bcert_reqs\s*=\s*[rbu]?["'](CERT_)?NONE["']/gi;
 
@@ -83,7 +85,10 @@ export const tlsCertCheckDisabled: Rule = {
       'initial state), server-side contexts (`SSLContext(PROTOCOL_TLS_SERVER)`, ' +
       '`create_default_context(Purpose.CLIENT_AUTH)`, `server_side=True`), where `CERT_NONE` only means that ' +
       'clients need no certificate; a choice made at run time (`ssl.CERT_NONE if insecure else ' +
-      'ssl.CERT_REQUIRED`); comparisons with `CERT_NONE`; aiohttp `ssl=None` (the default checks); and ' +
+      'ssl.CERT_REQUIRED`); comparisons with `CERT_NONE`, also `mode = options.get("cert_reqs", ssl.CERT_NONE)` when ' +
+      '`mode` is then only compared (the code reads which mode its caller chose; passed on to a TLS call it is ' +
+      'reported); a name set to `VERIFY_NONE` that the same function sets to `VERIFY_PEER` or `CERT_REQUIRED` ' +
+      'when its caller asks (`if self.verify:`), the default of a choice left to the caller; aiohttp `ssl=None` (the default checks); and ' +
       '`ssl=False` on libraries where it means "no TLS" rather than "no verification" (database drivers).',
     why:
       'TLS without certificate verification still encrypts, but no longer proves who is at the other end. ' +
@@ -124,7 +129,7 @@ export const tlsCertCheckDisabled: Rule = {
       const c = use.context;
       const name = use.node.text;
       if (c.kind === 'argument') {
-        if (isServerSideCall(c.call, model)) continue;
+        if (isServerSideCall(c.call, model) || isDefaultOfComparedLookup(c.call)) continue;
         ctx.report({ node: c.call, message: `${name} turns certificate verification off: any server certificate is accepted; ${ADVICE}` });
       } else if (c.kind === 'assigned') {
         const t = unparen(c.target);
@@ -135,6 +140,7 @@ export const tlsCertCheckDisabled: Rule = {
           if (!obj || obj.text === 'self' || isServerContext(obj, model)) continue;
           ctx.report({ node: c.statement, message: `verify_mode = ${name} accepts any server certificate, so the connection can be intercepted; ${ADVICE}` });
         } else if (t.type === 'identifier') {
+          if (isOverriddenDefault(t, c.statement, VERIFYING)) continue;
           ctx.report({ node: c.statement, message: `${t.text} = ${name}: a setting that turns certificate verification off wherever it is used; ${ADVICE}`, confidence: 'medium' });
         }
       } else {

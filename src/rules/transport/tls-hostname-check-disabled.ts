@@ -61,7 +61,8 @@ export const tlsHostnameCheckDisabled: Rule = {
       'Not reported: `check_hostname = False` in a branch taken when there is no host name to check ' +
       '(`if not server_hostname:`), `check_hostname = False` when the same code also sets `verify_mode = ssl.CERT_NONE` on ' +
       'that context (Python requires the first before the second; `tls-cert-check-disabled` reports the ' +
-      'pair once), `self.check_hostname = False` (a class implementing a context, setting its initial ' +
+      'pair once), or in a branch taken only when the verify mode already is `CERT_NONE` (`if ' +
+      'options["cert_reqs"] == ssl.CERT_NONE:`, the same requirement), `self.check_hostname = False` (a class implementing a context, setting its initial ' +
       'state), server-side contexts (a server has no host name to check), and values read from ' +
       'configuration.',
     why:
@@ -112,6 +113,9 @@ export const tlsHostnameCheckDisabled: Rule = {
       if (!obj || obj.text === 'self' || alsoVerifyNone(assignment, obj, model) || isServerContext(obj, model)) continue;
       // `if not server_hostname: ctx.check_hostname = False`: no name to check, so nothing is given up.
       if (guardedBy(assignment.node, /hostname|server_name|\bsni\b/i)) continue;
+      // `if options["cert_reqs"] == ssl.CERT_NONE: ctx.check_hostname = False`: verification is already off by
+      // the tested choice, and Python refuses CERT_NONE while the host name check is on.
+      if (guardedBy(assignment.node, /==\s*(?:ssl\.)?(?:VerifyMode\.)?CERT_NONE\b/)) continue;
       const type = model.instanceType(obj);
       ctx.report({
         node: assignment.node,

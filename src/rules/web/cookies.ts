@@ -1,4 +1,4 @@
-import { isTestFileName } from '../auth/test-code.js';
+import { isTestFileName } from '../../semantics/test-code.js';
 import type { Node } from 'web-tree-sitter';
 import type { Confidence } from '../../findings/types.js';
 import type { CallSite } from '../../semantics/model.js';

@@ -1,6 +1,6 @@
 import picomatch from 'picomatch';
 import type { Node } from 'web-tree-sitter';
-import type { ModuleModel } from '../../semantics/module.js';
+import type { ModuleModel } from './module.js';
 
 /**
  * Where tests live by convention. A leading `!` takes paths back out: sample projects that a test suite feeds to
