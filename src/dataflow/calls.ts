@@ -150,7 +150,10 @@ export abstract class CallAnalysis extends ExpressionAnalysis {
     // Sanitizers.
     if (callee) {
       const bits = this.sanitizerBits(callee);
-      if (bits !== undefined) return sanitize(union(all, recvTaint), bits);
+      if (bits !== undefined) {
+        // Switched off, the call hands its text back as it came (with markup added), so the input flows through.
+        return this.switchedOn(callee, positionalNodes, keywordNodes, argsNode) ? sanitize(union(all, recvTaint), bits) : union(all, recvTaint);
+      }
       // `map(conditional_escape, args)`: every item went through the sanitizer.
       const mapped = callee === 'map' && positionalNodes.length === 2 ? this.model.qualifiedName(positionalNodes[0]) : undefined;
       const mappedBits = mapped ? this.sanitizerBits(mapped) : undefined;
@@ -605,6 +608,18 @@ export abstract class CallAnalysis extends ExpressionAnalysis {
     this.containers.add(containerPathRoot(path));
     this.containers.add(path);
     this.state.set(key, t.length > 0 ? withStep(t, step) : EMPTY);
+  }
+
+  /** Whether a sanitizer with an off switch (`autoescape=False`) cleans at this call: left out or constant true. */
+  private switchedOn(callee: string, positionalNodes: Node[], keywordNodes: Map<string, Node>, argsNode: Node | null): boolean {
+    const switches = this.ctx.spec.sanitizerSwitches;
+    let sw = switches.get(callee);
+    if (!sw && switches.size > 0) for (const [q, s] of switches) if (q.endsWith(`.${callee}`)) sw = s;
+    if (!sw) return true;
+    // `f(text, **options)` may carry the switch: only what the call spells out counts.
+    if (argsNode && named(argsNode).some((a) => a.type === 'list_splat' || a.type === 'dictionary_splat')) return false;
+    const given = keywordNodes.get(sw.kw) ?? positionalNodes[sw.pos];
+    return given === undefined || constantTruth(this.model, given) === true;
   }
 
   /**

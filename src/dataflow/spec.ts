@@ -33,6 +33,8 @@ export interface TaintSpec {
   sinkLastNames: Set<string>;
   /** callee → rule bits it sanitizes (ALL_RULE_BITS for conversions). */
   sanitizers: Map<string, number>;
+  /** callee → the argument that can turn its cleaning off (`SanitizerRow.switch`). */
+  sanitizerSwitches: Map<string, { kw: string; pos: number }>;
   /** Library functions the user declared as passing their arguments' content through. */
   propagators: Set<string>;
 }
@@ -69,6 +71,7 @@ export function buildSpec(config?: TaintConfig): TaintSpec {
     sinksByMethod: new Map(),
     sinkLastNames: new Set(),
     sanitizers: new Map(),
+    sanitizerSwitches: new Map(),
     propagators: new Set(),
   };
   for (const row of SOURCE_ROWS) {
@@ -104,7 +107,10 @@ export function buildSpec(config?: TaintConfig): TaintSpec {
   }
   for (const row of SANITIZER_ROWS) {
     const bits = row.rules ? ruleBits(row.rules) : ALL_RULE_BITS;
-    for (const q of row.callees) spec.sanitizers.set(q, (spec.sanitizers.get(q) ?? 0) | bits);
+    for (const q of row.callees) {
+      spec.sanitizers.set(q, (spec.sanitizers.get(q) ?? 0) | bits);
+      if (row.switch) spec.sanitizerSwitches.set(q, row.switch);
+    }
   }
   for (const s of config?.sanitizers ?? []) {
     const bits = s.rules.length > 0 ? ruleBits(s.rules) : ALL_RULE_BITS;

@@ -8,6 +8,12 @@ const prefixed = (prefixes: string[], names: string[]) => prefixes.flatMap((p) =
 export interface SanitizerRow {
   callees: string[];
   rules?: string[];
+  /**
+   * An argument that turns the cleaning off: the call sanitizes only when it is left out or given a constant true
+   * value (`linebreaksbr(text)` escapes, `linebreaksbr(text, autoescape=False)` does not, and
+   * `linebreaksbr(text, flag)` is judged by the function's own code).
+   */
+  switch?: { kw: string; pos: number };
 }
 
 export const SANITIZER_ROWS: readonly SanitizerRow[] = [
@@ -29,6 +35,19 @@ export const SANITIZER_ROWS: readonly SanitizerRow[] = [
       'cgi.escape', 'xml.sax.saxutils.escape', 'werkzeug.utils.escape', 'flask.jsonify', 'json.dumps',
     ],
     rules: ['K707'],
+  },
+  // Django's HTML-producing template filters escape their input first while autoescaping is on, which is their
+  // default when called from Python (`needs_autoescape` filters); `django.utils.html.linebreaks`/`urlize` default
+  // to off and are not listed.
+  {
+    callees: prefixed(['django.template.defaultfilters'], ['linebreaksbr', 'linebreaks_filter', 'linenumbers', 'urlize', 'unordered_list']),
+    rules: ['K707'],
+    switch: { kw: 'autoescape', pos: 1 },
+  },
+  {
+    callees: prefixed(['django.template.defaultfilters'], ['urlizetrunc', 'join']),
+    rules: ['K707'],
+    switch: { kw: 'autoescape', pos: 2 },
   },
   { callees: ['shlex.quote', 'pipes.quote', 'shlex.join'], rules: ['K702'] },
   // psycopg's composition quotes identifiers and literals itself: `sql.SQL("… {}").format(sql.Identifier(name))`.
