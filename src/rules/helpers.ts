@@ -57,7 +57,7 @@ export function boundValue(node: Node, model: ModuleModel): Node {
   let n = unparen(node);
   for (let i = 0; i < MAX_FOLLOW && n.type === 'identifier'; i++) {
     const b = model.lookup(n.text, n.startIndex);
-    if (b?.kind !== 'assign' || !b.value) break;
+    if (b?.kind !== 'assign' || !b.value || model.containerFilled(b)) break;
     n = unparen(b.value);
   }
   return n;

@@ -593,7 +593,37 @@ export class ModuleModel {
    */
   private constantBindingValue(identifier: Node): Node | undefined {
     const b = this.lookup(identifier.text, identifier.startIndex);
-    return b?.kind === 'assign' ? b.value : undefined;
+    return b?.kind === 'assign' && !this.containerFilled(b) ? b.value : undefined;
+  }
+
+  private filledCache = new Map<Binding, boolean>();
+
+  /**
+   * Whether a name bound to a list, dict or set literal later receives a value that is not constant in its scope
+   * (`args = ["ping"]; args.append(host)`, `opts["q"] = q`): the literal then no longer says what the container
+   * holds. Constant fills (`args.append("-v")`) keep it constant.
+   */
+  containerFilled(binding: Binding): boolean {
+    const literal = binding.kind === 'assign' && binding.value ? unparen(binding.value) : undefined;
+    if (!literal || !MUTABLE_LITERALS.has(literal.type)) return false;
+    const cached = this.filledCache.get(binding);
+    if (cached !== undefined) return cached;
+    this.filledCache.set(binding, false);
+    const scope = this.scopeAt(binding.at);
+    const same = (n: Node | null | undefined, at: number) =>
+      !!n && n.type === 'identifier' && n.text === binding.name && at >= binding.at && at < scope.end && this.lookup(binding.name, at) === binding;
+    let filled = false;
+    for (const method of CONTAINER_FILLS) {
+      for (const c of this.callsByName.get(method) ?? []) {
+        if (!same(c.calleeNode.type === 'attribute' ? c.calleeNode.childForFieldName('object') : null, c.node.startIndex)) continue;
+        if (c.hasStarArgs || c.hasStarKwargs || c.args.some((a) => !this.isConstant(a)) || [...c.keywords.values()].some((v) => !this.isConstant(v))) filled = true;
+      }
+    }
+    for (const a of filled ? [] : this.assignments) {
+      if (a.targets.some((t) => t.type === 'subscript' && same(t.childForFieldName('value'), a.node.startIndex)) && !(a.value && this.isConstant(a.value))) filled = true;
+    }
+    this.filledCache.set(binding, filled);
+    return filled;
   }
 
 }
@@ -603,6 +633,11 @@ export class ModuleModel {
  * name, group 2 the last attribute. ASCII names only; anything else (strings, subscripts, comments, line
  * continuations, non-ASCII names) fails to match and is read from the tree.
  */
+/** Literals of containers that code can fill after binding them. */
+const MUTABLE_LITERALS = new Set(['list', 'dictionary', 'set']);
+/** Methods that put values into a list, dict or set. */
+const CONTAINER_FILLS = ['append', 'extend', 'insert', 'add', 'update', 'setdefault'];
+
 /** Keywords the grammar parses as constants, not identifiers (`None(...)` is a call of a `none` node). */
 const CONSTANT_NAMES = new Set(['None', 'True', 'False']);
 

@@ -30,6 +30,8 @@ export const osShellCommand: Rule = {
       'Reports `os.system()` and `os.popen()` (which always run their argument with `/bin/sh -c`, or ' +
       '`cmd.exe` on Windows) when the command is not a constant string, and `pty.spawn()` when the program it ' +
       'starts is not constant (a non-constant string, or a list whose first item is not constant).\n\n' +
+      'A list or dict literal counts as constant only while nothing but constants is put into it afterwards ' +
+      '(`args = ["ping"]; args.append(host)` is not constant; `args.append("-q")` keeps it so).\n\n' +
       'Not reported: constant commands, commands whose every variable part is quoted with `shlex.quote()` or ' +
       'is a number, and functions that only share the name (a project\'s own `system()`, `os.path.join`).',
     why:
