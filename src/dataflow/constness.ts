@@ -109,6 +109,8 @@ const STRING_RESULTS = new Set([
 const LIST_RESULTS = new Set(['split', 'rsplit', 'splitlines', 'copy', 'keys', 'values', 'items']);
 const IMMUTABLE_BUILTINS = new Set(['str', 'int', 'float', 'bool', 'len', 'repr', 'tuple', 'bytes', 'frozenset', 'shlex.join', 'shlex.quote', 'os.path.join', 'posixpath.join']);
 const CONTAINER_BUILTINS = new Set(['list', 'sorted', 'dict', 'set']);
+/** Larger literals are tables (entities, encodings) that rarely reach a sink in the function that builds them. */
+export const MAX_LITERAL_ITEMS = 32;
 
 /**
  * The kind of constant an expression is, reading names from the walk (`lookup`), else from the syntax
@@ -138,9 +140,14 @@ export function walkConstant(model: ModuleModel, node: Node, lookup: ConstLookup
       if (k !== undefined) return k === 'no' ? undefined : k;
       return n.type === 'identifier' && provenConstant(model, n, depth + 1) ? 'imm' : undefined;
     }
-    case 'string':
+    case 'string': {
+      // Read from the tree, not decoded: a literal without interpolations is constant whatever it holds.
+      const prefix = /^[a-zA-Z]*/.exec(model.text.slice(n.startIndex, n.startIndex + 3))?.[0] ?? '';
+      if (!/f/i.test(prefix)) return 'imm';
+      return named(n).every((p) => p.type !== 'interpolation' || named(p).every((e) => e.type === 'format_specifier' || sub(e) !== undefined)) ? 'imm' : undefined;
+    }
     case 'concatenated_string':
-      return provenConstant(model, n) || named(n).every((p) => p.type !== 'interpolation' || named(p).every((e) => e.type === 'format_specifier' || sub(e) !== undefined)) ? 'imm' : undefined;
+      return named(n).every((p) => sub(p) !== undefined) ? 'imm' : undefined;
     case 'binary_operator': {
       const l = n.childForFieldName('left');
       const r = n.childForFieldName('right');
@@ -151,11 +158,14 @@ export function walkConstant(model: ModuleModel, node: Node, lookup: ConstLookup
     }
     case 'tuple':
     case 'expression_list':
+      if (n.namedChildCount > MAX_LITERAL_ITEMS) return undefined;
       return named(n).every((x) => x.type !== 'list_splat' && sub(x) !== undefined) ? 'imm' : undefined;
     case 'list':
     case 'set':
+      if (n.namedChildCount > MAX_LITERAL_ITEMS) return undefined;
       return named(n).every((x) => x.type !== 'list_splat' && sub(x) !== undefined) ? 'mut' : undefined;
     case 'dictionary':
+      if (n.namedChildCount > MAX_LITERAL_ITEMS) return undefined;
       return named(n).every((p) => p.type === 'pair' && all([p.childForFieldName('key'), p.childForFieldName('value')].filter((x): x is Node => x !== null))) ? 'mut' : undefined;
     case 'subscript': {
       const key = entry(n);

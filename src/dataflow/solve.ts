@@ -684,11 +684,7 @@ export class TaintSolver {
       }
       this.targetsOf.set(fn, targets);
     }
-    for (const t of targets) {
-      if (this.changedLast.has(t)) return true;
-      // A callee returning a field of its instance: the field's hits are read here, at the call.
-      if (this.sharedChangedLast.size > 0) for (const rf of this.summary(t).retFields) if (this.sharedChangedLast.has(`f:${rf.f}`)) return true;
-    }
+    for (const t of targets) if (this.changedLast.has(t)) return true;
     return false;
   }
 
@@ -801,6 +797,10 @@ export class TaintSolver {
     this.changedLast = changedNow;
     const after = this.sharedCounts();
     this.sharedChangedLast = new Set([...after].filter(([k, n]) => before.get(k) !== n).map(([k]) => k));
+    // A method returning a field of its instance changed for its callers when the field's hits did: they read them.
+    if (this.sharedChangedLast.size > 0) {
+      for (const [fn, s] of next) if (s.retFields.length > 0 && s.retFields.some((rf) => this.sharedChangedLast.has(`f:${rf.f}`))) changedNow.add(fn);
+    }
     return changed || this.sharedChangedLast.size > 0 || this.recheck.size > 0;
   }
 

@@ -11,6 +11,7 @@ import { MAY_GUARD } from './guards.js';
 import { ALL_KEYS, entryBase, entryKey, literalEntries, subscriptKey } from './fields.js';
 import { caseCaptures, caseGuard, caseIrrefutable, caseMatches } from './match-patterns.js';
 import { CallAnalysis, containerRoot } from './calls.js';
+import { MAX_LITERAL_ITEMS } from './constness.js';
 
 const RESPONSE_TYPE = /^(django\.http\.(response\.)?\w*Response\w*|flask\.Response|werkzeug\.wrappers\.Response)$/;
 
@@ -300,12 +301,12 @@ export class FunctionAnalysis extends CallAnalysis {
     const entries = value ? this.literalEntries.get(unparen(value).startIndex) : undefined;
     if (!entries || unparen(value as Node).type !== 'dictionary') return;
     this.containers.add(path);
-    const nodes = literalEntries(this.model, value as Node);
+    const nodes = entries.length <= MAX_LITERAL_ITEMS ? literalEntries(this.model, value as Node) : undefined;
     for (let i = 0; i < entries.length; i++) {
       const [k, taint] = entries[i];
       const key = entryKey(path, k);
       if (key === undefined) return;
-      const node = nodes?.[i]?.[1];
+      const node = entries.length <= MAX_LITERAL_ITEMS ? nodes?.[i]?.[1] : undefined;
       this.state.set(key, taint.length > 0 ? withStep(taint, { loc: this.loc(at), msg: `stored in ${key}` }) : this.constTaint(key, node ? this.constKind(node) : undefined));
     }
     this.state.set(`${path}${ALL_KEYS}`, EMPTY);
