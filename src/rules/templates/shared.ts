@@ -26,39 +26,43 @@ function isFormClass(fn: Node, model: ModuleModel, depth: number): boolean {
   return bases.some((base) => base !== null && base.type !== 'keyword_argument' && isFormClass(base, model, depth + 1));
 }
 
-/** Every value a function binds to `name` (assignments in its own body, not in nested functions). */
-function assignedValues(fn: Node, name: string): Node[] {
-  const out: Node[] = [];
+/** The nodes of a function's own body, not of the functions, classes and lambdas nested in it. */
+function* ownNodes(fn: Node): Generator<Node> {
   const stack: Node[] = [fn];
   while (stack.length > 0) {
     const n = stack.pop() as Node;
     for (const c of n.namedChildren) {
       if (!c || c.type === 'function_definition' || c.type === 'class_definition' || c.type === 'lambda') continue;
-      if (c.type === 'assignment' && c.childForFieldName('left')?.text === name) {
-        const v = c.childForFieldName('right');
-        if (v) out.push(v);
-      } else if ((c.type === 'augmented_assignment' || c.type === 'for_statement') && c.childForFieldName('left')?.text === name) return [];
+      yield c;
       stack.push(c);
     }
+  }
+}
+
+/** Every value a function binds to `name`; none when a loop or `+=` rebinds it. */
+function assignedValues(fn: Node, name: string): Node[] {
+  const out: Node[] = [];
+  for (const c of ownNodes(fn)) {
+    const left = c.childForFieldName('left');
+    if (!left) continue;
+    // `form, extra = build()`: bound by unpacking, to something this does not judge.
+    if (left.type !== 'identifier' && left.namedChildren.some((t) => t?.type === 'identifier' && t.text === name)) return [];
+    if (left.text !== name) continue;
+    if (c.type === 'augmented_assignment' || c.type === 'for_statement') return [];
+    const v = c.type === 'assignment' ? c.childForFieldName('right') : null;
+    if (v) out.push(v);
   }
   return out;
 }
 
-/** Return values of a function body (not of nested functions). */
+/** Return values of a function body; undefined when a bare `return` returns None. */
 function returnedValues(fn: Node): Node[] | undefined {
   const out: Node[] = [];
-  const stack: Node[] = [fn];
-  while (stack.length > 0) {
-    const n = stack.pop() as Node;
-    for (const c of n.namedChildren) {
-      if (!c || c.type === 'function_definition' || c.type === 'class_definition' || c.type === 'lambda') continue;
-      if (c.type === 'return_statement') {
-        const v = c.namedChildren.find((x) => x !== null && x.type !== 'comment');
-        if (!v) return undefined;
-        out.push(v);
-      }
-      stack.push(c);
-    }
+  for (const c of ownNodes(fn)) {
+    if (c.type !== 'return_statement') continue;
+    const v = c.namedChildren.find((x) => x !== null && x.type !== 'comment');
+    if (!v) return undefined;
+    out.push(v);
   }
   return out;
 }
