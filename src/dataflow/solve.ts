@@ -567,6 +567,8 @@ export class TaintSolver {
   private modelBase(written: string): string | undefined {
     if (this.modelBases.has(written)) return this.modelBases.get(written);
     const cls = this.classKey(written);
+    // Two spellings of one class (a base written as `pkg.Foo` for `Foo`) must meet the cycle guard too.
+    if (this.modelBases.has(cls)) return this.modelBases.get(cls);
     this.modelBases.set(cls, undefined);
     let found: string | undefined;
     for (const b of this.classes.get(cls) ?? []) {

@@ -275,6 +275,9 @@ function isNotAValue(value: string): boolean {
   if (/\s/.test(value.trim()) || /^\s|\s$/.test(value) || /[:?]\s*$/.test(value)) return true;
   // Identifiers and setting names (`api_key`, `DB_PASSWORD`, `auth.token`) name the secret; they are not it.
   if (/^[a-z]+(?:[._][a-z]+)+$/.test(value) || /^[A-Z]+(?:_[A-Z]+)+$/.test(value)) return true;
+  // Dotted numbers (`257.1`, `1.0.3`, `10.0.0.1`) are versions, numbered reply codes or addresses. A run of digits
+  // alone (`2571`) can be a PIN and is not excused.
+  if (/^\d+(?:\.\d+)+$/.test(value)) return true;
   // Paths, URLs without credentials, dotted import paths, e-mail addresses.
   if (/^(?:[./~]|[A-Za-z]:\\)/.test(value) || /^[a-z][a-z0-9+.-]*:\/\//i.test(value) || /^\w+(?:\.\w+){2,}$/.test(value)) return true;
   return /^[^@\s]+@[^@\s]+\.[a-z]{2,}$/i.test(value);

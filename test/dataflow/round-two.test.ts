@@ -258,3 +258,18 @@ def w():
     expect(summary(r.findings).filter((k) => /K21\d|K71\d/.test(k))).toEqual(['12:K212:medium']);
   });
 });
+
+describe('class bases that name their own class', () => {
+  it('scans a class whose base, written through its module, resolves to the class itself', async () => {
+    // `class Form(mod.Form)` in pkg/mod.py with `import mod`: the base `mod.Form` is the class itself by suffix.
+    const dir = makeTree({
+      'pkg/__init__.py': '',
+      'pkg/mod.py': 'import mod\n\n\nclass Form(mod.Form):\n    pass\n',
+      'pkg/web.py':
+        'import os\nfrom flask import Flask, request\nfrom pkg.mod import Form\napp = Flask(__name__)\n\n\n' +
+        '@app.route("/x")\ndef x():\n    f = Form(request.form)\n    os.system(f.name)\n    return "ok"\n',
+    });
+    const r = await scanProject(dir, { select: ['K7'] });
+    expect(r.findings.map((f) => `${f.location.path}:${f.location.startLine}:${f.ruleId}`)).toEqual(['pkg/web.py:10:K702']);
+  });
+});

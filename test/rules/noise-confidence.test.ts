@@ -229,3 +229,33 @@ describe('credentials in URLs in documentation', () => {
     expect(await confidences('K102', source)).toEqual(['3:low', '5:medium', '7:medium', '9:low']);
   });
 });
+
+describe('K517 in a framework\'s own code', () => {
+  it('an exception class the module defines is a response only when a base is one', async () => {
+    const source = [
+      'from urllib.parse import parse_qs',
+      'from tornado.web import HTTPError',
+      'class HTTPInputError(Exception):',
+      '    pass',
+      'class HTTPTeapot(HTTPError):',
+      '    pass',
+      'def parse(body, arguments):',
+      '    try:',
+      '        arguments.update(parse_qs(body, strict_parsing=True))',
+      '    except Exception as e:',
+      '        raise HTTPInputError("Invalid body: %s" % e) from e',
+      'def parse_teapot(body, arguments):',
+      '    try:',
+      '        arguments.update(parse_qs(body, strict_parsing=True))',
+      '    except Exception as e:',
+      '        raise HTTPTeapot("Invalid body: %s" % e) from e',
+      'def parse_framework_error(body, arguments):',
+      '    try:',
+      '        arguments.update(parse_qs(body, strict_parsing=True))',
+      '    except Exception as e:',
+      '        raise HTTPError(400, "Invalid body: %s" % e) from e',
+    ].join('\n');
+    // Outside a view the confidence is one step lower: medium for a broad `except Exception`.
+    expect(await confidences('K517', source, 'tornado/httputil.py')).toEqual(['16:medium', '21:medium']);
+  });
+});

@@ -129,6 +129,12 @@ function restatesDispatch(test: Node, fn: Node | undefined, model: ModuleModel):
 /** Words that make `owner` a tree relation (`ownerDocument`, `owner_element`), as in DOM code. */
 const TREE_WORDS = new Set(['document', 'element', 'node', 'window', 'frame']);
 
+/** A private attribute (`_deleted`, not `__x__`) whose own name has no guard word (`_is_admin` has one). */
+function privateState(n: Node): boolean {
+  const attr = n.childForFieldName('attribute')?.text ?? '';
+  return /^_[^_]/.test(attr) && !nameWords(attr).some((w) => GUARD_WORDS.has(w));
+}
+
 /** The names and constant strings of an expression whose words reveal what it checks. */
 function guardEvidence(test: Node, model: ModuleModel): string | undefined {
   const syntax = handlesSyntaxTokens(model);
@@ -143,6 +149,10 @@ function guardEvidence(test: Node, model: ModuleModel): string | undefined {
       if (b?.kind !== 'import' && b?.kind !== 'def' && b?.kind !== 'class') text = n.text;
     } else if (n.type === 'string_content') {
       text = n.text;
+    } else if (n.type === 'attribute' && privateState(n)) {
+      // `self.session._deleted`: an object's private bookkeeping, whatever object holds it, is an internal
+      // invariant; the words of the path to it say whose state it is, not that access is checked.
+      continue;
     }
     if (text !== undefined) {
       const words = nameWords(text);
@@ -246,7 +256,10 @@ export const assertGuard: Rule = {
       '"HEAD"` in Tornado\'s static file handler): the framework picked that method by the request\'s HTTP method, ' +
       'so the assertion restates its dispatch. A function view asserting `request.method == "POST"` is reported;\n' +
       '- names of modules and functions (`token.NUMBER` in a parser), a bare `token` in modules that import a ' +
-      'lexer or parser library, and `owner` as a tree relation (`ownerDocument` in DOM code).',
+      'lexer or parser library, and `owner` as a tree relation (`ownerDocument` in DOM code);\n' +
+      '- an object\'s private state (`assert not self.session._deleted`): a private attribute whose own name ' +
+      'has no access word is bookkeeping, whatever the path to it says (`session` here is the unit of work). ' +
+      '`assert request.user._is_admin` and `assert self.session.user_id` are reported.',
     why:
       'Python removes `assert` statements when it runs with `-O` or `PYTHONOPTIMIZE` set, which some ' +
       'deployments do for speed. A permission check written as an assertion then vanishes: every user may ' +

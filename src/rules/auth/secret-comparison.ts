@@ -26,8 +26,9 @@ function evidenceOf(node: Node, model: ModuleModel, syntaxTokens: boolean, depth
   const byName = (name: string): Evidence | undefined => {
     const strength = verifierName(name);
     if (!strength) return undefined;
-    // A bare `token` is as often a lexer's or a cache's as a credential: alone it is weak evidence.
-    if (BARE_TOKEN.test(name)) return syntaxTokens ? undefined : { kind: 'weak', label: name };
+    // A bare `token` is as often a lexer's or a cache's as a credential: alone it is weak evidence. A one-letter
+    // qualifier (`c_token`, `p_token`) says nothing more about what it is, so it stays bare.
+    if (BARE_TOKEN.test(name.replace(/^_?[a-z]_/i, ''))) return syntaxTokens ? undefined : { kind: 'weak', label: name };
     return { kind: strength === 'strong' ? 'name' : 'weak', label: name };
   };
   switch (n.type) {
@@ -170,6 +171,15 @@ function comparedWithItsOwnForm(a: Node, b: Node, model: ModuleModel): boolean {
  */
 const IDENTIFYING = /(^|[_.])(identity|shard|partition)(_|$)/i;
 
+/**
+ * A database row's identity (`user.pk`, `obj.id`, `owner_id`): it names a row and is shown in URLs and forms, so a
+ * comparison with it checks which record something belongs to, not knowledge of a secret.
+ */
+const ROW_IDENTITY = /(^|\.)(pk|id|[a-z0-9]+_id)$/i;
+/** Ids that are bearer secrets themselves: a session id proves the session. */
+const SECRET_ID = /(sess|sid|token|key|secret|nonce|auth)/i;
+const rowIdentity = (n: Node): boolean => ROW_IDENTITY.test(n.text) && !SECRET_ID.test(n.text.slice(n.text.lastIndexOf('.') + 1));
+
 /** Methods that compare objects field by field (`self.signature == other.signature` in `__eq__`). */
 const STRUCTURAL = /^__(eq|ne|lt|le|gt|ge|hash|cmp)__$/;
 
@@ -230,7 +240,9 @@ export const secretComparison: Rule = {
       'under a name that designates no secret), which is an enumeration value, not a secret; two yes/no values (`key_given != secret_given`, bound to a ' +
       'comparison or `bool()`); a value compared with what a function made of it (`clean = sanitize(token); ' +
       'if clean != token`), which asks whether the function changed it; and tokens that identify a shard, partition or identity on both sides ' +
-      '(`state.identity_token == options.identity_token`), which select data and prove nothing.',
+      '(`state.identity_token == options.identity_token`), which select data and prove nothing; a comparison with a database row\'s identity (`user.pk`, `obj.id`, ' +
+      '`owner_id`), which checks which record a value belongs to, not a secret (a session\'s stored user id against ' +
+      '`user.pk`). A token named with a one-letter qualifier (`c_token`, `p_token`) counts as a bare `token`.',
     why:
       '`==` on strings and bytes stops at the first differing byte, so it answers faster the fewer leading ' +
       'bytes match. An attacker who can time many requests (over a network, statistics make microseconds ' +
@@ -276,6 +288,7 @@ export const secretComparison: Rule = {
     if (boundToBoolean(unparen(left), model) || boundToBoolean(unparen(right), model)) return;
     if (comparedWithItsOwnForm(unparen(left), unparen(right), model)) return;
     if (IDENTIFYING.test(left.text) && IDENTIFYING.test(right.text)) return;
+    if (rowIdentity(unparen(left)) || rowIdentity(unparen(right))) return;
     if (insideAssert(node) || inStructuralMethod(node) || inTestFunction(node)) return;
     if (CONFIRMATION.test(left.text) || CONFIRMATION.test(right.text)) return;
     const syntax = handlesSyntaxTokens(model);

@@ -67,6 +67,31 @@ function notAValue(n: Node, model: ModuleModel): boolean {
   return false;
 }
 
+/**
+ * `auth = " ".join(str(r) for r in message.authority)`: a weakly named variable (`auth`, `token`, `cookie`) whose
+ * assigned value reads a longer name that begins with it and names no secret (`authority`, `tokenizer`) is an
+ * abbreviation of that name, and means what it means. `auth = request.headers["Authorization"]` still counts.
+ */
+function abbreviatesItsSource(n: Node, model: ModuleModel): boolean {
+  if (n.type !== 'identifier') return false;
+  const b = model.lookup(n.text, n.startIndex);
+  if (b?.kind !== 'assign' || !b.value) return false;
+  const short = n.text.toLowerCase();
+  const stack: Node[] = [b.value];
+  let abbreviates = false;
+  while (stack.length > 0) {
+    const c = stack.pop() as Node;
+    const read = c.type === 'identifier' ? c.text : c.type === 'string_content' ? c.text : undefined;
+    if (read !== undefined) {
+      if (secretValueName(read)) return false;
+      if (read.length > short.length && read.toLowerCase().startsWith(short)) abbreviates = true;
+      continue;
+    }
+    for (const child of c.namedChildren) if (child) stack.push(child);
+  }
+  return abbreviates;
+}
+
 /** The conversions of a %-format string, each with the literal text before it. */
 function percentPlaceholders(format: string): string[] {
   const out: string[] = [];
@@ -95,7 +120,7 @@ class LeakFinder {
     const name = leafName(n, model);
     if (name !== undefined && !notAValue(n, model) && !(this.syntax && BARE_TOKEN.test(name))) {
       const strength = secretValueName(name);
-      if (strength) return { node: n, shown: excerpt(n, 40), strength };
+      if (strength && !(strength === 'weak' && abbreviatesItsSource(n, model))) return { node: n, shown: excerpt(n, 40), strength };
     }
     const next = (c: Node | null | undefined) => (c ? this.find(c, depth + 1) : undefined);
     switch (n.type) {
@@ -257,7 +282,10 @@ export const secretInLog: Rule = {
       'at medium confidence.\n\n' +
       'The name matcher splits names into words and ignores names about a secret rather than of one: ' +
       '`token_count`, `max_tokens`, `password_reset_url`, `token_type`, `is_password_set`, `secret_name`, ' +
-      '`api_key_id`, `password_length`, `token_expiry`, `auth_username`, `SSH_AUTH_SOCK` are not secrets. Values passed through any other call ' +
+      '`api_key_id`, `password_length`, `token_expiry`, `auth_username`, `SSH_AUTH_SOCK` are not secrets. ' +
+      'A weakly named variable that abbreviates what it was built from (`auth = " ".join(str(r) for r in ' +
+      'message.authority)`, a DNS authority section) means what that name means, when no name in its value ' +
+      'designates a secret (`auth = request.headers["Authorization"]` is still reported). Values passed through any other call ' +
       '(`mask(token)`, `len(password)`, `hash(...)`) are not reported, nor modules, functions and classes with ' +
       'such names, nor test code. `print` findings are one confidence step lower than logging ones.',
     why:

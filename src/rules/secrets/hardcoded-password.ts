@@ -34,7 +34,8 @@ export const hardcodedPassword: Rule = {
       'stand-ins (`changeme`, `xxx`, `<password>`, `your-password`, `dummy`, `example`, runs like `aaaa` or ' +
       // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell substitution shown as text
       '`12345678`), templates (`${DB_PASSWORD}`, `%(password)s`, `{{ password }}`, `{password}`), references to a ' +
-      'vault or secret manager, prompts and labels (`"Password: "`, `"DB_PASSWORD"`), paths and hashed ' +
+      'vault or secret manager, prompts and labels (`"Password: "`, `"DB_PASSWORD"`), dotted numbers (`PWD_REPLY = "257.1"`, a ' +
+      'numbered reply code, a version or an address; a digits-only PIN is still reported), paths and hashed ' +
       'passwords (`pbkdf2_sha256$…`, `$2b$…`, and a bare SHA-1 or SHA-2 hex digest of 40, 56, 64, 96 or 128 ' +
       'digits, which is a stored hash to compare against, not the password). Test code and configuration templates are reported one ' +
       'confidence step lower. Only a preview of the value is printed (never more than four characters, and ' +

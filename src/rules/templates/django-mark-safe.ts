@@ -37,7 +37,11 @@ export const djangoMarkSafe: Rule = {
       'Not reported: constant markup; text whose every variable part is escaped or sanitized ' +
       '(`escape`, `conditional_escape`, `format_html`, `format_html_join`, `json_script`, `bleach.clean`, ' +
       '`render_to_string`, a template\'s `render()`, a Django form or error list rendered with `as_ul()`, ' +
-      '`as_p()`, `as_table()`, `as_div()`, `as_widget()` or `label_tag()`), numbers, and choices between ' +
+      '`as_p()`, `as_table()`, `as_div()`, `as_widget()` or `label_tag()`, or a Django form instance ' +
+      'itself, `str(form)` or `"%s" % form`, which renders through the same escaping templates: a form ' +
+      'class called, a name every assignment of which in its function is one, or `self.NAME` for a ' +
+      '`@property`/`@cached_property` every return of which is one; a property that may return something ' +
+      'else is still reported), numbers, and choices between ' +
       'constants; `mark_safe` ' +
       'used as a decorator.',
     why:

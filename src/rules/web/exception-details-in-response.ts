@@ -29,7 +29,23 @@ function isResponseCall(call: Node, model: ModuleModel): boolean {
   if (MESSAGES.test(q)) return true;
   if (q === 'flask.flash') return true;
   if (!WEB_PACKAGES.test(q)) return false;
-  return RESPONSE_NAME.test(q.slice(q.lastIndexOf('.') + 1));
+  if (!RESPONSE_NAME.test(q.slice(q.lastIndexOf('.') + 1))) return false;
+  return !plainLocalException(call, model);
+}
+
+/**
+ * A class the module itself defines (scanning a framework's own code: `class HTTPInputError(Exception)` in
+ * Tornado) is a response only when one of its bases is: its name alone does not make the server send its text.
+ */
+function plainLocalException(call: Node, model: ModuleModel): boolean {
+  const fn = call.childForFieldName('function');
+  if (fn?.type !== 'identifier') return false;
+  const b = model.lookup(fn.text, fn.startIndex);
+  if (b?.kind !== 'class') return false;
+  let cls: Node | null = call.tree.rootNode.descendantForIndex(b.at);
+  while (cls && cls.type !== 'class_definition') cls = cls.parent;
+  const bases = cls?.childForFieldName('superclasses')?.namedChildren ?? [];
+  return !bases.some((base) => base !== null && base.type !== 'keyword_argument' && RESPONSE_NAME.test(base.text.slice(base.text.lastIndexOf('.') + 1)));
 }
 
 const ROUTE_DECORATOR =
@@ -299,7 +315,9 @@ export const exceptionDetailsInResponse: Rule = {
       '`requests.RequestException`) are reported at medium confidence, `Exception` and bare `except:` at high. ' +
       'Outside a view the confidence drops one step. Logging the exception, re-raising it, returning a fixed ' +
       'message, the exception\'s class name and validation details (`e.errors()`, `e.messages`, `e.detail`) ' +
-      'are not reported.',
+      'are not reported. Nor is raising an exception class the module defines itself whose bases are ' +
+      'no response or HTTP error (`class HTTPInputError(Exception)` in a framework\'s own code, which the ' +
+      'server logs and answers with a fixed status): only its name looks like a response.',
     why:
       'Exception messages and tracebacks are written for developers: they contain file paths, source lines, ' +
       'SQL statements with table and column names, host names of internal services, library versions, ' +
