@@ -597,6 +597,7 @@ export class ModuleModel {
   }
 
   private filledCache = new Map<Binding, boolean>();
+  private fillsByName: Map<string, ContainerFill[]> | undefined;
 
   /**
    * Whether a name bound to a list, dict or set literal later receives a value that is not constant in its scope
@@ -609,21 +610,38 @@ export class ModuleModel {
     const cached = this.filledCache.get(binding);
     if (cached !== undefined) return cached;
     this.filledCache.set(binding, false);
-    const scope = this.scopeAt(binding.at);
-    const same = (n: Node | null | undefined, at: number) =>
-      !!n && n.type === 'identifier' && n.text === binding.name && at >= binding.at && at < scope.end && this.lookup(binding.name, at) === binding;
-    let filled = false;
-    for (const method of CONTAINER_FILLS) {
-      for (const c of this.callsByName.get(method) ?? []) {
-        if (!same(c.calleeNode.type === 'attribute' ? c.calleeNode.childForFieldName('object') : null, c.node.startIndex)) continue;
-        if (c.hasStarArgs || c.hasStarKwargs || c.args.some((a) => !this.isConstant(a)) || [...c.keywords.values()].some((v) => !this.isConstant(v))) filled = true;
-      }
-    }
-    for (const a of filled ? [] : this.assignments) {
-      if (a.targets.some((t) => t.type === 'subscript' && same(t.childForFieldName('value'), a.node.startIndex)) && !(a.value && this.isConstant(a.value))) filled = true;
-    }
+    const end = this.scopeAt(binding.at).end;
+    const filled = (this.containerFills().get(binding.name) ?? []).some(
+      (f) => f.at >= binding.at && f.at < end && this.lookup(binding.name, f.at) === binding && (f.values === undefined || f.values.some((v) => !this.isConstant(v))),
+    );
     this.filledCache.set(binding, filled);
     return filled;
+  }
+
+  /** Every `name.append(…)`-like call and `name[k] = v` store of the module, by container name (built once). */
+  private containerFills(): Map<string, ContainerFill[]> {
+    if (this.fillsByName) return this.fillsByName;
+    const fills = new Map<string, ContainerFill[]>();
+    const add = (container: Node | null | undefined, fill: ContainerFill) => {
+      if (container?.type !== 'identifier') return;
+      const list = fills.get(container.text);
+      if (list) list.push(fill);
+      else fills.set(container.text, [fill]);
+    };
+    for (const method of CONTAINER_FILLS) {
+      for (const c of this.callsByName.get(method) ?? []) {
+        if (c.calleeNode.type !== 'attribute') continue;
+        const opaque = c.hasStarArgs || c.hasStarKwargs;
+        add(c.calleeNode.childForFieldName('object'), { at: c.node.startIndex, values: opaque ? undefined : [...c.args, ...c.keywords.values()] });
+      }
+    }
+    for (const a of this.assignments) {
+      for (const t of a.targets) {
+        if (t.type === 'subscript') add(t.childForFieldName('value'), { at: a.node.startIndex, values: a.value ? [a.value] : undefined });
+      }
+    }
+    this.fillsByName = fills;
+    return fills;
   }
 
 }
@@ -637,6 +655,12 @@ export class ModuleModel {
 const MUTABLE_LITERALS = new Set(['list', 'dictionary', 'set']);
 /** Methods that put values into a list, dict or set. */
 const CONTAINER_FILLS = ['append', 'extend', 'insert', 'add', 'update', 'setdefault'];
+
+/** A value put into a container named at `at`; `values` undefined when they cannot be read (`*args`, unpacking). */
+interface ContainerFill {
+  at: number;
+  values: Node[] | undefined;
+}
 
 /** Keywords the grammar parses as constants, not identifiers (`None(...)` is a call of a `none` node). */
 const CONSTANT_NAMES = new Set(['None', 'True', 'False']);

@@ -14,8 +14,6 @@ export const accountPassword: Rule = {
     sources: { bandit: ['B106'], ruff: ['S106'] },
     defaultEnabled: true,
   },
-  // Test code is judged by the secret detectors themselves (src/secrets): a live key in a test is still a leak.
-  testCode: 'kept',
   docs: {
     what:
       'Reports a string literal used as the password of an account: the `password` of `create_user(...)` and ' +

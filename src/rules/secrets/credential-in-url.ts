@@ -13,8 +13,6 @@ export const credentialInUrl: Rule = {
     sources: {},
     defaultEnabled: true,
   },
-  // Test code is judged by the secret detectors themselves (src/secrets): a live key in a test is still a leak.
-  testCode: 'kept',
   docs: {
     what:
       'Reports a URL whose user-info carries a password, for databases and brokers (`postgres`, `postgresql`, ' +

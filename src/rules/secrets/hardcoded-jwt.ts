@@ -13,8 +13,6 @@ export const hardcodedJwt: Rule = {
     sources: {},
     defaultEnabled: true,
   },
-  // Test code is judged by the secret detectors themselves (src/secrets): a live key in a test is still a leak.
-  testCode: 'kept',
   docs: {
     what:
       'Reports a JWT (three base64url segments, the first two JSON objects starting `eyJ`) whose header decodes ' +

@@ -14,8 +14,6 @@ export const hardcodedPassword: Rule = {
     sources: { bandit: ['B105', 'B106', 'B107'], ruff: ['S105', 'S106', 'S107'] },
     defaultEnabled: true,
   },
-  // Test code is judged by the secret detectors themselves (src/secrets): a live key in a test is still a leak.
-  testCode: 'kept',
   docs: {
     what:
       'Reports a string (or bytes) literal given to a name that stands for a password (`password`, `passwd`, ' +

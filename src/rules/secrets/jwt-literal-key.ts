@@ -18,8 +18,6 @@ export const jwtLiteralKey: Rule = {
     sources: {},
     defaultEnabled: true,
   },
-  // Test code is judged by the secret detectors themselves (src/secrets): a live key in a test is still a leak.
-  testCode: 'kept',
   docs: {
     what:
       'Reports the key argument of PyJWT and python-jose signing and verification calls (`jwt.encode`, ' +

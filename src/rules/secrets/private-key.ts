@@ -13,8 +13,6 @@ export const privateKey: Rule = {
     sources: {},
     defaultEnabled: true,
   },
-  // Test code is judged by the secret detectors themselves (src/secrets/detect.ts, inTestCode).
-  testCode: 'kept',
   docs: {
     what:
       'Reports a PEM or OpenSSH private key (`-----BEGIN RSA PRIVATE KEY-----`, `EC`, `DSA`, `OPENSSH`, ' +

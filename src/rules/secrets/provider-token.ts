@@ -13,8 +13,6 @@ export const providerToken: Rule = {
     sources: {},
     defaultEnabled: true,
   },
-  // Test code is judged by the secret detectors themselves (src/secrets): a live key in a test is still a leak.
-  testCode: 'kept',
   docs: {
     what:
       'Reports a credential whose format identifies the service that issued it, in a Python string literal ' +
